@@ -1,0 +1,1 @@
+"""Who is asking: password hashing, sessions and tokens, OTP, API keys, the viewer, the permission classes."""

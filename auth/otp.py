@@ -1,0 +1,103 @@
+"""One-time codes by SMS: 6 digits, alive 5 minutes, 5 tries, re-sent at most every 60 s and a few times an hour."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+from dataclasses import dataclass
+
+import asyncpg
+
+from auth.refusal import Refusal
+from auth.tokens import hash_token
+from db import otp as sql
+from db import outbox, throttle
+from schema.errors import ErrorCode
+from service.settings import Settings
+
+HOUR_SECONDS = 3600
+# SMS costs money and can be aimed at strangers' phones: a client address gets a budget too.
+MAX_SENDS_PER_ADDRESS_PER_HOUR = 30
+PURPOSE_TEXT = {"REGISTRATION": "dang ky tai khoan", "PASSWORD_RESET": "dat lai mat khau"}
+
+
+@dataclass(frozen=True, slots=True)
+class SentCode:
+    expires_at: dt.datetime
+    resend_available_at: dt.datetime
+
+
+def _code_hash(phone: str, purpose: str, code: str) -> bytes:
+    return hash_token(f"{purpose}:{phone}:{code}")
+
+
+async def _check_send_limits(
+    conn: asyncpg.Connection, settings: Settings, phone: str, purpose: str, address: str | None
+) -> dt.datetime:
+    """Count this send atomically; refuse when too soon or too often. Return when the next send is allowed."""
+    soon = await throttle.hit(conn, f"otp:resend:{purpose}:{phone}", settings.otp_resend_seconds)
+    if soon.count > 1:
+        raise Refusal(
+            ErrorCode.OTP_RESEND_TOO_SOON, "wait before asking for another code", "phone", retry_at=soon.resets_at
+        )
+    hourly = await throttle.hit(conn, f"otp:hour:{purpose}:{phone}", HOUR_SECONDS)
+    per_address = await throttle.hit(conn, f"otp:address:{address}", HOUR_SECONDS)
+    if hourly.count > settings.otp_max_per_hour or per_address.count > MAX_SENDS_PER_ADDRESS_PER_HOUR:
+        retry_at = max(hourly.resets_at, per_address.resets_at)
+        raise Refusal(ErrorCode.RATE_LIMITED, "too many codes asked for; try again later", "phone", retry_at=retry_at)
+    return soon.resets_at
+
+
+async def send_code(
+    conn: asyncpg.Connection,
+    settings: Settings,
+    *,
+    phone: str,
+    purpose: str,
+    address: str | None,
+    deliver: bool = True,
+) -> SentCode:
+    """Create a code and queue its SMS. With deliver=False (a reset asked for a phone without an account)
+    everything happens the same except the SMS, so the answer tells nothing."""
+    resend_at = await _check_send_limits(conn, settings, phone, purpose, address)
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    row = await sql.create_challenge(conn, phone, purpose, _code_hash(phone, purpose, code), settings.otp_ttl_seconds)
+    if deliver:
+        minutes = settings.otp_ttl_seconds // 60
+        await outbox.enqueue(
+            conn,
+            dedupe_key=f"otp:{row['id']}",
+            person_id=None,
+            channel="SMS",
+            recipient=phone,
+            body=f"VssID: ma OTP {PURPOSE_TEXT[purpose]} la {code}, hieu luc {minutes} phut. Khong chia se ma nay.",
+        )
+    return SentCode(expires_at=row["expires_at"], resend_available_at=resend_at)
+
+
+async def check_code(conn: asyncpg.Connection, settings: Settings, *, phone: str, purpose: str, code: str) -> int:
+    """Return the live challenge's id when `code` is right; count the try either way. The caller consumes it."""
+    challenge = await sql.latest_challenge(conn, phone, purpose)
+    if challenge is None or challenge["consumed_at"] is not None:
+        raise Refusal(ErrorCode.OTP_INVALID, "the code is wrong or was already used; ask for a new one", "otp")
+    if challenge["expired"]:
+        raise Refusal(ErrorCode.OTP_EXPIRED, "the code has expired; ask for a new one", "otp")
+    if challenge["attempts"] >= settings.otp_max_attempts:
+        raise Refusal(ErrorCode.OTP_TOO_MANY_ATTEMPTS, "too many wrong codes; ask for a new one", "otp")
+    if not hmac.compare_digest(challenge["code_hash"], _code_hash(phone, purpose, code)):
+        await burn_attempt(conn, settings, challenge["id"])
+        raise Refusal(ErrorCode.OTP_INVALID, "the code is wrong", "otp")
+    challenge_id: int = challenge["id"]
+    return challenge_id
+
+
+async def burn_attempt(conn: asyncpg.Connection, settings: Settings, challenge_id: int) -> None:
+    """Count a failed try; a right code used with wrong details costs a try too, so it cannot probe identities."""
+    attempts = await sql.count_attempt(conn, challenge_id)
+    if attempts >= settings.otp_max_attempts:
+        raise Refusal(ErrorCode.OTP_TOO_MANY_ATTEMPTS, "too many wrong tries; ask for a new code", "otp")
+
+
+async def consume(conn: asyncpg.Connection, challenge_id: int) -> None:
+    await sql.consume(conn, challenge_id)

@@ -1,0 +1,61 @@
+"""Resolve the viewer of one HTTP request, once, before any field runs."""
+
+from __future__ import annotations
+
+import asyncpg
+from starlette.requests import HTTPConnection
+
+from auth.tokens import hash_token
+from auth.viewer import Viewer, ViewerKind, anonymous
+from db import viewers as sql
+
+MAX_CREDENTIAL_LENGTH = 512
+# As auth/partners.py names keys: the prefix shown to operators, safe to log.
+KEY_PREFIX_LENGTH = 12
+
+
+def client_address(request: HTTPConnection) -> str | None:
+    return request.client.host if request.client else None
+
+
+def bearer_token(request: HTTPConnection) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token or len(token) > MAX_CREDENTIAL_LENGTH:
+        return None
+    return token.strip()
+
+
+async def viewer_from_request(request: HTTPConnection, pool: asyncpg.Pool) -> Viewer:
+    """An unknown, expired or revoked credential makes the request anonymous: fields then answer UNAUTHENTICATED."""
+    address = client_address(request)
+    token = bearer_token(request)
+    api_key = request.headers.get("x-api-key")
+    if not token and not (api_key and len(api_key) <= MAX_CREDENTIAL_LENGTH):
+        return anonymous(address)
+    async with pool.acquire() as conn:
+        if token:
+            row = await sql.session_by_access_token(conn, hash_token(token))
+            if row is None:
+                return anonymous(address)
+            return Viewer(
+                kind=ViewerKind.AGENCY_OFFICER if row["agency_id"] is not None else ViewerKind.CITIZEN,
+                client_address=address,
+                person_id=row["person_id"],
+                session_id=row["session_id"],
+                password_change_only=row["password_change_only"],
+                agency_id=row["agency_id"],
+            )
+        assert api_key is not None
+        key = await sql.api_key_by_hash(conn, hash_token(api_key), address)
+        if key is None:
+            await sql.record_rejected_key(conn, api_key[:KEY_PREFIX_LENGTH], address)
+            return anonymous(address)
+    return Viewer(
+        kind=ViewerKind.PARTNER,
+        client_address=address,
+        partner_id=key["partner_id"],
+        partner_name=key["partner_name"],
+        api_key_id=key["api_key_id"],
+        scopes=frozenset(key["scopes"]),
+    )

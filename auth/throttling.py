@@ -1,0 +1,59 @@
+"""Login throttling that an attacker cannot turn into a permanent lock-out of the owner.
+
+Failures are counted atomically in the database (db/throttle.py) under three keys. Each key grants some free
+failures, then blocks for a window that doubles with every further failure, up to a cap; nothing locks for good.
+- code + client address: 5 free. An attacker elsewhere does not slow the owner down.
+- code alone: 20 free, for guesses spread over many addresses.
+- client address alone: 100 free (many phones share one carrier-grade NAT address), for one address trying many codes.
+The keys use the code as typed, whether or not an account exists, so a block says nothing about existence.
+
+Each attempt is counted *before* its password is checked, under row locks: parallel attempts queue on the
+counters, so a burst cannot get more guesses than the allowance. A right password then takes its count back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import asyncpg
+
+from db import throttle
+from db.throttle import Backoff
+
+DAY_SECONDS = 86_400
+MAX_BLOCK_SECONDS = 15 * 60
+PAIR = Backoff(free=5, base_seconds=30, max_seconds=MAX_BLOCK_SECONDS, window_seconds=DAY_SECONDS)
+ACCOUNT = Backoff(free=20, base_seconds=30, max_seconds=MAX_BLOCK_SECONDS, window_seconds=DAY_SECONDS)
+ADDRESS = Backoff(free=100, base_seconds=30, max_seconds=MAX_BLOCK_SECONDS, window_seconds=DAY_SECONDS)
+
+
+def _keys(code: str, address: str | None) -> list[tuple[str, Backoff]]:
+    return [
+        (f"login:pair:{code}:{address}", PAIR),
+        (f"login:code:{code}", ACCOUNT),
+        (f"login:address:{address}", ADDRESS),
+    ]
+
+
+async def reserve_attempt(conn: asyncpg.Connection, code: str, address: str | None) -> tuple[bool, dt.datetime | None]:
+    """Inside a transaction: (allowed, blocked until). An allowed attempt is counted as a failure until forgiven."""
+    keys = _keys(code, address)
+    blocked = await throttle.lock_keys(conn, [key for key, _ in keys])
+    if blocked is not None:
+        return False, blocked
+    blocks = [await throttle.fail(conn, key, backoff) for key, backoff in keys]
+    now = dt.datetime.now(dt.UTC)
+    return True, max((b for b in blocks if b is not None and b > now), default=None)
+
+
+async def forgive_attempt(conn: asyncpg.Connection, code: str, address: str | None) -> None:
+    """The password was right: the owner's own pair starts afresh, the wider counts take this attempt back."""
+    pair, *wider = _keys(code, address)
+    await throttle.reset(conn, pair[0])
+    for key, backoff in wider:
+        await throttle.forgive(conn, key, backoff)
+
+
+async def clear_device(conn: asyncpg.Connection, code: str, address: str | None) -> None:
+    """After a password reset from this address: its own lock-out ends (the wider counts stay)."""
+    await throttle.reset(conn, _keys(code, address)[0][0])

@@ -1,0 +1,41 @@
+"""The viewer: who is asking, resolved once per request and carried on the context."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class ViewerKind(enum.Enum):
+    ANONYMOUS = "ANONYMOUS"
+    CITIZEN = "CITIZEN"
+    # Cán bộ cơ quan BHXH: a citizen account that also works for one agency.
+    AGENCY_OFFICER = "AGENCY_OFFICER"
+    PARTNER = "PARTNER"
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    kind: ViewerKind
+    client_address: str | None = None
+    person_id: int | None = None
+    session_id: int | None = None
+    # A session opened with a temporary or expired password: it may only change the password.
+    password_change_only: bool = False
+    agency_id: int | None = None
+    partner_id: int | None = None
+    partner_name: str | None = None
+    api_key_id: int | None = None
+    scopes: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.kind is not ViewerKind.ANONYMOUS
+
+    def is_person(self, person_id: int) -> bool:
+        """True when the viewer is this person with a full session."""
+        return self.person_id is not None and self.person_id == person_id and not self.password_change_only
+
+
+def anonymous(client_address: str | None) -> Viewer:
+    return Viewer(kind=ViewerKind.ANONYMOUS, client_address=client_address)

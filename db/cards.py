@@ -1,0 +1,37 @@
+"""SQL for health insurance cards (thẻ BHYT) and beneficiary groups (nhóm đối tượng)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import asyncpg
+
+COLUMNS = """
+id, person_id, card_number, group_code, benefit_level, coverage_percent, province_code, valid_from, valid_to,
+primary_facility_id, five_years_continuous_from, residence_area
+"""
+# Every personal statement carries `person_id = $viewer`: a forgotten permission still cannot leak a card.
+SELECT_BY_ID_FOR_VIEWER = f"select {COLUMNS} from insurance_cards where id = any($1::bigint[]) and person_id = $2"
+# The card valid on a day; when two overlap (a reissue), the one that started last wins.
+SELECT_VALID_ON_FOR_VIEWER = f"""
+select distinct on (person_id) {COLUMNS}
+from insurance_cards
+where person_id = any($1::bigint[]) and person_id = $2 and valid_from <= $3 and valid_to >= $3
+order by person_id, valid_from desc, id desc
+"""
+SELECT_GROUPS_BY_CODE = "select code, name from beneficiary_groups where code = any($1::text[])"
+
+
+async def cards_by_id(conn: asyncpg.Connection, ids: Sequence[int], *, viewer_id: int) -> list[asyncpg.Record]:
+    return await conn.fetch(SELECT_BY_ID_FOR_VIEWER, list(ids), viewer_id)
+
+
+async def cards_valid_on(
+    conn: asyncpg.Connection, person_ids: Sequence[int], day: dt.date, *, viewer_id: int
+) -> list[asyncpg.Record]:
+    return await conn.fetch(SELECT_VALID_ON_FOR_VIEWER, list(person_ids), viewer_id, day)
+
+
+async def beneficiary_groups_by_code(conn: asyncpg.Connection, codes: Sequence[str]) -> list[asyncpg.Record]:
+    return await conn.fetch(SELECT_GROUPS_BY_CODE, list(codes))

@@ -1,0 +1,66 @@
+"""SQL for the participation history (quá trình tham gia) and its month totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import asyncpg
+
+COLUMNS = "id, person_id, scheme, employer_id, job_title, from_month, to_month, months, salary_basis, status"
+FILTERS = "person_id = $1 and ($2::text is null or scheme = $2)"
+SELECT_PAGE = f"""
+select {COLUMNS} from contribution_periods
+where {FILTERS} and ($3::date is null or (from_month, id) < ($3, $4::bigint))
+order by from_month desc, id desc
+limit $5
+"""
+COUNT = f"select count(*) from contribution_periods where {FILTERS}"
+SELECT_BY_ID_FOR_VIEWER = f"select {COLUMNS} from contribution_periods where id = any($1::bigint[]) and person_id = $2"
+# Month totals, counted by calendar month so that overlapping periods never count a month twice.
+# A month is unpaid when only UNPAID periods (nợ đóng) cover it. The row with scheme null is the pension
+# total: months of BHXH (compulsory or voluntary) participation, each month once.
+SELECT_SUMMARY_FOR_VIEWER = """
+with covered as (
+    select p.person_id, p.scheme, month::date as month, bool_or(p.status = 'PAID') as paid
+    from contribution_periods p, generate_series(p.from_month, p.to_month, interval '1 month') as month
+    where p.person_id = any($1::bigint[]) and p.person_id = $2
+    group by p.person_id, p.scheme, month
+), pension as (
+    select person_id, month, bool_or(paid) as paid
+    from covered where scheme in ('BHXH_COMPULSORY', 'BHXH_VOLUNTARY')
+    group by person_id, month
+)
+select person_id, scheme, count(*)::integer as months, (count(*) filter (where not paid))::integer as unpaid_months
+from covered group by person_id, scheme
+union all
+select person_id, null, count(*)::integer, (count(*) filter (where not paid))::integer
+from pension group by person_id
+order by person_id, scheme nulls first
+"""
+
+
+async def periods_page(
+    conn: asyncpg.Connection,
+    person_id: int,
+    *,
+    scheme: str | None,
+    after: tuple[dt.date, int] | None,
+    limit: int,
+) -> list[asyncpg.Record]:
+    """Newest first; `after` is the (from_month, id) of the last row of the previous page."""
+    from_month, last_id = after if after else (None, None)
+    return await conn.fetch(SELECT_PAGE, person_id, scheme, from_month, last_id, limit)
+
+
+async def count_periods(conn: asyncpg.Connection, person_id: int, *, scheme: str | None) -> int:
+    count: int = await conn.fetchval(COUNT, person_id, scheme)
+    return count
+
+
+async def periods_by_id(conn: asyncpg.Connection, ids: Sequence[int], *, viewer_id: int) -> list[asyncpg.Record]:
+    return await conn.fetch(SELECT_BY_ID_FOR_VIEWER, list(ids), viewer_id)
+
+
+async def summaries(conn: asyncpg.Connection, person_ids: Sequence[int], *, viewer_id: int) -> list[asyncpg.Record]:
+    return await conn.fetch(SELECT_SUMMARY_FOR_VIEWER, list(person_ids), viewer_id)

@@ -1,0 +1,46 @@
+"""SQL that resolves a request's credentials into who is asking."""
+
+from __future__ import annotations
+
+import asyncpg
+
+# A live access token: not expired, not revoked, the account still active.
+SESSION_BY_ACCESS_TOKEN = """
+select s.id as session_id, s.person_id, s.password_change_only, o.agency_id
+from sessions s
+join accounts a on a.person_id = s.person_id
+left join agency_officers o on o.person_id = s.person_id
+where s.access_token_hash = $1 and s.revoked_at is null and s.access_expires_at > now() and a.status = 'ACTIVE'
+"""
+# Key use is recorded (last_used_at and an audit event) in the same statement that checks the key.
+API_KEY_BY_HASH = """
+with k as (
+    update api_keys k set last_used_at = now()
+    from partners p
+    where k.key_hash = $1 and k.revoked_at is null and p.id = k.partner_id
+    returning k.id as api_key_id, k.partner_id, p.name as partner_name, k.scopes, k.prefix
+), used as (
+    insert into audit_events (event, actor_kind, actor_ref, client_address, details)
+    select 'api_key_used', 'PARTNER', k.prefix, $2::inet, jsonb_build_object('partner', k.partner_name) from k
+)
+select api_key_id, partner_id, partner_name, scopes from k
+"""
+# An unknown or revoked key: only its first characters are kept, never the whole of it.
+API_KEY_REJECTED = """
+insert into audit_events (event, actor_kind, client_address, details)
+values ('api_key_rejected', 'ANONYMOUS', $2::inet, jsonb_build_object('prefix', $1::text))
+"""
+
+
+async def session_by_access_token(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
+    return await conn.fetchrow(SESSION_BY_ACCESS_TOKEN, token_hash)
+
+
+async def api_key_by_hash(
+    conn: asyncpg.Connection, key_hash: bytes, client_address: str | None
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(API_KEY_BY_HASH, key_hash, client_address)
+
+
+async def record_rejected_key(conn: asyncpg.Connection, prefix: str, client_address: str | None) -> None:
+    await conn.execute(API_KEY_REJECTED, prefix, client_address)

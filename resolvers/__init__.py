@@ -1,0 +1,1 @@
+"""Short async functions that ask loaders or db/ for rows and map them to schema types."""

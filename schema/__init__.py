@@ -1,0 +1,1 @@
+"""GraphQL types, inputs, enums, scalars and payloads; `schema.root` assembles the one schema."""

@@ -1,0 +1,59 @@
+"""InsuranceCard: the health insurance card (thẻ BHYT), with its beneficiary group. Personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import strawberry
+
+from auth.permissions import IsOwner
+from resolvers import cards as resolvers
+from schema.facility import Facility
+from schema.node import Node
+
+
+@strawberry.enum(description="Residence area (nơi sinh sống) printed on the card: remote areas get extra benefits.")
+class ResidenceArea(enum.Enum):
+    K1 = "K1"
+    K2 = "K2"
+    K3 = "K3"
+
+
+@strawberry.type(description="A beneficiary group (nhóm đối tượng): reference data, public.")
+class BeneficiaryGroup:
+    code: str = strawberry.field(description="Two letters, e.g. DN for enterprise employees.")
+    name: str
+
+
+@strawberry.type(description="A BHYT card. Every field answers only to the card's holder.")
+class InsuranceCard(Node):
+    pk: strawberry.Private[int]
+    person_id: strawberry.Private[int]
+    group_code: strawberry.Private[str]
+    primary_facility_id: strawberry.Private[int]
+    card_number: str | None = strawberry.field(
+        permission_classes=[IsOwner],
+        description="15 characters: group, benefit level, province, social insurance code.",
+    )
+    beneficiary_group: BeneficiaryGroup | None = strawberry.field(
+        resolver=resolvers.resolve_beneficiary_group, permission_classes=[IsOwner]
+    )
+    benefit_level: int | None = strawberry.field(
+        permission_classes=[IsOwner],
+        description="Mức hưởng 1-5, as issued on this card (never derived from the group).",
+    )
+    coverage_percent: int | None = strawberry.field(
+        permission_classes=[IsOwner], description="Share of covered costs the fund pays, as issued on this card."
+    )
+    valid_from: dt.date | None = strawberry.field(permission_classes=[IsOwner])
+    valid_to: dt.date | None = strawberry.field(permission_classes=[IsOwner])
+    five_years_continuous_from: dt.date | None = strawberry.field(
+        permission_classes=[IsOwner], description="Ngày đủ 5 năm liên tục: from then co-payments are lower."
+    )
+    residence_area: ResidenceArea | None = strawberry.field(permission_classes=[IsOwner])
+    primary_facility: Facility | None = strawberry.field(
+        resolver=resolvers.resolve_primary_facility,
+        permission_classes=[IsOwner],
+        description="The registered primary-care facility (nơi đăng ký KCB ban đầu).",
+    )

@@ -1,0 +1,82 @@
+"""ContributionPeriod and the contribution summary: the participation history (quá trình tham gia). Personal data."""
+
+from __future__ import annotations
+
+import enum
+
+import strawberry
+
+from auth.permissions import IsOwner
+from resolvers import contributions as resolvers
+from schema.employer import Employer
+from schema.node import Node
+from schema.scalars import Money, Month
+
+
+@strawberry.enum
+class ContributionScheme(enum.Enum):
+    BHXH_COMPULSORY = "BHXH_COMPULSORY"  # BHXH bắt buộc
+    BHXH_VOLUNTARY = "BHXH_VOLUNTARY"  # BHXH tự nguyện
+    BHTN = "BHTN"  # unemployment insurance
+    BHTNLD_BNN = "BHTNLD_BNN"  # occupational accident and disease insurance
+    BHYT = "BHYT"  # health insurance
+
+
+@strawberry.enum
+class ContributionStatus(enum.Enum):
+    PAID = "PAID"
+    UNPAID = "UNPAID"  # declared by the employer but not paid (nợ đóng)
+
+
+@strawberry.type(description="A continuous stretch of one scheme with one employer and one salary basis.")
+class ContributionPeriod(Node):
+    pk: strawberry.Private[int]
+    person_id: strawberry.Private[int]
+    employer_id: strawberry.Private[int | None]
+    scheme: ContributionScheme | None = strawberry.field(permission_classes=[IsOwner])
+    from_month: Month | None = strawberry.field(permission_classes=[IsOwner])
+    to_month: Month | None = strawberry.field(permission_classes=[IsOwner], description="Inclusive.")
+    months: int | None = strawberry.field(permission_classes=[IsOwner])
+    salary_basis: Money | None = strawberry.field(
+        permission_classes=[IsOwner], description="Monthly salary the contribution is computed on."
+    )
+    status: ContributionStatus | None = strawberry.field(permission_classes=[IsOwner])
+    job_title: str | None = strawberry.field(permission_classes=[IsOwner])
+    employer: Employer | None = strawberry.field(
+        resolver=resolvers.resolve_period_employer,
+        permission_classes=[IsOwner],
+        description="Null for voluntary BHXH, which has no employer.",
+    )
+
+
+@strawberry.type
+class SchemeMonths:
+    person_id: strawberry.Private[int]
+    scheme: ContributionScheme | None = strawberry.field(permission_classes=[IsOwner])
+    months: int | None = strawberry.field(
+        permission_classes=[IsOwner], description="Calendar months this scheme covers, each counted once."
+    )
+    unpaid_months: int | None = strawberry.field(
+        permission_classes=[IsOwner], description="Of those, months covered only by unpaid periods (nợ đóng)."
+    )
+
+
+@strawberry.type(description="Month totals of the participation history, computed by the database.")
+class ContributionSummary:
+    person_id: strawberry.Private[int]
+    total_months: int | None = strawberry.field(
+        permission_classes=[IsOwner],
+        description=(
+            "Months of BHXH participation (compulsory or voluntary): the number that counts toward a pension. "
+            "Each calendar month counts once, even when several periods cover it; other schemes (BHTN, BHYT...) "
+            "do not add to it. Includes months the employer declared but has not paid: see unpaidMonths."
+        ),
+    )
+    unpaid_months: int | None = strawberry.field(
+        permission_classes=[IsOwner],
+        description=(
+            "Of totalMonths, the months covered only by unpaid periods (employer arrears, nợ đóng): they count "
+            "toward a pension only once paid. totalMonths - unpaidMonths is what counts today."
+        ),
+    )
+    by_scheme: list[SchemeMonths] | None = strawberry.field(permission_classes=[IsOwner])

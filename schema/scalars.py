@@ -1,0 +1,64 @@
+"""Scalars beyond GraphQL's own: Month (YYYY-MM) and Money (exact VND as a decimal string).
+
+`Date` and `DateTime` are Strawberry's built-ins (ISO 8601; DateTime carries its offset).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import NewType
+
+import strawberry
+from strawberry.types.scalar import ScalarDefinition
+
+_MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
+_MONEY = re.compile(r"^-?[0-9]{1,18}$")
+
+
+def _serialize_month(value: dt.date) -> str:
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def _parse_month(value: object) -> dt.date:
+    match = _MONTH.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError("a Month is written YYYY-MM, e.g. 2025-07")
+    return dt.date(int(match[1]), int(match[2]), 1)
+
+
+def _serialize_money(value: Decimal | int) -> str:
+    return str(int(value))
+
+
+def _parse_money(value: object) -> Decimal:
+    if isinstance(value, str) and _MONEY.match(value):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            pass
+    raise ValueError('Money is a whole number of đồng written as a string, e.g. "1500000"')
+
+
+Month = NewType("Month", dt.date)
+Money = NewType("Money", Decimal)
+
+# Strawberry's recommended form: plain NewTypes in annotations, their GraphQL definitions in the schema's scalar_map.
+SCALAR_MAP: dict[object, ScalarDefinition] = {
+    Month: strawberry.scalar(
+        name="Month",
+        description="A calendar month, YYYY-MM.",
+        serialize=_serialize_month,
+        parse_value=_parse_month,
+    ),
+    Money: strawberry.scalar(
+        name="Money",
+        description=(
+            "An exact amount of Vietnamese đồng (VND has no minor unit), as a decimal string: "
+            "a 32-bit Int cannot carry it."
+        ),
+        serialize=_serialize_money,
+        parse_value=_parse_money,
+    ),
+}

@@ -1,0 +1,60 @@
+"""MedicalVisit: the BHYT medical visit history (lịch sử khám chữa bệnh), with ICD-10 diagnoses. Personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import strawberry
+
+from auth.permissions import IsOwner
+from resolvers import visits as resolvers
+from schema.facility import Facility
+from schema.node import Node
+from schema.scalars import Money
+
+
+@strawberry.enum
+class VisitType(enum.Enum):
+    OUTPATIENT = "OUTPATIENT"  # ngoại trú
+    INPATIENT = "INPATIENT"  # nội trú
+    DAY_TREATMENT = "DAY_TREATMENT"  # điều trị ban ngày
+    EMERGENCY = "EMERGENCY"  # cấp cứu
+
+
+@strawberry.type(description="An ICD-10 diagnosis: reference data, public.")
+class Diagnosis:
+    code: str
+    name: str
+
+
+@strawberry.type(description="One visit paid by BHYT. Every field answers only to the patient.")
+class MedicalVisit(Node):
+    pk: strawberry.Private[int]
+    person_id: strawberry.Private[int]
+    facility_id: strawberry.Private[int]
+    diagnosis_code: strawberry.Private[str]
+    visit_type: VisitType | None = strawberry.field(permission_classes=[IsOwner])
+    admitted_at: dt.datetime | None = strawberry.field(permission_classes=[IsOwner])
+    discharged_at: dt.datetime | None = strawberry.field(
+        permission_classes=[IsOwner], description="Null for a visit without a stay, or one still going on."
+    )
+    primary_diagnosis: Diagnosis | None = strawberry.field(
+        resolver=resolvers.resolve_primary_diagnosis, permission_classes=[IsOwner]
+    )
+    total_cost: Money | None = strawberry.field(permission_classes=[IsOwner])
+    insurance_paid: Money | None = strawberry.field(permission_classes=[IsOwner])
+    patient_paid: Money | None = strawberry.field(permission_classes=[IsOwner])
+    facility: Facility | None = strawberry.field(
+        resolver=resolvers.resolve_visit_facility, permission_classes=[IsOwner]
+    )
+
+
+@strawberry.type(description="A calendar year of the visit history, totalled by the database.")
+class MedicalVisitYear:
+    person_id: strawberry.Private[int]
+    year: int | None = strawberry.field(permission_classes=[IsOwner])
+    visits: int | None = strawberry.field(permission_classes=[IsOwner])
+    total_cost: Money | None = strawberry.field(permission_classes=[IsOwner])
+    insurance_paid: Money | None = strawberry.field(permission_classes=[IsOwner])
+    patient_paid: Money | None = strawberry.field(permission_classes=[IsOwner])

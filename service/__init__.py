@@ -1,0 +1,1 @@
+"""Wiring of the service: settings, the Starlette app and its lifespan."""

@@ -1,0 +1,69 @@
+"""Request rate limits for the public directory, counted in PostgreSQL so every service process shares them.
+
+Anonymous callers are counted per client address at a modest rate; a partner key with directory:read is counted
+per key at a higher one. The limit and what remains travel in X-RateLimit-* headers; over the limit, the
+operation answers RATE_LIMITED with extensions.retryAfterSeconds and a Retry-After header, and does not run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from graphql import ExecutionResult
+from strawberry.extensions import SchemaExtension
+
+from auth.viewer import Viewer, ViewerKind
+from db import throttle
+from service.caching import PUBLIC_ROOT_FIELDS, root_field_names
+
+WINDOW_SECONDS = 60
+PUBLIC_REQUESTS_PER_WINDOW = 120
+PARTNER_REQUESTS_PER_WINDOW = 1200
+DIRECTORY_SCOPE = "directory:read"
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    key: str
+    limit: int
+
+
+def quota_for(viewer: Viewer) -> Quota:
+    if viewer.kind is ViewerKind.PARTNER and DIRECTORY_SCOPE in viewer.scopes:
+        return Quota(f"rate:directory:key:{viewer.api_key_id}", PARTNER_REQUESTS_PER_WINDOW)
+    return Quota(f"rate:directory:address:{viewer.client_address or 'unknown'}", PUBLIC_REQUESTS_PER_WINDOW)
+
+
+def seconds_until(moment: dt.datetime) -> int:
+    return max(1, math.ceil((moment - dt.datetime.now(dt.UTC)).total_seconds()))
+
+
+class DirectoryRateLimit(SchemaExtension):
+    """Counts one hit per operation that asks any directory root field, before it executes."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        if root_field_names(self.execution_context) & PUBLIC_ROOT_FIELDS:
+            await self._count()
+        yield
+
+    async def _count(self) -> None:
+        # Imported here: the schema package imports this module to register the extension.
+        from schema.errors import ApiError, ErrorCode
+
+        context = self.execution_context.context
+        quota = quota_for(context.viewer)
+        async with context.pool.acquire() as conn:
+            window = await throttle.hit(conn, quota.key, WINDOW_SECONDS)
+        headers = context.response.headers
+        headers["X-RateLimit-Limit"] = str(quota.limit)
+        headers["X-RateLimit-Remaining"] = str(max(0, quota.limit - window.count))
+        if window.count > quota.limit:
+            retry_after = seconds_until(window.resets_at)
+            headers["Retry-After"] = str(retry_after)
+            context.response.status_code = 429
+            error = ApiError(ErrorCode.RATE_LIMITED, "too many requests; retry later", retryAfterSeconds=retry_after)
+            # A result set before execution makes Strawberry skip executing the operation.
+            self.execution_context.result = ExecutionResult(data=None, errors=[error])

@@ -1,0 +1,372 @@
+"""Field-level authorization of the personal graph: only the person reads their data, by every path, for every role."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types.base import get_object_definition
+from strawberry.types.private import is_private
+from strawberry.utils.str_converters import to_camel_case
+
+from auth.permissions import IsOwner
+from auth.viewer import Viewer, ViewerKind
+from resolvers.access_log import entry_from_row
+from resolvers.benefits import benefit_from_row
+from resolvers.cards import card_from_row
+from resolvers.contributions import period_from_row, summary_from_rows
+from resolvers.persons import person_from_row
+from resolvers.visits import visit_from_row, year_from_row
+from schema.access_log import AccessLogEntry
+from schema.benefit import Benefit
+from schema.card import InsuranceCard
+from schema.contribution import ContributionPeriod, ContributionSummary, SchemeMonths
+from schema.node import to_global_id
+from schema.person import Person
+from schema.scalars import SCALAR_MAP
+from schema.visit import MedicalVisit, MedicalVisitYear
+from tests.graphql import contract, error_codes, gql
+from tests.resolvers.personal.people import (
+    Citizen,
+    add_benefit,
+    add_card,
+    add_period,
+    add_visits,
+    create_citizen,
+    create_partner_key,
+    make_officer,
+)
+from tests.sessions import open_session
+
+PERSONAL_TYPES = (
+    Person,
+    InsuranceCard,
+    ContributionPeriod,
+    ContributionSummary,
+    SchemeMonths,
+    Benefit,
+    MedicalVisit,
+    MedicalVisitYear,
+    AccessLogEntry,
+)
+HOME = contract("mobile/Home")
+ME_ID = "query { me { id fullName } }"
+NODE = """
+query Node($id: ID!) {
+  node(id: $id) {
+    __typename
+    id
+    ... on Person { fullName socialInsuranceCode dateOfBirth gender phone email address }
+    ... on InsuranceCard {
+      cardNumber beneficiaryGroup { code } benefitLevel coveragePercent validFrom validTo
+      fiveYearsContinuousFrom residenceArea primaryFacility { code }
+    }
+    ... on ContributionPeriod { scheme fromMonth toMonth months salaryBasis status jobTitle employer { code } }
+    ... on Benefit { kind decisionNumber periodFrom periodTo days amount paidOn payingAgency { code } }
+    ... on MedicalVisit {
+      visitType admittedAt dischargedAt primaryDiagnosis { code } totalCost insurancePaid patientPaid facility { code }
+    }
+  }
+}
+"""
+
+
+@dataclass(frozen=True)
+class Owned:
+    citizen: Citizen
+    ids: dict[str, str]
+
+
+@pytest.fixture
+async def owned(db: asyncpg.Connection) -> Owned:
+    """A citizen holding one object of every personal type, and their global IDs."""
+    citizen = await create_citizen(db)
+    today = dt.date.today()
+    days = dt.timedelta(days=100)
+    card = await add_card(db, citizen, valid_from=today - days, valid_to=today + days)
+    period = await add_period(db, citizen.person_id, "BHXH_COMPULSORY", "2020-01", "2020-12")
+    benefit = await add_benefit(db, citizen.person_id, "SICKNESS", dt.date(2024, 3, 1))
+    await add_visits(db, citizen.person_id, 1)
+    visit = await db.fetchval("select id from medical_visits where person_id = $1", citizen.person_id)
+    return Owned(
+        citizen=citizen,
+        ids={
+            "Person": to_global_id("Person", citizen.person_id),
+            "InsuranceCard": to_global_id("InsuranceCard", card),
+            "ContributionPeriod": to_global_id("ContributionPeriod", period),
+            "Benefit": to_global_id("Benefit", benefit),
+            "MedicalVisit": to_global_id("MedicalVisit", visit),
+        },
+    )
+
+
+def test_every_field_of_every_personal_type_is_declared_owner_only() -> None:
+    for cls in PERSONAL_TYPES:
+        for field in get_object_definition(cls, strict=True).fields:
+            if field.python_name == "id" or is_private(field.type):
+                continue  # the opaque handle itself: it reveals nothing node(id:) would not hide
+            assert IsOwner in field.permission_classes, f"{cls.__name__}.{field.python_name}"
+
+
+async def test_the_owner_reads_every_personal_object_through_node(client: httpx.AsyncClient, owned: Owned) -> None:
+    for type_name, global_id in owned.ids.items():
+        result = await gql(client, NODE, {"id": global_id}, token=owned.citizen.token)
+
+        assert "errors" not in result, result
+        node = result["data"]["node"]
+        assert node["__typename"] == type_name
+        assert node["id"] == global_id
+        assert all(value is not None for key, value in node.items() if key not in ("phone", "email")), node
+
+
+async def _others(db: asyncpg.Connection) -> dict[str, dict[str, Any]]:
+    """Credentials of every role that is not the owner: name -> gql keyword arguments."""
+    other = await create_citizen(db, full_name="Người Khác")
+    officer = await create_citizen(db, full_name="Cán Bộ")
+    await make_officer(db, officer)
+    return {
+        "anonymous": {},
+        "another citizen": {"token": other.token},
+        "agency officer": {"token": officer.token},
+        "partner": {"api_key": await create_partner_key(db)},
+    }
+
+
+async def test_no_other_role_can_tell_a_personal_object_from_a_missing_one(
+    client: httpx.AsyncClient, db: asyncpg.Connection, owned: Owned
+) -> None:
+    for role, credentials in (await _others(db)).items():
+        for type_name, global_id in owned.ids.items():
+            # when anyone else asks for the object, and for an ID of the same type that does not exist
+            result = await gql(client, NODE, {"id": global_id}, **credentials)
+            missing = await gql(client, NODE, {"id": to_global_id(type_name, 2**40)}, **credentials)
+
+            # then both answer null with no error: nothing tells them apart
+            assert result == {"data": {"node": None}}, (role, type_name, result)
+            assert missing == result, (role, type_name)
+
+
+async def test_me_answers_the_signed_in_person_only(
+    client: httpx.AsyncClient, db: asyncpg.Connection, owned: Owned
+) -> None:
+    others = await _others(db)
+
+    anonymous = await gql(client, ME_ID, **others["anonymous"])
+    partner = await gql(client, ME_ID, **others["partner"])
+    officer = await gql(client, HOME, **others["agency officer"])
+    owner = await gql(client, HOME, token=owned.citizen.token)
+
+    assert anonymous["data"] == {"me": None} and error_codes(anonymous) == ["UNAUTHENTICATED"]
+    assert partner["data"] == {"me": None} and error_codes(partner) == ["UNAUTHENTICATED"]
+    # an officer is a citizen too: `me` is their own record, never the owner's
+    assert officer["data"]["me"]["fullName"] == "Cán Bộ" and "errors" not in officer
+    assert owner["data"]["me"]["id"] == owned.ids["Person"]
+    assert owner["data"]["me"]["currentCard"]["cardNumber"].endswith(owned.citizen.social_insurance_code)
+
+
+async def test_a_password_change_only_session_reads_nothing_personal(
+    client: httpx.AsyncClient, db: asyncpg.Connection, owned: Owned
+) -> None:
+    token = await open_session(db, owned.citizen.person_id, password_change_only=True)
+
+    me = await gql(client, ME_ID, token=token)
+    node = await gql(client, NODE, {"id": owned.ids["MedicalVisit"]}, token=token)
+
+    assert me["data"] == {"me": None} and error_codes(me) == ["PASSWORD_CHANGE_REQUIRED"]
+    assert node == {"data": {"node": None}}
+
+
+# The second layer aside, the permissions alone must hold: a schema that hands out another person's objects
+# directly (as a forgotten scope would) still answers every personal field with null and a coded error.
+OWNER_ID = 1001
+_PERSON = {
+    "id": OWNER_ID,
+    "social_insurance_code": "0123456789",
+    "full_name": "Chủ",
+    "date_of_birth": dt.date(1990, 1, 1),
+    "gender": "MALE",
+    "phone": "0900000000",
+    "email": "a@b.vn",
+    "address": "x",
+}
+_CARD = {
+    "id": 1,
+    "person_id": OWNER_ID,
+    "group_code": "DN",
+    "primary_facility_id": 1,
+    "card_number": "DN4010123456789",
+    "benefit_level": 4,
+    "coverage_percent": 80,
+    "valid_from": dt.date(2025, 1, 1),
+    "valid_to": dt.date(2025, 12, 31),
+    "five_years_continuous_from": None,
+    "residence_area": "K1",
+}
+_PERIOD = {
+    "id": 1,
+    "person_id": OWNER_ID,
+    "employer_id": 1,
+    "scheme": "BHTN",
+    "from_month": dt.date(2020, 1, 1),
+    "to_month": dt.date(2020, 2, 1),
+    "months": 2,
+    "salary_basis": Decimal(5),
+    "status": "PAID",
+    "job_title": "x",
+}
+_BENEFIT = {
+    "id": 1,
+    "person_id": OWNER_ID,
+    "paying_agency_id": 1,
+    "kind": "PENSION",
+    "decision_number": "1",
+    "period_from": dt.date(2020, 1, 1),
+    "period_to": None,
+    "days": None,
+    "amount": Decimal(1),
+    "paid_on": dt.date(2020, 1, 1),
+}
+_VISIT = {
+    "id": 1,
+    "person_id": OWNER_ID,
+    "facility_id": 1,
+    "primary_diagnosis_code": "J00",
+    "visit_type": "EMERGENCY",
+    "admitted_at": dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+    "discharged_at": None,
+    "total_cost": Decimal(3),
+    "insurance_paid": Decimal(2),
+    "patient_paid": Decimal(1),
+}
+_YEAR = {"person_id": OWNER_ID, "year": 2024, "visits": 1, "total_cost": 3, "insurance_paid": 2, "patient_paid": 1}
+_ENTRY = {
+    "person_id": OWNER_ID,
+    "at": dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+    "actor_kind": "SYSTEM",
+    "actor_name": "x",
+    "purpose": "y",
+    "data_categories": ["CARD"],
+}
+_SUMMARY_ROWS = [{"scheme": None, "months": 2, "unpaid_months": 0}, {"scheme": "BHTN", "months": 2, "unpaid_months": 0}]
+
+
+@strawberry.type
+class LeakyQuery:
+    @strawberry.field
+    def person(self) -> Person:
+        return person_from_row(_PERSON)
+
+    @strawberry.field
+    def card(self) -> InsuranceCard:
+        return card_from_row(_CARD)
+
+    @strawberry.field
+    def period(self) -> ContributionPeriod:
+        return period_from_row(_PERIOD)
+
+    @strawberry.field
+    def summary(self) -> ContributionSummary:
+        return summary_from_rows(OWNER_ID, _SUMMARY_ROWS)
+
+    @strawberry.field
+    def benefit(self) -> Benefit:
+        return benefit_from_row(_BENEFIT)
+
+    @strawberry.field
+    def visit(self) -> MedicalVisit:
+        return visit_from_row(_VISIT)
+
+    @strawberry.field
+    def year(self) -> MedicalVisitYear:
+        return year_from_row(_YEAR)
+
+    @strawberry.field
+    def entry(self) -> AccessLogEntry:
+        return entry_from_row(_ENTRY)
+
+
+LEAKY_SCHEMA = strawberry.Schema(query=LeakyQuery, config=StrawberryConfig(scalar_map=SCALAR_MAP))
+LEAKY_ROOTS = {
+    "person": Person,
+    "card": InsuranceCard,
+    "period": ContributionPeriod,
+    "summary": ContributionSummary,
+    "benefit": Benefit,
+    "visit": MedicalVisit,
+    "year": MedicalVisitYear,
+    "entry": AccessLogEntry,
+}
+
+
+@dataclass
+class _BareContext:
+    viewer: Viewer
+
+
+def _selection(cls: type[Any]) -> str:
+    """Every field of the type but `id`, with `{ __typename }` under object-valued ones."""
+    names = []
+    for field in get_object_definition(cls, strict=True).fields:
+        if field.python_name == "id" or is_private(field.type):
+            continue
+        name = field.graphql_name or to_camel_case(field.python_name)
+        leaf = field.python_name not in {
+            "beneficiary_group",
+            "primary_facility",
+            "employer",
+            "paying_agency",
+            "primary_diagnosis",
+            "facility",
+            "current_card",
+            "contribution_summary",
+            "contribution_periods",
+            "benefits",
+            "medical_visits",
+            "medical_visit_years",
+            "access_log",
+            "by_scheme",
+        }
+        names.append(name if leaf else f"{name} {{ __typename }}")
+    return " ".join(names)
+
+
+@pytest.mark.parametrize(
+    ("viewer", "code"),
+    [
+        (Viewer(kind=ViewerKind.ANONYMOUS), "UNAUTHENTICATED"),
+        (Viewer(kind=ViewerKind.CITIZEN, person_id=OWNER_ID + 1), "FORBIDDEN"),
+        (Viewer(kind=ViewerKind.AGENCY_OFFICER, person_id=OWNER_ID + 2, agency_id=1), "FORBIDDEN"),
+        (Viewer(kind=ViewerKind.PARTNER, partner_id=1, scopes=frozenset({"card:verify"})), "UNAUTHENTICATED"),
+    ],
+)
+async def test_every_personal_field_of_a_foreign_object_is_null_with_a_code(viewer: Viewer, code: str) -> None:
+    for root, cls in LEAKY_ROOTS.items():
+        selection = _selection(cls)
+        result = await LEAKY_SCHEMA.execute(f"{{ {root} {{ {selection} }} }}", context_value=_BareContext(viewer))
+
+        assert result.data is not None
+        values = result.data[root]
+        assert values and all(v is None for v in values.values()), (root, values)
+        assert result.errors is not None and len(result.errors) == len(values)
+        assert {e.extensions["code"] for e in result.errors if e.extensions} == {code}
+
+
+async def test_the_owner_passes_the_same_permissions() -> None:
+    # guards the test above: the same selection, asked by the owner, answers the leaf fields
+    result = await LEAKY_SCHEMA.execute(
+        "{ visit { visitType totalCost } entry { purpose dataCategories } }",
+        context_value=_BareContext(Viewer(kind=ViewerKind.CITIZEN, person_id=OWNER_ID)),
+    )
+
+    assert result.errors is None
+    assert result.data == {
+        "visit": {"visitType": "EMERGENCY", "totalCost": "3"},
+        "entry": {"purpose": "y", "dataCategories": ["CARD"]},
+    }

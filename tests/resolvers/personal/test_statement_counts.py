@@ -1,0 +1,125 @@
+"""No N+1: a page of visits costs the same number of SQL statements whatever the history's size, and loaders batch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import httpx
+
+from auth.viewer import Viewer, ViewerKind
+from resolvers.benefits import BenefitByIdLoader
+from resolvers.cards import BeneficiaryGroupByCodeLoader, InsuranceCardByIdLoader
+from resolvers.contributions import ContributionPeriodByIdLoader, ContributionSummaryByPersonIdLoader
+from resolvers.dataloader import BaseLoader
+from resolvers.persons import PersonByIdLoader
+from resolvers.visits import DiagnosisByCodeLoader, MedicalVisitByIdLoader, MedicalVisitYearsByPersonIdLoader
+from tests.graphql import contract, gql
+from tests.resolvers.personal.conftest import CountingClient
+from tests.resolvers.personal.people import add_period, add_visits, create_citizen
+
+HOME = contract("mobile/Home")
+MEDICAL_HISTORY = contract("mobile/MedicalHistory")
+
+
+async def _count(counting: CountingClient, query: str, token: str, variables: dict[str, Any]) -> int:
+    counting.log.clear()
+    result = await gql(counting.http, query, variables, token=token)
+    assert "errors" not in result, result
+    return len(counting.log.statements)
+
+
+async def test_home_and_history_cost_the_same_statements_for_5_and_500_visits(
+    db: asyncpg.Connection, counting: CountingClient
+) -> None:
+    # given one person with 5 visits and another with 500, spread over every hospital and clinic
+    small, large = await create_citizen(db), await create_citizen(db)
+    await add_visits(db, small.person_id, 5)
+    await add_visits(db, large.person_id, 500)
+    facilities = await db.fetchval(
+        "select count(distinct facility_id) from medical_visits where person_id = $1", large.person_id
+    )
+    assert facilities > 20
+
+    documents: list[tuple[str, dict[str, Any]]] = [(HOME, {}), (MEDICAL_HISTORY, {"first": 100})]
+    for query, variables in documents:
+        # when each person loads the document
+        small_count = await _count(counting, query, small.token, variables)
+        large_count = await _count(counting, query, large.token, variables)
+
+        # then the number of statements does not grow with the history
+        assert small_count == large_count, (small_count, large_count)
+        assert large_count <= 12
+
+
+async def test_a_page_of_100_visits_loads_their_facilities_in_one_statement(
+    db: asyncpg.Connection, counting: CountingClient
+) -> None:
+    citizen = await create_citizen(db)
+    await add_visits(db, citizen.person_id, 150)
+
+    counting.log.clear()
+    result = await gql(counting.http, MEDICAL_HISTORY, {"first": 100}, token=citizen.token)
+
+    assert len(result["data"]["me"]["medicalVisits"]["edges"]) == 100
+    facility_reads = [s for s in counting.log.statements if "from facilities" in s]
+    assert len(facility_reads) == 1
+
+
+async def test_each_personal_loader_answers_many_keys_with_one_statement(
+    db: asyncpg.Connection, counting: CountingClient, db_dsn: str
+) -> None:
+    # given a citizen with records, and loaders bound to that citizen as viewer
+    citizen = await create_citizen(db)
+    await add_visits(db, citizen.person_id, 30)
+    for year in range(2010, 2020):
+        await add_period(db, citizen.person_id, "BHXH_COMPULSORY", f"{year}-01", f"{year}-06")
+    visit_ids = await _ids(db, "medical_visits", citizen.person_id)
+    period_ids = await _ids(db, "contribution_periods", citizen.person_id)
+    codes = [r["code"] for r in await db.fetch("select code from icd10_codes order by code limit 50")]
+    groups = [r["code"] for r in await db.fetch("select code from beneficiary_groups")]
+    viewer = Viewer(kind=ViewerKind.CITIZEN, person_id=citizen.person_id)
+    pool = await asyncpg.create_pool(db_dsn, min_size=1, max_size=2, init=_logging_init(counting))
+    try:
+        cases: list[tuple[type[BaseLoader[Any, Any]], list[Any]]] = [
+            (MedicalVisitByIdLoader, visit_ids),
+            (ContributionPeriodByIdLoader, period_ids),
+            (BenefitByIdLoader, visit_ids),
+            (InsuranceCardByIdLoader, visit_ids),
+            (PersonByIdLoader, [citizen.person_id, citizen.person_id + 1]),
+            (ContributionSummaryByPersonIdLoader, [citizen.person_id, citizen.person_id + 1]),
+            (MedicalVisitYearsByPersonIdLoader, [citizen.person_id, citizen.person_id + 1]),
+            (DiagnosisByCodeLoader, codes),
+            (BeneficiaryGroupByCodeLoader, groups),
+        ]
+        for loader_class, keys in cases:
+            counting.log.clear()
+            # when one loader is asked for many keys at once
+            values = await loader_class(pool, viewer).load_many(keys)
+
+            # then one statement answers them all, in key order
+            assert len(counting.log.statements) == 1, loader_class.__name__
+            assert len(values) == len(keys)
+        visits = await MedicalVisitByIdLoader(pool, viewer).load_many(list(reversed(visit_ids)))
+        assert [v.pk if v else None for v in visits] == list(reversed(visit_ids))
+    finally:
+        await pool.close()
+
+
+async def _ids(db: asyncpg.Connection, table: str, person_id: int) -> list[int]:
+    return [r["id"] for r in await db.fetch(f"select id from {table} where person_id = $1 order by id", person_id)]
+
+
+def _logging_init(counting: CountingClient):  # type: ignore[no-untyped-def]
+    async def init(conn: asyncpg.Connection) -> None:
+        conn.add_query_logger(counting.log.record)
+
+    return init
+
+
+async def test_the_statement_log_sees_requests(counting: CountingClient) -> None:
+    # guards the counting itself: a request that touches the database shows up in the log
+    counting.log.clear()
+    await gql(counting.http, "{ provinces { code } }")
+    assert counting.log.statements
+    assert isinstance(counting.http, httpx.AsyncClient)

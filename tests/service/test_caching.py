@@ -1,0 +1,71 @@
+"""HTTP caching: anonymous directory queries over GET are cacheable with an ETag; everything else is no-store."""
+
+from __future__ import annotations
+
+import json
+
+import asyncpg
+import httpx
+
+from auth.tokens import hash_token
+
+PROVINCES = "query { provinces { code name } }"
+FACILITY = "query F($code: String!) { facility(code: $code) { code name } }"
+LOOKUP = """
+query { lookupSocialInsuranceCode(input: {fullName: "A", dateOfBirth: "1990-01-01", provinceCode: "01",
+                                          nationalIdNumber: "001090000001"}) { found } }
+"""
+
+
+async def get(client: httpx.AsyncClient, query: str, variables: dict[str, str] | None = None,
+              headers: dict[str, str] | None = None) -> httpx.Response:
+    params = {"query": query}
+    if variables:
+        params["variables"] = json.dumps(variables)
+    return await client.get("/graphql", params=params, headers=headers or {})
+
+
+async def test_anonymous_directory_query_over_get_is_public_with_etag(client: httpx.AsyncClient) -> None:
+    response = await get(client, PROVINCES)
+    assert response.status_code == 200 and len(response.json()["data"]["provinces"]) == 34
+    assert response.headers["cache-control"] == "public, max-age=300"
+    etag = response.headers["etag"]
+    # when the client asks again with the ETag it holds
+    again = await get(client, PROVINCES, headers={"If-None-Match": etag})
+    # then the answer is 304 with no body
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+
+
+async def test_a_different_answer_has_a_different_etag(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+    codes = [r["code"] for r in await db.fetch("select code from facilities order by code limit 2")]
+    first = await get(client, FACILITY, {"code": codes[0]})
+    second = await get(client, FACILITY, {"code": codes[1]})
+    assert first.headers["etag"] != second.headers["etag"]
+    stale = await get(client, FACILITY, {"code": codes[1]}, {"If-None-Match": first.headers["etag"]})
+    assert stale.status_code == 200
+
+
+async def test_requests_with_credentials_are_no_store(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+    partner = await db.fetchval("insert into partners (name) values ('Cache test') returning id")
+    await db.execute(
+        "insert into api_keys (partner_id, prefix, key_hash, scopes) values ($1, 'cachekey', $2, '{directory:read}')",
+        partner, hash_token("cache-test-key"),
+    )
+    for headers in ({"X-API-Key": "cache-test-key"}, {"Authorization": "Bearer not-a-token"}):
+        response = await get(client, PROVINCES, headers=headers)
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "no-store" and "etag" not in response.headers
+
+
+async def test_personal_and_failed_answers_are_no_store(client: httpx.AsyncClient) -> None:
+    for query, variables in ((LOOKUP, None), (FACILITY, {"code": "bad code"})):
+        response = await get(client, query, variables)
+        assert response.headers["cache-control"] == "no-store", query
+    response = await client.post("/graphql", json={"query": LOOKUP})
+    assert response.headers["cache-control"] == "no-store"
+
+
+async def test_mutations_are_refused_over_get(client: httpx.AsyncClient) -> None:
+    response = await get(client, "mutation { logout { ok } }")
+    assert response.status_code in (400, 405)
+    assert "cache-control" not in response.headers or response.headers["cache-control"] == "no-store"

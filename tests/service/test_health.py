@@ -1,0 +1,73 @@
+"""/healthz, /readyz and the GraphQL endpoint reaching the database."""
+
+from __future__ import annotations
+
+import asyncpg
+import httpx
+
+from service.app import create_app
+from service.settings import load_settings
+from tests.graphql import contract, gql
+
+PROVINCES = contract("public/Provinces")
+
+
+async def test_healthz_answers_while_the_process_is_up(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_is_200_when_migrations_are_current(client: httpx.AsyncClient) -> None:
+    response = await client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ready"
+
+
+async def test_readyz_is_503_when_migrations_are_pending(fresh_dsn: str, db_dsn: str) -> None:
+    # given a database whose last migration has been forgotten
+    conn = await asyncpg.connect(fresh_dsn)
+    await conn.execute("delete from schema_migrations where version = (select max(version) from schema_migrations)")
+    await conn.close()
+    app = create_app(load_settings({"DATABASE_URL": fresh_dsn}), fresh_dsn)
+
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        response = await http.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["reason"] == "migrations pending"
+
+
+async def test_readyz_is_503_when_the_database_is_unreachable() -> None:
+    # given a real pool pointed at a port where nothing listens (min_size=0: it connects on first use)
+    dsn = "postgresql://nobody@127.0.0.1:9/none"
+    app = create_app(load_settings({"DATABASE_URL": dsn}), dsn)
+    app.state.pool = await asyncpg.create_pool(dsn, min_size=0, max_size=1)
+
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+            response = await http.get("/readyz")
+    finally:
+        await app.state.pool.close()
+
+    assert response.status_code == 503
+    assert response.json()["reason"] == "database unreachable"
+
+
+async def test_graphql_reaches_the_database(client: httpx.AsyncClient) -> None:
+    result = await gql(client, PROVINCES)
+
+    provinces = result["data"]["provinces"]
+    assert len(provinces) == 34
+    assert sum(len(p["wards"]) for p in provinces) == 3321
+    assert {k: provinces[0][k] for k in ("code", "name")} == {"code": "01", "name": "Thành phố Hà Nội"}
+
+
+async def test_graphiql_is_served_to_a_browser(client: httpx.AsyncClient) -> None:
+    response = await client.get("/graphql", headers={"Accept": "text/html"})
+
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()

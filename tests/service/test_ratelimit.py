@@ -1,0 +1,64 @@
+"""Directory rate limits: counted in PostgreSQL, announced in headers, RATE_LIMITED with the time to retry."""
+
+from __future__ import annotations
+
+import asyncpg
+import httpx
+import pytest
+
+from auth.tokens import hash_token
+from service import ratelimit
+
+PROVINCES = {"query": "query { provinces { code } }"}
+
+
+async def test_headers_count_down_the_anonymous_quota(client: httpx.AsyncClient) -> None:
+    first = await client.post("/graphql", json=PROVINCES)
+    second = await client.post("/graphql", json=PROVINCES)
+    limit = ratelimit.PUBLIC_REQUESTS_PER_WINDOW
+    assert first.headers["x-ratelimit-limit"] == str(limit)
+    assert first.headers["x-ratelimit-remaining"] == str(limit - 1)
+    assert second.headers["x-ratelimit-remaining"] == str(limit - 2)
+
+
+async def test_over_the_limit_answers_rate_limited_and_does_not_run(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ratelimit, "PUBLIC_REQUESTS_PER_WINDOW", 3)
+    for _ in range(3):
+        assert (await client.post("/graphql", json=PROVINCES)).status_code == 200
+    response = await client.post("/graphql", json=PROVINCES)
+    body = response.json()
+    assert response.status_code == 429 and body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    retry = body["errors"][0]["extensions"]["retryAfterSeconds"]
+    assert 0 < retry <= ratelimit.WINDOW_SECONDS and response.headers["retry-after"] == str(retry)
+    assert response.headers["x-ratelimit-remaining"] == "0"
+    assert response.headers["cache-control"] == "no-store"
+
+
+async def test_a_directory_key_has_its_own_higher_quota(
+    client: httpx.AsyncClient, db: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ratelimit, "PUBLIC_REQUESTS_PER_WINDOW", 1)
+    partner = await db.fetchval("insert into partners (name) values ('Rate test') returning id")
+    await db.execute(
+        "insert into api_keys (partner_id, prefix, key_hash, scopes) values ($1, 'ratekey1', $2, '{directory:read}')",
+        partner, hash_token("rate-test-key"),
+    )
+    assert (await client.post("/graphql", json=PROVINCES)).status_code == 200
+    assert (await client.post("/graphql", json=PROVINCES)).status_code == 429
+    keyed = await client.post("/graphql", json=PROVINCES, headers={"X-API-Key": "rate-test-key"})
+    assert keyed.status_code == 200
+    assert keyed.headers["x-ratelimit-limit"] == str(ratelimit.PARTNER_REQUESTS_PER_WINDOW)
+
+
+async def test_the_count_is_shared_through_postgresql(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+    await client.post("/graphql", json=PROVINCES)
+    count = await db.fetchval("select count from throttle_counters where key like 'rate:directory:address:%'")
+    assert count == 1
+
+
+async def test_non_directory_operations_are_not_counted(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", json={"query": "query { __typename }"})
+    assert "x-ratelimit-limit" not in response.headers

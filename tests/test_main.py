@@ -1,0 +1,135 @@
+"""The command line as an operator meets it: one-line errors, a service that starts, serves and stops cleanly."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(extra)
+    return env
+
+
+def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "main.py", *args]
+    return subprocess.run(command, cwd=ROOT, env=_env(**env), capture_output=True, text=True, timeout=120, check=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert "Traceback" not in result.stderr
+    assert lines[-1].startswith("error: ")
+    return lines[-1]
+
+
+def test_a_malformed_database_url_is_one_line() -> None:
+    line = _one_line_error(_run("serve", DATABASE_URL="postgresql://u@h:port/db"))
+
+    assert "DATABASE_URL" in line
+
+
+def test_an_unreachable_database_is_one_line() -> None:
+    line = _one_line_error(_run("migrate", DATABASE_URL="postgresql://nobody@127.0.0.1:9/none"))
+
+    assert "cannot reach the database" in line
+
+
+def test_a_port_in_use_is_one_line() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        line = _one_line_error(_run("serve", VSSID_PORT=str(port), DATABASE_URL="postgresql://u@127.0.0.1:9/x"))
+
+    assert "already in use" in line
+
+
+def test_demo_logins_print_as_json_for_scripts() -> None:
+    result = _run("demo-logins", "--json")
+
+    logins = json.loads(result.stdout)
+    roles = {login["role"] for login in logins}
+    assert {"citizen", "agency_officer", "partner"} <= roles
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[subprocess.Popen[str], int, Path]]:
+    """`python main.py serve` on a new data directory: embedded PostgreSQL, migrations, demo data, GraphQL."""
+    data_dir = tmp_path_factory.mktemp("serve")
+    port = _free_port()
+    env = _env(VSSID_DATA_DIR=str(data_dir), VSSID_PORT=str(port), VSSID_DEMO_PERSONS="20")
+    log_path = data_dir / "serve.log"
+    log = log_path.open("w")
+    command = [sys.executable, "main.py", "serve"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=log, stdout=subprocess.DEVNULL, text=True)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        assert process.poll() is None, log_path.read_text()
+        time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("serve did not become ready")
+    yield process, port, data_dir
+    if process.poll() is None:
+        process.kill()
+    log.close()
+
+
+def test_serve_answers_graphql_over_the_demo_data(served: tuple[subprocess.Popen[str], int, Path]) -> None:
+    _, port, _ = served
+
+    response = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ provinces { code } }"}, timeout=10)
+
+    assert response.status_code == 200
+    assert len(response.json()["data"]["provinces"]) == 34
+
+
+def test_a_second_serve_on_the_same_data_directory_is_one_line(
+    served: tuple[subprocess.Popen[str], int, Path],
+) -> None:
+    _, _, data_dir = served
+
+    line = _one_line_error(_run("serve", VSSID_DATA_DIR=str(data_dir), VSSID_PORT=str(_free_port())))
+
+    assert "already using the data directory" in line
+
+
+def test_ctrl_c_stops_the_service_and_the_embedded_database(
+    served: tuple[subprocess.Popen[str], int, Path],
+) -> None:
+    process, port, data_dir = served
+
+    process.send_signal(signal.SIGINT)
+    code = process.wait(timeout=60)
+
+    assert code == 0
+    assert not (data_dir / "postgres" / "postmaster.pid").exists()
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
