@@ -14,11 +14,11 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
-from db.reference import load_reference_data
 
 from db.dsn import with_database
 from db.embedded import EmbeddedPostgres
 from db.migrate import apply_migrations
+from db.reference import load_reference_data
 from db.seed import seed_database
 from service.app import create_app
 from service.settings import Settings, load_settings
