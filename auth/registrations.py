@@ -27,7 +27,7 @@ from service.settings import Settings
 
 NATIONAL_ID_PATTERN = re.compile(r"[0-9]{12}")
 AGENCY_CODE_PATTERN = re.compile(r"[0-9]{2}[0-9A-Z]{3}")
-EMAIL_PATTERN = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{1,63}")
+EMAIL_PATTERN = re.compile(r"[^@\s\x00]{1,64}@[^@\s\x00]{1,190}\.[^@\s\x00]{1,63}")
 MAX_REASON_LENGTH = 500
 # No look-alikes (0/O, 1/l/I) in a password read off an SMS.
 TEMPORARY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
@@ -68,7 +68,8 @@ def _check_formats(request: RegistrationRequest) -> None:
     checks = [
         (CODE_PATTERN.fullmatch(request.social_insurance_code), "socialInsuranceCode", "10 digits (0-9)"),
         (NATIONAL_ID_PATTERN.fullmatch(request.national_id_number), "nationalIdNumber", "12 digits (0-9)"),
-        (0 < len(request.full_name.strip()) <= 200, "fullName", "1 to 200 characters"),
+        (0 < len(request.full_name.strip()) <= 200 and "\x00" not in request.full_name, "fullName",
+         "1 to 200 characters"),
         (PHONE_PATTERN.fullmatch(request.phone), "phone", "10 digits starting with 0"),
         (request.email is None or EMAIL_PATTERN.fullmatch(request.email), "email", "an e-mail address"),
         (OTP_PATTERN.fullmatch(request.otp), "otp", "6 digits (0-9)"),
@@ -170,7 +171,7 @@ async def approve(conn: asyncpg.Connection, registration_id: int, officer: Offic
 
 async def reject(conn: asyncpg.Connection, registration_id: int, reason: str, officer: Officer) -> asyncpg.Record:
     reason = reason.strip()
-    if not 0 < len(reason) <= MAX_REASON_LENGTH:
+    if not 0 < len(reason) <= MAX_REASON_LENGTH or "\x00" in reason:  # PostgreSQL text cannot hold NUL
         raise Refusal(ErrorCode.INVALID_INPUT, f"give a reason of 1 to {MAX_REASON_LENGTH} characters", "reason")
     await _decision_for_update(conn, registration_id, officer.agency_id)
     decided = await sql.decide(conn, registration_id, "REJECTED", officer.person_id, reason)

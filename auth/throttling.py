@@ -49,6 +49,9 @@ async def reserve_attempt(conn: asyncpg.Connection, code: str, address: str | No
 async def forgive_attempt(conn: asyncpg.Connection, code: str, address: str | None) -> None:
     """The password was right: the owner's own pair starts afresh, the wider counts take this attempt back."""
     pair, *wider = _keys(code, address)
+    # Lock the counters in the order reserve_attempt does (sorted): updating them in another order deadlocks with
+    # a concurrent login of the same account or from the same address (seen under bench/soak.py).
+    await throttle.lock_keys(conn, [pair[0]] + [key for key, _ in wider])
     await throttle.reset(conn, pair[0])
     for key, backoff in wider:
         await throttle.forgive(conn, key, backoff)

@@ -11,6 +11,7 @@ import asyncpg
 from db import card_check as sql
 from db.access_log import record_access
 from resolvers.facilities import FacilityByIdLoader
+from resolvers.text import MAX_NAME_LENGTH, collapsed_text
 from schema.errors import ApiError, ErrorCode
 from schema.info import Info
 
@@ -79,9 +80,7 @@ async def resolve_verify_insurance_card(
 ) -> InsuranceCardCheck:
     """Valid or not with the reason; card facts only when name and birth date match the holder."""
     number, code = _card_key(card_number)
-    name = " ".join(full_name.split())
-    if not 1 <= len(name) <= 200:
-        raise ApiError(ErrorCode.INVALID_INPUT, "fullName is 1 to 200 characters", field="fullName")
+    name = collapsed_text(full_name, "fullName", min_length=1, max_length=MAX_NAME_LENGTH)
     viewer = info.context.viewer
     async with info.context.pool.acquire() as conn, conn.transaction():
         row = await sql.find_card(conn, card_number=number, code=code, full_name=name, date_of_birth=date_of_birth)

@@ -1,32 +1,46 @@
-"""One loader base: per request, cached on the context, one SQL statement per batch on its own connection."""
+"""One loader base: per request, cached on the context, one SQL statement per batch on the request's connection."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar, cast
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Protocol, TypeVar, cast
 
 import asyncpg
 from aiodataloader import DataLoader
 
 from auth.viewer import Viewer
+from service.metrics import observe_batch
 
 K = TypeVar("K")
 V = TypeVar("V")
 L = TypeVar("L", bound="BaseLoader[Any, Any]")
 
 
+class ConnectionSource(Protocol):
+    """Where a batch gets its connection: the request's one connection (db.pool.RequestConnection), or a pool."""
+
+    def acquire(self) -> AbstractAsyncContextManager[asyncpg.Connection]: ...
+
+
 class BaseLoader(DataLoader[K, V]):
     """Subclasses implement `load_batch(conn, keys)` and return values in key order.
 
-    Each batch acquires its own connection: loaders of different types dispatch concurrently and asyncpg
-    refuses concurrent queries on one connection. The viewer is on hand so personal loaders can scope
-    their SQL to the viewer's own rows (defence in depth behind the field permissions).
+    In a request every batch runs on the request's one connection (db.pool.RequestConnection), which lends it
+    to one batch at a time: loaders of different types dispatch concurrently and asyncpg refuses concurrent
+    queries on one connection. The viewer is on hand so personal loaders can scope their SQL to the viewer's
+    own rows (defence in depth behind the field permissions).
     """
 
-    def __init__(self, pool: asyncpg.Pool, viewer: Viewer) -> None:
-        super().__init__()
+    def __init__(self, pool: ConnectionSource, viewer: Viewer) -> None:
+        super().__init__(batch_load_fn=self._observed_batch)
         self.pool = pool
         self.viewer = viewer
+
+    async def _observed_batch(self, keys: Sequence[K]) -> list[V]:
+        # One histogram observation per batch (the metric of batching), whatever batch_load_fn a subclass defines.
+        observe_batch(type(self).__name__, len(keys))
+        return await type(self).batch_load_fn(self, keys)
 
     async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
         async with self.pool.acquire() as conn:
@@ -41,7 +55,7 @@ class Loaders:
 
     __slots__ = ("_loaders", "pool", "viewer")
 
-    def __init__(self, pool: asyncpg.Pool, viewer: Viewer) -> None:
+    def __init__(self, pool: ConnectionSource, viewer: Viewer) -> None:
         self.pool = pool
         self.viewer = viewer
         self._loaders: dict[type[Any], Any] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -14,6 +15,7 @@ from db import directory as sql
 from db.directory import FacilityOrder, FacilitySearch
 from resolvers.facilities import FacilityByCodeLoader, facility_from_row
 from resolvers.pagination import build_connection, decode_cursor, page_size
+from resolvers.text import collapsed_text
 from schema.errors import ApiError, ErrorCode
 from schema.info import Info
 from schema.pagination import Connection
@@ -37,6 +39,7 @@ _FACILITY_CODE = re.compile(r"^[0-9]{2}[0-9A-Z]{3}$")
 
 KEY_TYPES: dict[FacilityOrder, tuple[type[Any], ...]] = {
     FacilityOrder.CODE: (str,),
+    # Not a pg_trgm Score: db/directory.py's relevance is a level and a key in one number, up to about 2**35.
     FacilityOrder.RELEVANCE: (float, int),
     FacilityOrder.DISTANCE: (float, int),
 }
@@ -54,15 +57,10 @@ def directory_page_size(info: Info, first: int | None) -> int:
 
 
 def clean_search(value: str | None, field: str) -> str | None:
-    """Free text with its spaces collapsed; None when blank; INVALID_INPUT when absurdly long."""
+    """Free text with its spaces collapsed; None when blank; INVALID_INPUT when too long or holding a NUL."""
     if value is None:
         return None
-    if len(value) > MAX_SEARCH_LENGTH * 4:
-        raise ApiError(ErrorCode.INVALID_INPUT, f"search is at most {MAX_SEARCH_LENGTH} characters", field=field)
-    value = " ".join(value.split())
-    if len(value) > MAX_SEARCH_LENGTH:
-        raise ApiError(ErrorCode.INVALID_INPUT, f"search is at most {MAX_SEARCH_LENGTH} characters", field=field)
-    return value or None
+    return collapsed_text(value, field, max_length=MAX_SEARCH_LENGTH) or None
 
 
 def checked_code(value: str | None, pattern: re.Pattern[str], field: str) -> str | None:
@@ -89,6 +87,17 @@ def _near(near: GeoPointInput | None) -> tuple[tuple[float, float] | None, float
     return (near.latitude, near.longitude), radius * 1000 if radius is not None else None
 
 
+def _instant(value: dt.datetime | None, field: str) -> dt.datetime | None:
+    """An instant PostgreSQL can compare: INVALID_INPUT when it falls off the calendar in UTC (year 0 or 10000)."""
+    if value is None:
+        return None
+    try:
+        value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ApiError(ErrorCode.INVALID_INPUT, f"{field} is out of range", field=field) from None
+    return value
+
+
 def facility_search(filter: FacilityFilter | None, near: GeoPointInput | None) -> FacilitySearch:
     """Validate the arguments into what db/directory.py searches for."""
     point, radius_m = _near(near)
@@ -102,7 +111,7 @@ def facility_search(filter: FacilityFilter | None, near: GeoPointInput | None) -
         bhyt_contracted=filter.bhyt_contracted,
         accepts_initial_registration=filter.accepts_initial_registration,
         issues_sick_leave_certificates=filter.issues_sick_leave_certificates,
-        updated_since=filter.updated_since,
+        updated_since=_instant(filter.updated_since, "filter.updatedSince"),
         near=point,
         radius_m=radius_m,
     )
@@ -127,12 +136,10 @@ async def resolve_facilities(
     cursor = decode_cursor(list_name, after, KEY_TYPES[order])
     pool = info.context.pool
     async with pool.acquire() as conn, conn.transaction(readonly=True):
-        await sql.use_search_threshold(conn)
         rows = await sql.search_facilities(conn, search, cursor, size + 1)
 
     async def count_total() -> int:
         async with pool.acquire() as conn, conn.transaction(readonly=True):
-            await sql.use_search_threshold(conn)
             return await sql.count_facilities(conn, search)
 
     return build_connection(

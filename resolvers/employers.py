@@ -12,7 +12,7 @@ from db.directory import use_search_threshold
 from resolvers.dataloader import BaseLoader, in_key_order
 from resolvers.directory import PROVINCE_CODE, checked_code, clean_search, directory_page_size
 from resolvers.facilities import FacilityByIdLoader
-from resolvers.pagination import build_connection, decode_cursor
+from resolvers.pagination import Score, build_connection, decode_cursor
 from resolvers.provinces import ProvinceByCodeLoader
 from schema.info import Info
 from schema.pagination import Connection
@@ -66,7 +66,7 @@ async def resolve_employers(
     province = checked_code(province_code, PROVINCE_CODE, "provinceCode")
     size = directory_page_size(info, first)
     list_name = "employers:relevance" if text else "employers:name"
-    cursor = decode_cursor(list_name, after, (float, int) if text else (str, int))
+    cursor = decode_cursor(list_name, after, (Score, int) if text else (str, int))
     pool = info.context.pool
     async with pool.acquire() as conn, conn.transaction(readonly=True):
         await use_search_threshold(conn)

@@ -15,6 +15,7 @@ from db import lookup as sql
 from db import throttle
 from resolvers.directory import PROVINCE_CODE, checked_code
 from resolvers.facilities import FacilityByIdLoader
+from resolvers.text import MAX_NAME_LENGTH, collapsed_text
 from schema.errors import ApiError, ErrorCode
 from schema.info import Info
 
@@ -30,9 +31,7 @@ _NATIONAL_ID = re.compile(r"^[0-9]{12}$")
 
 
 def _checked(value: "SocialInsuranceCodeLookupInput") -> tuple[str, dt.date, str, str]:
-    name = " ".join(value.full_name.split())
-    if not 1 <= len(name) <= 200:
-        raise ApiError(ErrorCode.INVALID_INPUT, "fullName is 1 to 200 characters", field="input.fullName")
+    name = collapsed_text(value.full_name, "input.fullName", min_length=1, max_length=MAX_NAME_LENGTH)
     national_id = value.national_id_number.strip()
     if not _NATIONAL_ID.match(national_id):
         raise ApiError(ErrorCode.INVALID_INPUT, "nationalIdNumber is 12 digits", field="input.nationalIdNumber")

@@ -98,16 +98,16 @@ async def personal_connection(
     size = page_size(first)
     after_key = decode_cursor(list_name, after, key_types)
     owner = scoped_person_id(info.context.viewer) if info.context.viewer.person_id == person_id else None
-    pool = info.context.pool
+    connection = info.context.connection
     rows: list[asyncpg.Record] = []
     if owner is not None:
-        async with pool.acquire() as conn:
+        async with connection.acquire() as conn:
             rows = await fetch(conn, owner, after_key, size + 1)
 
     async def count_total() -> int:
         if owner is None or count is None:
             return 0
-        async with pool.acquire() as conn:
+        async with connection.acquire() as conn:
             return await count(conn, owner)
 
     return build_connection(rows, size, list_name=list_name, key=key, node=node, count_total=count_total)

@@ -9,7 +9,7 @@ import asyncpg
 
 from db import support as sql
 from resolvers.directory import clean_search
-from resolvers.pagination import build_connection, decode_cursor, page_size
+from resolvers.pagination import Int32, Score, build_connection, decode_cursor, page_size
 from schema.info import Info
 from schema.node import to_global_id
 from schema.pagination import Connection
@@ -58,7 +58,7 @@ async def resolve_faqs(
     question = clean_search(search, "search")
     size = page_size(first)
     list_name = "faqs:relevance" if question else "faqs:position"
-    cursor = decode_cursor(list_name, after, (float, int) if question else (int, int))
+    cursor = decode_cursor(list_name, after, (Score, int) if question else (Int32, int))
     pool = info.context.pool
     async with pool.acquire() as conn:
         if question:

@@ -24,7 +24,7 @@ def from_global_id(global_id: str) -> tuple[str, int]:
     try:
         raw = base64.urlsafe_b64decode((global_id + "=" * (-len(global_id) % 4)).encode("ascii")).decode()
         type_name, _, pk = raw.partition(":")
-        if not type_name.isidentifier() or not pk.isdigit() or len(pk) > 18:
+        if not type_name.isidentifier() or not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
             raise ValueError
         return type_name, int(pk)
     except (ValueError, UnicodeError, binascii.Error):

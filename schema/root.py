@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -18,7 +17,9 @@ from schema.registration import RegistrationMutation, RegistrationQuery
 from schema.scalars import SCALAR_MAP
 from schema.support import SupportQuery
 from service.caching import CachePolicy
+from service.documents import GuardDocument, GuardedSchema
 from service.graphql import mask_errors
+from service.observability import ObserveOperation
 from service.ratelimit import DirectoryRateLimit
 
 QUERY_TYPES: tuple[type, ...] = (
@@ -33,9 +34,10 @@ MUTATION_TYPES: tuple[type, ...] = (AccountMutation, RegistrationMutation)
 Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None
 
-schema = strawberry.Schema(
+schema = GuardedSchema(
     query=Query,
     mutation=Mutation,
-    extensions=[mask_errors, DirectoryRateLimit, CachePolicy],
+    # Every hook here runs once per operation; none wraps field resolution (no `resolve` hook).
+    extensions=[mask_errors, GuardDocument, DirectoryRateLimit, CachePolicy, ObserveOperation],
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
 )

@@ -1,40 +1,188 @@
-"""The GraphQL endpoint: Strawberry's ASGI app with our typed context."""
+"""The GraphQL endpoints: Strawberry's ASGI view with our HTTP rules, typed context, deadline and JSON encoder.
+
+HTTP rules (CSRF and abuse, docs/security.md): a POST body must be `application/json` and at most `max_body_bytes`,
+read in chunks and refused as soon as it grows past that; one operation per request (no JSON-array batches, no
+multipart); GET runs queries only, and never a credential-checking field (service/documents.py). Refusals are
+GraphQL-shaped JSON with a stable `extensions.code` and `Cache-Control: no-store`.
+
+Two endpoints share the schema: the citizen one (`/graphql`: GraphiQL and introspection only in development) and
+the partner one (`/graphql/partner`: queries only; introspection for partner keys, or anyone in development).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import enum
 from typing import Any
 
+import orjson
+from cross_web import HTTPException, StarletteRequestAdapter
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaskErrors
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
+from strawberry.http.base import BaseRequestProtocol
+from strawberry.http.ides import GraphQL_IDE
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
 from auth.request import viewer_from_request
+from auth.viewer import Viewer, ViewerKind
+from db.pool import RequestConnection
 from service.caching import apply_cache_headers
 from service.context import Context
+from service.documents import METHOD_NOT_ALLOWED, GuardedSchema, is_unexpected, with_code
 from service.graphiql import graphiql_html
+from service.observability import current_request_id
+from service.persisted import PersistedQueries, PersistedQueryError
 from service.settings import Settings
 
 MASKED_MESSAGE = "Unexpected error."
+BAD_REQUEST = "BAD_REQUEST"
+BAD_USER_INPUT = "BAD_USER_INPUT"
+REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
+UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+BATCHING_NOT_SUPPORTED = "BATCHING_NOT_SUPPORTED"
+TIMEOUT = "TIMEOUT"
+NOT_FOUND = "NOT_FOUND"
+ALL_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
+QUERIES_ONLY = frozenset({OperationType.QUERY})
 
 
-def _should_mask(error: GraphQLError) -> bool:
-    # Our own errors (ApiError) and GraphQL's validation errors carry no internals; anything else might.
-    original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
+class Endpoint(enum.Enum):
+    CITIZEN = "citizen"
+    PARTNER = "partner"
+
+
+class RequestError(Exception):
+    """A request refused before it runs: answered with `status` and a GraphQL-shaped error body."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
+    sent = {"Cache-Control": "no-store", **(headers or {})}
+    return Response(body, status_code=status, media_type="application/json", headers=sent)
+
+
+def _too_large(limit: int) -> RequestError:
+    return RequestError(413, REQUEST_TOO_LARGE, f"The request body exceeds {limit} bytes.")
+
+
+def check_post_headers(request: Request, limit: int) -> None:
+    """What a POST's headers alone tell: the content type, and a declared length over the limit."""
+    mime_type, _ = parse_content_type(request.headers.get("content-type", ""))
+    if mime_type != "application/json":
+        raise RequestError(415, UNSUPPORTED_MEDIA_TYPE, "Send the operation as Content-Type: application/json.")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+
+
+async def read_bounded(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it grows past `limit` bytes (never buffered beyond that)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Unexpected errors become "Unexpected error." with the request id; the log has the rest under that id."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        request_id = current_request_id() or "unknown"
+        return GraphQLError(
+            f"{MASKED_MESSAGE} Request id: {request_id}.",
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": "INTERNAL_ERROR", "requestId": request_id},
+        )
 
 
 def mask_errors() -> MaskErrors:
-    return MaskErrors(should_mask_error=_should_mask, error_message=MASKED_MESSAGE)
+    return MaskUnexpectedErrors(should_mask_error=is_unexpected, error_message=MASKED_MESSAGE)
+
+
+class BoundedRequestAdapter(StarletteRequestAdapter):
+    """Starlette's adapter, with the request in reach so the view can read the body within its limit."""
+
+    def __init__(self, request: Request) -> None:
+        super().__init__(request)
+        self.request = request
+
+
+def _needs_touching(error: GraphQLError) -> bool:
+    return "Did you mean" in error.message or not (error.extensions or {}).get("code")
+
+
+def _touched(error: GraphQLError) -> GraphQLError:
+    # graphql-core's own request errors (bad variable values) come without a code and outside any field.
+    uncoded = not (error.extensions or {}).get("code") and error.path is None
+    return with_code(error, BAD_USER_INPUT if uncoded else None)
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    def __init__(self, schema: Any, settings: Settings) -> None:
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True, multipart_uploads_enabled=False)
+    request_adapter_class = BoundedRequestAdapter
+
+    def __init__(self, schema: GuardedSchema, settings: Settings, endpoint: Endpoint = Endpoint.CITIZEN) -> None:
+        ide: GraphQL_IDE | None = "graphiql" if endpoint is Endpoint.CITIZEN and not settings.is_production else None
+        super().__init__(
+            schema, graphql_ide=ide, allow_queries_via_get=True, multipart_uploads_enabled=False,
+            subscription_protocols=(),
+        )
+        self.guarded_schema = schema
         self.settings = settings
+        self.endpoint = endpoint
+        self.persisted = PersistedQueries()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        # The request's reads share one pooled connection, taken on first use and given back before the answer
+        # is sent, however the request ends (an error, a time-out, the client gone).
+        connection = request.state.connection = RequestConnection(request.app.state.pool)
+        try:
+            response = await self.run(request)
+        except (RequestError, PersistedQueryError) as refused:
+            headers = refused.headers if isinstance(refused, RequestError) else None
+            response = error_response(refused.status, refused.code, refused.message, headers)
+        except HTTPException as refused:
+            code = {404: NOT_FOUND, 405: METHOD_NOT_ALLOWED}.get(refused.status_code, BAD_REQUEST)
+            response = error_response(refused.status_code, code, refused.reason)
+        finally:
+            await connection.close()
+        await response(scope, receive, send)
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # A persisted query by GET carries `extensions` and no `query`: it is an operation, not a page.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(request)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql_html())
@@ -43,9 +191,91 @@ class GraphQLApp(GraphQL[Context, None]):
         assert isinstance(request, Request) and isinstance(response, Response)
         pool = request.app.state.pool
         viewer = await viewer_from_request(request, pool)
-        return Context(request=request, response=response, pool=pool, settings=self.settings, viewer=viewer)
+        return Context(
+            request=request, response=response, pool=pool, settings=self.settings, viewer=viewer,
+            connection=request.state.connection,
+            allow_introspection=self._allows_introspection(viewer),
+        )
+
+    def _allows_introspection(self, viewer: Viewer) -> bool:
+        if not self.settings.is_production:
+            return True
+        return self.endpoint is Endpoint.PARTNER and viewer.kind is ViewerKind.PARTNER
+
+    async def parse_http_body(self, request: StarletteRequestAdapter) -> GraphQLRequestData:  # type: ignore[override]
+        if request.method == "GET":
+            data = self.parse_query_params(request.query_params)
+        else:
+            assert isinstance(request, BoundedRequestAdapter)  # run() has checked its headers
+            data = self.parse_json(await read_bounded(request.request, self.settings.max_body_bytes))
+        if isinstance(data, list):
+            raise RequestError(400, BATCHING_NOT_SUPPORTED, "Send one operation per request, not a JSON array.")
+        if not isinstance(data, dict):
+            raise RequestError(400, BAD_REQUEST, "The body must be a JSON object.")
+        return self._request_data(data)
+
+    def _request_data(self, data: dict[str, Any]) -> GraphQLRequestData:
+        query, variables = data.get("query"), data.get("variables")
+        operation_name, extensions = data.get("operationName"), data.get("extensions")
+        if not isinstance(query, str | None) or not isinstance(operation_name, str | None):
+            raise RequestError(400, BAD_REQUEST, "`query` and `operationName` must be strings when given.")
+        if not isinstance(variables, dict | None) or not isinstance(extensions, dict | None):
+            raise RequestError(400, BAD_REQUEST, "`variables` and `extensions` must be objects when given.")
+        query = self.persisted.resolve(query, extensions, self._acceptable)
+        return GraphQLRequestData(
+            query=query, variables=variables, operation_name=operation_name, extensions=extensions, protocol="http"
+        )
+
+    def _acceptable(self, query: str) -> bool:
+        return not self.guarded_schema.documents.prepare(query).errors
+
+    async def execute_single(  # noqa: PLR0917
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        is_get = request_adapter.method == "GET"
+        allowed = QUERIES_ONLY if is_get or self.endpoint is Endpoint.PARTNER else ALL_OPERATIONS
+        try:
+            async with asyncio.timeout(self.settings.request_timeout_seconds):
+                return await self.schema.execute(
+                    request_data.query,
+                    root_value=root_value,
+                    variable_values=request_data.variables,
+                    context_value=context,
+                    operation_name=request_data.operation_name,
+                    allowed_operation_types=allowed,
+                    operation_extensions=request_data.extensions,
+                )
+        except InvalidOperationTypeError:
+            if is_get:
+                raise RequestError(
+                    405, METHOD_NOT_ALLOWED, "Mutations must be sent by POST.", {"Allow": "POST"}
+                ) from None
+            raise RequestError(405, METHOD_NOT_ALLOWED, "This endpoint is read-only: it runs queries only.") from None
+        except CannotGetOperationTypeError as error:
+            raise RequestError(400, BAD_REQUEST, error.as_http_error_reason()) from None
+        except MissingQueryError:
+            raise RequestError(400, BAD_REQUEST, "No GraphQL query found in the request.") from None
+        except TimeoutError:
+            sub_response.status_code = 504
+            message = f"The request did not finish within {self.settings.request_timeout_seconds:g} seconds."
+            return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": TIMEOUT})])
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if result.errors and any(_needs_touching(error) for error in result.errors):
+            errors = [_touched(error) if _needs_touching(error) else error for error in result.errors]
+            result = ExecutionResult(data=result.data, errors=errors, extensions=result.extensions)
+        return process_result(result)
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        if isinstance(request, Request) and request.method == "POST":
+            # Before the viewer is looked up: a refused request costs no database round trip.
+            check_post_headers(request, self.settings.max_body_bytes)
         # Public directory answers get an ETag (and 304); every other answer is no-store.
         response = await super().run(request, context, root_value)
         if isinstance(request, Request) and isinstance(response, Response):

@@ -19,6 +19,7 @@ import asyncpg
 
 from db import outbox
 from service.settings import Settings
+from service.unavailable import ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -108,32 +109,47 @@ async def dispatch_once(pool: asyncpg.Pool, senders: dict[str, Sender]) -> int:
 
 
 class Dispatcher:
-    """The background task: started in the app lifespan, stopped when the app shuts down."""
+    """The background task: started in the app lifespan, stopped when the app shuts down.
+
+    Stopping lets the batch in hand finish (sent and marked, so nothing claimed is left to wait for its lease),
+    within a bound; after that the task is cancelled and the lease hands the rest to another process later.
+    """
 
     def __init__(self, pool: asyncpg.Pool, senders: dict[str, Sender]) -> None:
         self.pool = pool
         self.senders = senders
         self._task: asyncio.Task[None] | None = None
+        self._stopping: asyncio.Event | None = None
 
     def start(self) -> None:
+        self._stopping = asyncio.Event()
         self._task = asyncio.create_task(self._run(), name="notification-dispatcher")
 
-    async def stop(self) -> None:
-        if self._task is not None:
+    async def stop(self, grace_seconds: float = 10.0) -> None:
+        if self._task is None:
+            return
+        assert self._stopping is not None
+        self._stopping.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), grace_seconds)
+        except TimeoutError:
+            log.warning("notification dispatcher: the current batch did not finish in %.0f s; cancelled", grace_seconds)
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            self._task = None
+        self._task = None
 
     async def _run(self) -> None:
-        while True:
+        assert self._stopping is not None
+        while not self._stopping.is_set():
             try:
                 claimed = await dispatch_once(self.pool, self.senders)
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ServiceUnavailable) as exc:
                 log.warning("notification dispatcher: %s", exc)
                 claimed = 0
             if claimed < BATCH_SIZE:
-                await asyncio.sleep(IDLE_POLL_SECONDS)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), IDLE_POLL_SECONDS)
 
 
 def start_dispatcher(pool: asyncpg.Pool, settings: Settings) -> Dispatcher:

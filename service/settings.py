@@ -44,6 +44,21 @@ class Settings:
     smtp_security: str = "starttls"
     # The outbox dispatcher runs in every service process unless turned off (tests that read the outbox).
     notification_dispatcher: bool = True
+    # Operations (issue 6): faults, load shedding, shutdown, workers, logs and metrics.
+    db_acquire_timeout_ms: int = 1000
+    db_statement_timeout_ms: int = 5000
+    db_idle_in_transaction_timeout_ms: int = 30000
+    password_workers: int = 2
+    password_queue: int = 16
+    workers: int = 1
+    shutdown_timeout_seconds: int = 20
+    log_format: str = "json"
+    metrics_token: str | None = None
+    # The GraphQL request pipeline (issue 6): whole-request deadline and the largest request body accepted.
+    request_timeout_seconds: float = 15.0
+    max_body_bytes: int = 1_048_576
+    # Housekeeping (expired sessions, OTPs, throttle counters, delivered messages): seconds between runs, 0 = off.
+    housekeeping_seconds: int = 600
 
     @property
     def is_production(self) -> bool:
@@ -101,7 +116,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and validate settings; raise SettingsError with a one-line explanation."""
     env = os.environ if env is None else env
     pool_min = _int(env, "VSSID_DB_POOL_MIN", 2, 1, 100)
-    pool_max = _int(env, "VSSID_DB_POOL_MAX", 10, 1, 200)
+    pool_max = _int(env, "VSSID_DB_POOL_MAX", 20, 1, 200)
     if pool_min > pool_max:
         raise SettingsError(f"VSSID_DB_POOL_MIN ({pool_min}) is larger than VSSID_DB_POOL_MAX ({pool_max})")
     return Settings(
@@ -116,6 +131,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         seed_value=_int(env, "VSSID_SEED", 20_251_125, 0, 2**31 - 1),
         log_level=_choice(env, "VSSID_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
         **_account_settings(env),
+        **_operations_settings(env),
+        request_timeout_seconds=_int(env, "VSSID_REQUEST_TIMEOUT_SECONDS", 15, 1, 600),
+        max_body_bytes=_int(env, "VSSID_MAX_BODY_BYTES", 1_048_576, 1024, 100 * 1_048_576),
+        housekeeping_seconds=_int(env, "VSSID_HOUSEKEEPING_SECONDS", 600, 0, 86_400),
     )
 
 
@@ -159,4 +178,32 @@ def _account_settings(env: Mapping[str, str]) -> _AccountSettings:
         "smtp_from": env.get("VSSID_SMTP_FROM") or "VssID <no-reply@vssid.invalid>",
         "smtp_security": _choice(env, "VSSID_SMTP_SECURITY", "starttls", ("none", "starttls", "tls")),
         "notification_dispatcher": _choice(env, "VSSID_NOTIFICATION_DISPATCHER", "on", ("on", "off")) == "on",
+    }
+
+
+class _OperationsSettings(TypedDict):
+    db_acquire_timeout_ms: int
+    db_statement_timeout_ms: int
+    db_idle_in_transaction_timeout_ms: int
+    password_workers: int
+    password_queue: int
+    workers: int
+    shutdown_timeout_seconds: int
+    log_format: str
+    metrics_token: str | None
+
+
+def _operations_settings(env: Mapping[str, str]) -> _OperationsSettings:
+    """Faults, load shedding, shutdown, worker processes, logs and metrics (issue 6)."""
+    cores = os.cpu_count() or 1
+    return {
+        "db_acquire_timeout_ms": _int(env, "VSSID_DB_ACQUIRE_TIMEOUT_MS", 1000, 10, 60_000),
+        "db_statement_timeout_ms": _int(env, "VSSID_DB_STATEMENT_TIMEOUT_MS", 5000, 100, 600_000),
+        "db_idle_in_transaction_timeout_ms": _int(env, "VSSID_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 30_000, 100, 600_000),
+        "password_workers": _int(env, "VSSID_PASSWORD_WORKERS", cores, 1, 64),
+        "password_queue": _int(env, "VSSID_PASSWORD_QUEUE", 8 * cores, 0, 10_000),
+        "workers": _int(env, "VSSID_WORKERS", 1, 1, 64),
+        "shutdown_timeout_seconds": _int(env, "VSSID_SHUTDOWN_TIMEOUT_SECONDS", 20, 1, 600),
+        "log_format": _choice(env, "VSSID_LOG_FORMAT", "json", ("json", "text")),
+        "metrics_token": env.get("VSSID_METRICS_TOKEN") or None,
     }

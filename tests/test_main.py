@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,3 +134,35 @@ def test_ctrl_c_stops_the_service_and_the_embedded_database(
     assert not (data_dir / "postgres" / "postmaster.pid").exists()
     with pytest.raises(httpx.TransportError):
         httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+
+
+async def test_serve_with_two_workers_shares_the_port_and_sums_metrics_over_them(db_dsn: str, tmp_path: Path) -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from tests.service.serving import serve
+
+    with serve(db_dsn, tmp_path / "serve.log", VSSID_WORKERS="2", VSSID_DB_POOL_MAX="3") as served:
+        workers = {
+            child.pid for child in psutil.Process(served.process.pid).children()
+            if "spawn_main" in " ".join(child.cmdline())
+        }
+        for _ in range(10):  # a new connection each: the kernel hands them to either worker
+            async with httpx.AsyncClient(base_url=served.url) as http:
+                response = await http.post("/graphql", json={"query": "query P { provinces { code } }"})
+            assert response.status_code == 200
+        async with httpx.AsyncClient(base_url=served.url) as http:
+            text = (await http.get("/metrics")).text
+        served.process.send_signal(signal.SIGTERM)
+        code = served.process.wait(timeout=60)
+
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+    assert code == 0
+    assert len(workers) == 2
+    # whichever worker answered the scrape, it reports both: their pools (3 each) and every request
+    assert samples[("vssid_db_pool_connections", (("state", "max"),))] == 6
+    assert samples[("vssid_graphql_requests_total", (("operation", "P"), ("outcome", "ok")))] == 10
+    assert {line["pid"] for line in served.requests()} <= workers

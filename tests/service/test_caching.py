@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
+from typing import Any
 
 import asyncpg
 import httpx
+import pytest
+from strawberry.extensions import SchemaExtension
 
 from auth.tokens import hash_token
+from schema.root import schema
+from service import documents
 
 PROVINCES = "query { provinces { code name } }"
 FACILITY = "query F($code: String!) { facility(code: $code) { code name } }"
@@ -69,3 +76,45 @@ async def test_mutations_are_refused_over_get(client: httpx.AsyncClient) -> None
     response = await get(client, "mutation { logout { ok } }")
     assert response.status_code in (400, 405)
     assert "cache-control" not in response.headers or response.headers["cache-control"] == "no-store"
+
+
+def test_a_document_is_parsed_and_validated_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    for name in ("parse", "validate"):
+        original = getattr(documents, name)
+        monkeypatch.setattr(documents, name, functools.partial(_counted, calls, name, original))
+    cache = documents.DocumentCache(schema._schema)
+    for query in (PROVINCES, "{ provincs { code } }"):
+        first = cache.prepare(query)
+        assert cache.prepare(query) is first
+    # the valid document and the invalid one were each parsed and validated once, errors included
+    assert calls == ["parse", "validate", "parse", "validate"]
+    assert cache.prepare("{ provincs { code } }").errors[0].extensions == {"code": "GRAPHQL_VALIDATION_FAILED"}
+
+
+def _counted(calls: list[str], name: str, original: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    calls.append(name)
+    return original(*args, **kwargs)
+
+
+def test_the_document_cache_is_bounded() -> None:
+    cache = documents.DocumentCache(schema._schema, maxsize=2)
+    for query in ("{ __typename }", PROVINCES, "{ support { hotline } }", "{ __typename }"):
+        cache.prepare(query)
+    info = cache.cache_info()
+    assert info.currsize == 2 and info.hits == 0 and info.misses == 4
+
+
+async def test_requests_share_the_prepared_document(client: httpx.AsyncClient) -> None:
+    query = "query CacheProbe { provinces { code name } }"
+    before = schema.documents.cache_info()
+    for _ in range(3):
+        assert (await client.post("/graphql", json={"query": query})).status_code == 200
+    after = schema.documents.cache_info()
+    assert after.misses - before.misses == 1 and after.hits - before.hits >= 2
+
+
+def test_no_extension_wraps_field_resolution() -> None:
+    # A `resolve` hook runs for every field of every answer; ours run once per operation.
+    extensions = schema.get_extensions()
+    assert extensions and all(type(e).resolve is SchemaExtension.resolve for e in extensions)

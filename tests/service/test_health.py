@@ -71,3 +71,28 @@ async def test_graphiql_is_served_to_a_browser(client: httpx.AsyncClient) -> Non
 
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
+
+
+async def test_readyz_stays_ready_when_every_connection_is_busy(db_dsn: str) -> None:
+    # given a one-connection pool whose connection is in use
+    env = {"DATABASE_URL": db_dsn, "VSSID_DB_POOL_MIN": "1", "VSSID_DB_POOL_MAX": "1"}
+    env["VSSID_DB_ACQUIRE_TIMEOUT_MS"] = "100"
+    app = create_app(load_settings(env), db_dsn)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://t") as http,
+        app.state.pool.acquire(),
+    ):
+        response = await http.get("/readyz")
+
+    # then a busy process is not taken out of rotation (that would turn load into an outage)
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "busy": True}
+
+
+async def test_every_response_carries_a_request_id(client: httpx.AsyncClient) -> None:
+    first = await client.get("/healthz")
+    second = await client.get("/healthz")
+
+    assert len({first.headers["x-request-id"], second.headers["x-request-id"]}) == 2

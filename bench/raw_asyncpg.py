@@ -1,0 +1,173 @@
+"""The limit of this stack: the Home answer built by a bare Starlette endpoint, with no GraphQL.
+
+It runs the very statements the service's loaders run for the Home document (the functions of db/, so it follows
+their changes): the session by token hash, the person, the current card, the contribution summary, the first page
+of medical visits, then the beneficiary group, the facilities, the diagnoses and the provinces, all on one
+connection, and writes the same JSON as `POST /graphql` with Home.graphql.
+
+    uvicorn --factory bench.raw_asyncpg:create_raw_app    (DATABASE_URL points at the bench database)
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import os
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from auth.request import bearer_token
+from auth.tokens import hash_token
+from db import cards, contributions, facilities, provinces, viewers, visits
+from db import persons as person_sql
+from db.pool import create_pool
+from service.settings import load_settings
+
+VIETNAM = dt.timezone(dt.timedelta(hours=7))
+HOME_VISITS = 5
+UNAUTHENTICATED = {"data": {"me": None}, "errors": [{"message": "sign in", "extensions": {"code": "UNAUTHENTICATED"}}]}
+
+
+def global_id(type_name: str, pk: int) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+
+
+def money(value: Any) -> str:
+    return str(int(value))
+
+
+def facility_json(row: asyncpg.Record, provinces_by_code: dict[str, str] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": row["code"], "name": row["name"]}
+    if provinces_by_code is not None:
+        out["address"] = row["address"]
+        code = row["province_code"]
+        out["province"] = {"code": code, "name": provinces_by_code[code]}
+    return out
+
+
+def card_json(card: asyncpg.Record, group_name: str | None, facility: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "cardNumber": card["card_number"],
+        "beneficiaryGroup": {"code": card["group_code"], "name": group_name} if group_name is not None else None,
+        "benefitLevel": card["benefit_level"],
+        "coveragePercent": card["coverage_percent"],
+        "validFrom": card["valid_from"],
+        "validTo": card["valid_to"],
+        "fiveYearsContinuousFrom": card["five_years_continuous_from"],
+        "residenceArea": card["residence_area"],
+        "primaryFacility": facility,
+    }
+
+
+def summary_json(rows: list[asyncpg.Record]) -> dict[str, Any]:
+    total = next((r for r in rows if r["scheme"] is None), None)
+    return {
+        "totalMonths": total["months"] if total else 0,
+        "unpaidMonths": total["unpaid_months"] if total else 0,
+        "byScheme": [
+            {"scheme": r["scheme"], "months": r["months"], "unpaidMonths": r["unpaid_months"]}
+            for r in rows
+            if r["scheme"] is not None
+        ],
+    }
+
+
+def visit_json(row: asyncpg.Record, facility: dict[str, Any] | None, diagnosis: str | None) -> dict[str, Any]:
+    code = row["primary_diagnosis_code"]
+    return {
+        "node": {
+            "id": global_id("MedicalVisit", row["id"]),
+            "admittedAt": row["admitted_at"],
+            "visitType": row["visit_type"],
+            "facility": facility,
+            "primaryDiagnosis": {"code": code, "name": diagnosis} if diagnosis is not None else None,
+            "totalCost": money(row["total_cost"]),
+            "insurancePaid": money(row["insurance_paid"]),
+        }
+    }
+
+
+async def home(conn: asyncpg.Connection, token: str) -> dict[str, Any]:
+    """The Home answer for the bearer of `token`, statement by statement as the loaders run them."""
+    session = await viewers.session_by_access_token(conn, hash_token(token))
+    if session is None or session["password_change_only"]:
+        return UNAUTHENTICATED
+    person_id = session["person_id"]
+    found = await person_sql.persons_by_id(conn, [person_id], viewer_id=person_id)
+    if not found:
+        return {"data": {"me": None}}
+    person = found[0]
+    today = dt.datetime.now(VIETNAM).date()
+    card_rows = await cards.cards_valid_on(conn, [person_id], today, viewer_id=person_id)
+    summary_rows = await contributions.summaries(conn, [person_id], viewer_id=person_id)
+    visit_rows = (await visits.visits_page(conn, person_id, year=None, after=None, limit=HOME_VISITS + 1))[
+        :HOME_VISITS
+    ]
+    card = card_rows[0] if card_rows else None
+    group_name = None
+    if card is not None:
+        groups = await cards.beneficiary_groups_by_code(conn, [card["group_code"]])
+        group_name = groups[0]["name"] if groups else None
+    facility_ids = {v["facility_id"] for v in visit_rows} | ({card["primary_facility_id"]} if card else set())
+    facility_rows = {r["id"]: r for r in await facilities.facilities_by_id(conn, sorted(facility_ids))}
+    codes = sorted({v["primary_diagnosis_code"] for v in visit_rows})
+    diagnoses = {r["code"]: r["name"] for r in await visits.diagnoses_by_code(conn, codes)} if codes else {}
+    primary = facility_rows.get(card["primary_facility_id"]) if card else None
+    province_names: dict[str, str] = {}
+    if primary is not None:
+        province_names = {
+            r["code"]: r["name"] for r in await provinces.provinces_by_code(conn, [primary["province_code"]])
+        }
+    edges = []
+    for v in visit_rows:
+        facility = facility_rows.get(v["facility_id"])
+        edges.append(
+            visit_json(
+                v, facility_json(facility, None) if facility else None, diagnoses.get(v["primary_diagnosis_code"])
+            )
+        )
+    me = {
+        "id": global_id("Person", person_id),
+        "fullName": person["full_name"],
+        "socialInsuranceCode": person["social_insurance_code"],
+        "dateOfBirth": person["date_of_birth"],
+        "currentCard": card_json(card, group_name, facility_json(primary, province_names) if primary else None)
+        if card
+        else None,
+        "contributionSummary": summary_json(summary_rows),
+        "medicalVisits": {"edges": edges},
+    }
+    return {"data": {"me": me}}
+
+
+async def home_endpoint(request: Request) -> Response:
+    token = bearer_token(request)
+    if token is None:
+        return Response(orjson.dumps(UNAUTHENTICATED), media_type="application/json")
+    pool: asyncpg.Pool = request.app.state.pool
+    async with pool.acquire() as conn:
+        body = await home(conn, token)
+    return Response(orjson.dumps(body), media_type="application/json")
+
+
+def create_raw_app(dsn: str | None = None) -> Starlette:
+    settings = load_settings()
+    target = dsn or settings.database_url or os.environ["DATABASE_URL"]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.pool = await create_pool(target, settings)
+        try:
+            yield
+        finally:
+            await app.state.pool.close()
+
+    return Starlette(routes=[Route("/home", home_endpoint, methods=["POST", "GET"])], lifespan=lifespan)

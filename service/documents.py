@@ -1,0 +1,163 @@
+"""Parse, measure and validate each distinct document once; keep the outcome in a bounded LRU cache.
+
+`GuardedSchema.documents.prepare(query)` does the work: parse with a token limit, measure against the abuse limits
+(service/limits.py), validate without "Did you mean ..." suggestions. What depends on the request (HTTP method,
+endpoint, viewer) is checked per request by `GuardDocument` on the cached outcome; no validation rule is built
+per request, so nothing defeats the cache.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, specified_rules, validate
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+from strawberry.types import ExecutionContext
+
+from service import limits
+from service.observability import current_request_id
+
+log = logging.getLogger("vssid.errors")
+
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"
+METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+DOCUMENT_CACHE_SIZE = 500
+RULES = (*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule)
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+# Stands in for a document that did not parse, so that Strawberry reports our cached errors instead of parsing again.
+_PLACEHOLDER = parse("{ __typename }")
+
+
+def without_suggestions(message: str) -> str:
+    """The message with any "Did you mean ...?" removed (a last guard; graphql-core is asked not to add them)."""
+    return _SUGGESTION.sub("", message)
+
+
+def with_code(error: GraphQLError, code: str | None = None) -> GraphQLError:
+    """A copy without suggestions in its message, and with `code` as its extensions.code when one is given."""
+    return GraphQLError(
+        without_suggestions(error.message),
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions={**(error.extensions or {}), **({"code": code} if code else {})},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedDocument:
+    document: DocumentNode | None
+    shape: limits.DocumentShape | None
+    errors: tuple[GraphQLError, ...]
+
+
+class DocumentCache:
+    """Prepared documents by their exact text, least recently used dropped first."""
+
+    def __init__(self, schema: GraphQLSchema, maxsize: int = DOCUMENT_CACHE_SIZE) -> None:
+        self._schema = schema
+        self._connections = limits.connection_fields(schema)
+        self._cached = functools.lru_cache(maxsize=maxsize)(self._prepare)
+
+    def prepare(self, query: str) -> PreparedDocument:
+        # Checked before the cache: its entries stay small, and a huge text is not even hashed twice.
+        if len(query) > limits.MAX_QUERY_LENGTH:
+            return PreparedDocument(None, None, (limits.limit_error("length", limits.MAX_QUERY_LENGTH, len(query)),))
+        return self._cached(query)
+
+    def cache_info(self) -> functools._CacheInfo:
+        return self._cached.cache_info()
+
+    def _prepare(self, query: str) -> PreparedDocument:
+        try:
+            document = parse(query, max_lexical_tokens=limits.MAX_TOKENS, max_comments=limits.MAX_TOKENS)
+        except GraphQLError as error:
+            # graphql-core stops at the token limit, and at a nesting its own recursion cannot follow.
+            if "Parsing aborted" in error.message and "tokens" in error.message:
+                return PreparedDocument(None, None, (limits.limit_error("tokens", limits.MAX_TOKENS),))
+            if "Parsing aborted" in error.message and "nested" in error.message:
+                return PreparedDocument(None, None, (limits.limit_error("depth", limits.MAX_DEPTH),))
+            return PreparedDocument(None, None, (with_code(error, PARSE_FAILED),))
+        shape = limits.measure(document, self._connections)
+        if refused := limits.check(shape):
+            return PreparedDocument(document, shape, tuple(refused))
+        errors = validate(self._schema, document, RULES, hide_suggestions=True)
+        return PreparedDocument(document, shape, tuple(with_code(e, VALIDATION_FAILED) for e in errors))
+
+
+class GuardedSchema(strawberry.Schema):
+    """Strawberry's schema with the document cache, no suggestions at execution, and unexpected errors logged once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.documents = DocumentCache(self._schema)
+
+    def _get_custom_context_kwargs(
+        self, operation_extensions: dict[str, Any] | None = None, *, sync: bool = False
+    ) -> dict[str, Any]:
+        # Handed to graphql-core's execute: variable coercion errors ("Did you mean the enum value ...?") too.
+        return {**super()._get_custom_context_kwargs(operation_extensions, sync=sync), "hide_suggestions": True}
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        # Expected errors (coded, validation) are the client's business; only the unexpected go to the log, in full.
+        for error in errors:
+            if is_unexpected(error):
+                log.error(
+                    "unexpected error at %s", error.path, exc_info=error.original_error,
+                    extra={"fields": {"request_id": current_request_id(), "path": error.path}},
+                )
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
+
+
+def _refusal(message: str, code: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code})
+
+
+class GuardDocument(SchemaExtension):
+    """Hands Strawberry the cached document and errors, plus the checks that depend on the request."""
+
+    def on_parse(self) -> Iterator[None]:
+        execution = self.execution_context
+        schema = execution.schema
+        if isinstance(schema, GuardedSchema) and execution.query:
+            prepared = schema.documents.prepare(execution.query)
+            errors = list(prepared.errors) or self._request_errors(prepared)
+            execution.graphql_document = _PLACEHOLDER if prepared.document is None else prepared.document
+            # An empty list (not None) tells Strawberry validation is done.
+            execution.pre_execution_errors = errors
+        yield
+
+    def _request_errors(self, prepared: PreparedDocument) -> list[GraphQLError]:
+        assert prepared.shape is not None
+        execution = self.execution_context
+        context = execution.context
+        operation = prepared.shape.operation(execution.operation_name)
+        if operation is None:
+            return []  # Strawberry refuses a missing or ambiguous operation name itself.
+        if operation.introspection and not getattr(context, "allow_introspection", True):
+            return [_refusal("Introspection is disabled on this endpoint.", INTROSPECTION_DISABLED)]
+        request = getattr(context, "request", None)
+        if operation.credential_fields and request is not None and request.method == "GET":
+            # GET requests end up in browser history, proxy logs and CDN caches: no secrets or personal facts there.
+            context.response.status_code = 405
+            context.response.headers["Allow"] = "POST"
+            return [_refusal("This operation checks credentials: send it by POST.", METHOD_NOT_ALLOWED)]
+        return []
+
+

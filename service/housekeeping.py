@@ -1,0 +1,73 @@
+"""The housekeeping task: every `housekeeping_seconds`, one process at a time runs `db.housekeeping.purge`.
+
+The first run comes one interval after start, so a fresh process (or a test reading the outbox) sees its data as
+written. A failed run is logged and retried at the next interval; it never stops the service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import asyncpg
+
+from db.housekeeping import purge
+from service.notifications import MAX_ATTEMPTS
+from service.settings import Settings
+from service.unavailable import ServiceUnavailable
+
+log = logging.getLogger("vssid.housekeeping")
+
+# Delivered and dead messages are kept this long (their bodies are blanked at the first run after delivery).
+OUTBOX_KEEP_DAYS = 7
+
+
+class Housekeeping:
+    def __init__(self, pool: asyncpg.Pool, interval_seconds: float) -> None:
+        self.pool = pool
+        self.interval_seconds = interval_seconds
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="housekeeping")
+
+    async def stop(self) -> None:
+        if self._task is None:
+            return
+        self._stopping.set()
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+
+    async def run_once(self) -> None:
+        try:
+            async with self.pool.acquire() as conn:
+                report = await purge(conn, outbox_keep_days=OUTBOX_KEEP_DAYS, outbox_max_attempts=MAX_ATTEMPTS)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ServiceUnavailable) as exc:
+            log.warning("housekeeping failed: %s", exc)
+            return
+        if report is not None:
+            log.info(
+                "housekeeping: %d sessions, %d OTP challenges, %d throttle counters, %d outbox messages deleted; "
+                "%d delivered bodies blanked",
+                report.sessions, report.otp_challenges, report.throttle_counters, report.outbox_deleted,
+                report.outbox_redacted,
+            )
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.interval_seconds)
+            if self._stopping.is_set():
+                return
+            await self.run_once()
+
+
+def start_housekeeping(pool: asyncpg.Pool, settings: Settings) -> Housekeeping:
+    task = Housekeeping(pool, settings.housekeeping_seconds)
+    if settings.housekeeping_seconds > 0:
+        task.start()
+    return task

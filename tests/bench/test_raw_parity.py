@@ -1,0 +1,53 @@
+"""The raw asyncpg contender of the benchmark answers exactly what the GraphQL Home document answers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import orjson
+import pytest
+
+from bench.database import make_sessions
+from bench.raw_asyncpg import create_raw_app
+from tests.graphql import contract, gql
+
+HOME = contract("mobile/Home")
+
+
+@pytest.fixture
+async def raw_client(db_dsn: str) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_raw_app(db_dsn)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://raw") as http:
+            yield http
+
+
+async def test_raw_home_matches_graphql_home_for_every_sampled_person(
+    client: httpx.AsyncClient, raw_client: httpx.AsyncClient, db_dsn: str
+) -> None:
+    # Given bench sessions for a sample of persons (with and without cards, visits, contributions)
+    people = await make_sessions(db_dsn, 25)
+    answers = []
+    for person in people:
+        # When both endpoints answer Home for that person
+        expected = await gql(client, HOME, token=person.token)
+        raw = (await raw_client.post("/home", headers={"Authorization": f"Bearer {person.token}"})).json()
+
+        # Then the answers are the same, field for field
+        assert "errors" not in expected, expected
+        assert orjson.loads(orjson.dumps(raw)) == expected, person.person_id
+        answers.append(expected["data"]["me"])
+    # and the sample covered every branch: cards, visits and contributions, and persons without them
+    assert all(me is not None for me in answers)
+    assert any(me["currentCard"] for me in answers) and not all(me["currentCard"] for me in answers)
+    assert any(me["medicalVisits"]["edges"] for me in answers)
+    assert any(me["contributionSummary"]["byScheme"] for me in answers)
+
+
+async def test_raw_home_refuses_an_unknown_token(raw_client: httpx.AsyncClient) -> None:
+    body = (await raw_client.post("/home", headers={"Authorization": "Bearer vsa_unknown"})).json()
+
+    assert body["data"]["me"] is None
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

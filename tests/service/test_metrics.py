@@ -1,0 +1,104 @@
+"""Prometheus metrics at /metrics: requests by operation and outcome, latency, pool, loader batches, outbox backlog."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import asyncpg
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from db import outbox
+from service import metrics
+from service.app import create_app
+from service.settings import load_settings
+from tests.graphql import contract
+from tests.sessions import open_session
+
+HOME = contract("mobile/Home")
+PERSON_OF_CODE = "select person_id from accounts a join people p on p.id = a.person_id where social_insurance_code = $1"
+
+
+async def _samples(http: httpx.AsyncClient, **headers: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    response = await http.get("/metrics", headers=headers)
+    assert response.status_code == 200
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+
+
+async def test_requests_latency_and_loader_batches_are_counted(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    token = await open_session(db, await db.fetchval(PERSON_OF_CODE, "0190000001"))
+    requests = ("vssid_graphql_requests_total", (("operation", "Home"), ("outcome", "ok")))
+    latency = ("vssid_graphql_request_duration_seconds_count", (("operation", "Home"),))
+    batches = ("vssid_loader_batch_size_count", (("loader", "PersonByIdLoader"),))
+    before = await _samples(client)
+
+    for _ in range(2):
+        response = await client.post("/graphql", json={"query": HOME}, headers={"Authorization": f"Bearer {token}"})
+        assert response.json()["data"]["me"]
+    after = await _samples(client)
+
+    for key in (requests, latency, batches):
+        assert after[key] - before.get(key, 0.0) == 2
+    assert after[("vssid_db_pool_connections", (("state", "max"),))] == 4
+
+
+async def test_a_refusal_is_counted_under_its_error_code(client: httpx.AsyncClient) -> None:
+    key = ("vssid_graphql_requests_total", (("operation", "Me"), ("outcome", "UNAUTHENTICATED")))
+    before = await _samples(client)
+
+    await client.post("/graphql", json={"query": "query Me { me { id } }"})
+
+    assert (await _samples(client))[key] - before.get(key, 0.0) == 1
+
+
+@pytest.fixture
+async def quiet_app(db_dsn: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with the outbox dispatcher off, in production with a metrics token."""
+    env = {"DATABASE_URL": db_dsn, "VSSID_NOTIFICATION_DISPATCHER": "off", "VSSID_ENV": "production",
+           "VSSID_METRICS_TOKEN": "scrape-secret"}
+    app = create_app(load_settings(env), db_dsn)
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        yield http
+
+
+async def test_the_outbox_backlog_is_read_at_scrape(quiet_app: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+    for key in ("m:1", "m:2"):
+        await outbox.enqueue(db, dedupe_key=key, person_id=None, channel="SMS", recipient="0900000000", body="x")
+
+    samples = await _samples(quiet_app, Authorization="Bearer scrape-secret")
+
+    assert samples[("vssid_outbox_backlog", ())] == 2
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong", "scrape-secret"])
+async def test_metrics_need_the_token_when_one_is_set(quiet_app: httpx.AsyncClient, authorization: str | None) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+
+    response = await quiet_app.get("/metrics", headers=headers)
+
+    assert response.status_code == 404
+
+
+async def test_production_without_a_token_serves_no_metrics(db_dsn: str) -> None:
+    app = create_app(load_settings({"DATABASE_URL": db_dsn, "VSSID_ENV": "production"}), db_dsn)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        response = await http.get("/metrics")
+
+    assert response.status_code == 404
+
+
+def test_operation_names_from_clients_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(metrics, "_operation_names", set())
+    monkeypatch.setattr(metrics, "MAX_OPERATION_NAMES", 2)
+
+    labels = [metrics.operation_label(name) for name in ("Home", "Login", "Home", "Third", "bad name", None)]
+
+    assert labels == ["Home", "Login", "Home", "other", "other", "anonymous"]

@@ -1,0 +1,105 @@
+"""Production mode: no introspection or GraphiQL on the citizen endpoint; partners introspect on their own path.
+In every mode: no "Did you mean ..." for any kind of name."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from graphql import graphql_sync
+
+from auth.tokens import hash_token
+from schema.root import schema
+from service.app import create_app
+from service.settings import Settings
+from tests.graphql import contract, error_codes, gql
+
+SCHEMA_QUERY = "{ __schema { queryType { name } } }"
+TYPE_QUERY = '{ __type(name: "Person") { name fields { name } } }'
+OTP = "mutation($p: OtpPurpose!) { requestOtp(phone: \"0989000005\", purpose: $p) { errors { code } } }"
+FILTER = "query($f: FacilityFilter) { facilities(filter: $f) { totalCount } }"
+# One document per kind of name a suggestion could leak: what graphql-core would otherwise answer with.
+SUGGESTION_BAITS: dict[str, tuple[str, dict[str, Any] | None]] = {
+    "field": ("{ provincs { code } }", None),
+    "argument": ('{ facility(cod: "01001", code: "01001") { code } }', None),
+    "enum value": ('mutation { requestOtp(phone: "0989000005", purpose: REGISTRATON) { errors { code } } }', None),
+    "enum value in variables": (OTP, {"p": "REGISTRATON"}),
+    "type": ("query($c: Strin!) { facility(code: $c) { code } }", {"c": "01001"}),
+    "type condition": ("{ ...F } fragment F on Querry { __typename }", None),
+    "input field": ('{ facilities(filter: {provinceCod: "01"}) { totalCount } }', None),
+    "input field in variables": (FILTER, {"f": {"provinceCod": "01"}}),
+    "abstract type": ('{ node(id: "x") { fullName } }', None),
+}
+
+
+@pytest.fixture
+async def production(settings: Settings, db_dsn: str) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(dataclasses.replace(settings, environment="production"), db_dsn)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, client=("203.0.113.8", 50000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield http
+
+
+async def partner_key(db: asyncpg.Connection) -> str:
+    partner = await db.fetchval("insert into partners (name) values ('Portal') returning id")
+    await db.execute(
+        "insert into api_keys (partner_id, prefix, key_hash, scopes) values ($1, 'portal01', $2, '{directory:read}')",
+        partner, hash_token("portal-test-key"),
+    )
+    return "portal-test-key"
+
+
+async def test_production_refuses_introspection_on_the_citizen_endpoint(production: httpx.AsyncClient) -> None:
+    for query in (SCHEMA_QUERY, TYPE_QUERY):
+        result = await gql(production, query)
+        assert result["data"] is None and error_codes(result) == ["INTROSPECTION_DISABLED"], query
+    # __typename is not introspection, and the app's documents still run
+    assert (await gql(production, "{ __typename }"))["data"] == {"__typename": "Query"}
+    assert len((await gql(production, contract("public/Provinces")))["data"]["provinces"]) == 34
+
+
+async def test_production_serves_no_graphiql(production: httpx.AsyncClient) -> None:
+    response = await production.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 404 and "graphiql" not in response.text.lower()
+    assert response.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_partners_introspect_on_their_read_only_path(
+    production: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    key = await partner_key(db)
+    anonymous = await production.post("/graphql/partner", json={"query": SCHEMA_QUERY})
+    assert error_codes(anonymous.json()) == ["INTROSPECTION_DISABLED"]
+    keyed = await production.post("/graphql/partner", json={"query": TYPE_QUERY}, headers={"X-API-Key": key})
+    assert keyed.status_code == 200 and keyed.json()["data"]["__type"]["name"] == "Person"
+    # the citizen endpoint stays closed to the same key
+    citizen = await production.post("/graphql", json={"query": SCHEMA_QUERY}, headers={"X-API-Key": key})
+    assert error_codes(citizen.json()) == ["INTROSPECTION_DISABLED"]
+
+
+async def test_development_keeps_introspection_and_graphiql(client: httpx.AsyncClient) -> None:
+    assert (await gql(client, SCHEMA_QUERY))["data"] == {"__schema": {"queryType": {"name": "Query"}}}
+    page = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+
+@pytest.mark.parametrize("kind", list(SUGGESTION_BAITS))
+def test_each_bait_would_leak_a_suggestion_without_our_guard(kind: str) -> None:
+    # Proves the bait: plain graphql-core answers it with "Did you mean".
+    query, variables = SUGGESTION_BAITS[kind]
+    result = graphql_sync(schema._schema, query, variable_values=variables)
+    assert result.errors and any("Did you mean" in e.message for e in result.errors)
+
+
+async def test_no_suggestion_leaks_in_any_mode(client: httpx.AsyncClient, production: httpx.AsyncClient) -> None:
+    for mode, http in (("development", client), ("production", production)):
+        for kind, (query, variables) in SUGGESTION_BAITS.items():
+            response = await http.post("/graphql", json={"query": query, "variables": variables})
+            body = response.json()
+            assert body["errors"], (mode, kind)
+            assert "did you mean" not in response.text.lower(), (mode, kind, body)
