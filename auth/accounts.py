@@ -89,6 +89,11 @@ async def check_password(attempt: LoginAttempt, password: str) -> LoginAttempt:
     return replace(attempt, verified=verified, new_hash=new_hash)
 
 
+async def withdraw_login(conn: asyncpg.Connection, attempt: LoginAttempt) -> None:
+    """The password could not be checked (argon2 work is full): take the counted attempt back."""
+    await throttling.withdraw_attempt(conn, attempt.code, attempt.address)
+
+
 async def finish_login(conn: asyncpg.Connection, settings: Settings, attempt: LoginAttempt) -> LoginResult:
     """Record a failure (already counted) or open the session. Commit after a Refusal too."""
     code, address, account = attempt.code, attempt.address, attempt.account

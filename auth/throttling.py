@@ -57,6 +57,14 @@ async def forgive_attempt(conn: asyncpg.Connection, code: str, address: str | No
         await throttle.forgive(conn, key, backoff)
 
 
+async def withdraw_attempt(conn: asyncpg.Connection, code: str, address: str | None) -> None:
+    """The password was never checked (the service shed the work): the attempt counts against nobody."""
+    keys = _keys(code, address)
+    await throttle.lock_keys(conn, [key for key, _ in keys])
+    for key, backoff in keys:
+        await throttle.forgive(conn, key, backoff)
+
+
 async def clear_device(conn: asyncpg.Connection, code: str, address: str | None) -> None:
     """After a password reset from this address: its own lock-out ends (the wider counts stay)."""
     await throttle.reset(conn, _keys(code, address)[0][0])

@@ -14,6 +14,7 @@ from auth.refusal import Refusal
 from db import accounts as sql
 from schema.errors import ErrorCode, UserError
 from schema.info import Info
+from service.unavailable import ServiceUnavailable
 
 if TYPE_CHECKING:
     from schema.account import (
@@ -43,7 +44,13 @@ async def resolve_login(info: Info, social_insurance_code: str, password: str) -
         # Three steps so that no pooled connection waits on argon2 (deliberately slow) in between.
         async with ctx.pool.acquire() as conn, conn.transaction():
             attempt = await accounts.begin_login(conn, social_insurance_code, password, address)
-        attempt = await accounts.check_password(attempt, password)
+        try:
+            attempt = await accounts.check_password(attempt, password)
+        except ServiceUnavailable:
+            # Shed before the password was checked: an overloaded service must not lock the owner out.
+            async with ctx.pool.acquire() as conn, conn.transaction():
+                await accounts.withdraw_login(conn, attempt)
+            raise
         async with ctx.pool.acquire() as conn, conn.transaction():
             try:
                 result = await accounts.finish_login(conn, ctx.settings, attempt)

@@ -56,6 +56,13 @@ CREDENTIAL_FIELDS = frozenset({
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 # The most a connection can return, per field name; the resolvers refuse more.
 PAGE_CEILINGS: Mapping[str, int] = {"facilities": PARTNER_MAX_PAGE_SIZE}
+# Plain lists (no `first`) that can be long, by field name: the most items they return. A list multiplies the cost
+# below it like a connection does, so `provinces { wards { province { wards … } } }` is priced at what it would
+# load (34 × 168 × 168 wards) and refused before it runs. Short lists (months by scheme, visit years) cost 1.
+LIST_SIZES: Mapping[str, int] = {
+    "provinces": 34,  # the provinces since the 2025 merger
+    "wards": 168,  # the most wards of one province (tests/service/test_limits.py checks it against the reference data)
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +160,7 @@ class _Walker:
     def field(self, node: FieldNode, defaults: Mapping[str, int]) -> Summary:
         name = node.name.value
         below = self._nested(node.selection_set, defaults)
-        size = self.page_size(node, defaults) if name in self.connections else 1
+        size = self.page_size(node, defaults) if name in self.connections else LIST_SIZES.get(name, 1)
         depth = 1 + below.depth
         introspection = name in INTROSPECTION_FIELDS
         return Summary(

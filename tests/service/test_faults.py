@@ -122,6 +122,20 @@ async def test_logins_are_refused_at_once_when_password_hashing_is_full(
     assert again.json()["data"]["login"]["accessToken"]
 
 
+async def test_a_login_shed_for_load_does_not_count_against_the_owner(
+    client: httpx.AsyncClient, db: asyncpg.Connection, full_password_gate: threading.Event
+) -> None:
+    for _ in range(7):  # more than the 5 free failures of one code from one address
+        response = await _post(client, LOGIN, socialInsuranceCode=CITIZENS[0], password="wrong-but-never-checked")
+        assert response.status_code == 503
+    counts = await db.fetch("select key, count, blocked_until from throttle_counters where key like 'login:%'")
+    assert counts and all(r["count"] == 0 and r["blocked_until"] is None for r in counts)
+    full_password_gate.set()
+    await asyncio.sleep(0.1)
+    again = await _post(client, LOGIN, socialInsuranceCode=CITIZENS[0], password=DEMO_PASSWORD)
+    assert again.json()["data"]["login"]["accessToken"]
+
+
 # --- the database goes away under load and comes back --------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
+from db.reference import ward_rows
 from schema.root import schema
 from service import limits
 from service.documents import GuardDocument, GuardedSchema
@@ -110,6 +112,20 @@ async def test_connections_cost_by_their_page_size(client: httpx.AsyncClient) ->
     assert result["data"] is None and limit_of(result) == {"cost"}
     cheap = "query { " + " ".join(f"p{i}: facilities(first: 5) {{ {page} }}" for i in range(4)) + " }"
     assert "errors" not in await gql(client, cheap)
+
+
+async def test_plain_lists_cost_by_their_length(client: httpx.AsyncClient) -> None:
+    # Found by the fuzzer: 55 characters that loaded every ward of a province for every ward of the country.
+    cyclic = "{ provinces { wards { province { wards { name } } } } }"
+    result = await gql(client, cyclic)
+    assert result["data"] is None and limit_of(result) == {"cost"}
+    assert "errors" not in await gql(client, "{ provinces { code name wards { code name province { code } } } }")
+
+
+def test_list_sizes_cover_the_reference_data() -> None:
+    wards_per_province = Counter(province for _, province, _ in ward_rows())
+    assert limits.LIST_SIZES["provinces"] == len(wards_per_province)
+    assert limits.LIST_SIZES["wards"] == max(wards_per_province.values())
 
 
 def test_a_page_size_variable_costs_its_default_or_the_ceiling() -> None:
