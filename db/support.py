@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import asyncpg
 
@@ -33,6 +34,8 @@ where $1::timestamptz is null or (published_at, id) < ($1, $2::bigint)
 order by published_at desc, id desc limit $3
 """
 COUNT_NEWS = "select count(*) from news"
+FAQS_BY_ID = f"select {FAQ_COLUMNS} from faqs where id = any($1::bigint[])"
+NEWS_BY_ID = f"select {NEWS_COLUMNS} from news where id = any($1::bigint[])"
 
 
 async def list_faqs(
@@ -66,3 +69,11 @@ async def list_news(
 async def count_news(conn: asyncpg.Connection) -> int:
     count: int = await conn.fetchval(COUNT_NEWS)
     return count
+
+
+async def faqs_by_id(conn: asyncpg.Connection, ids: Sequence[int]) -> list[asyncpg.Record]:
+    return await conn.fetch(FAQS_BY_ID, list(ids))
+
+
+async def news_by_id(conn: asyncpg.Connection, ids: Sequence[int]) -> list[asyncpg.Record]:
+    return await conn.fetch(NEWS_BY_ID, list(ids))

@@ -13,6 +13,7 @@ from resolvers.dataloader import BaseLoader
 from resolvers.employers import EmployerByIdLoader
 from resolvers.facilities import FacilityByIdLoader
 from resolvers.persons import PersonByIdLoader
+from resolvers.support import FaqByIdLoader, NewsItemByIdLoader
 from resolvers.visits import MedicalVisitByIdLoader
 from schema.errors import ApiError, ErrorCode
 from schema.info import Info
@@ -30,6 +31,8 @@ LOADERS: dict[str, type[BaseLoader[int, Any]]] = {
     "MedicalVisit": MedicalVisitByIdLoader,
     "Facility": FacilityByIdLoader,
     "Employer": EmployerByIdLoader,
+    "Faq": FaqByIdLoader,
+    "NewsItem": NewsItemByIdLoader,
 }
 
 

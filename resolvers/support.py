@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import asyncpg
 
 from db import support as sql
+from resolvers.dataloader import BaseLoader, in_key_order
 from resolvers.directory import clean_search
 from resolvers.pagination import Int32, Score, build_connection, decode_cursor, page_size
 from schema.info import Info
@@ -44,6 +46,18 @@ def news_from_row(row: asyncpg.Record) -> NewsItem:
         published_at=row["published_at"],
         url=row["url"],
     )
+
+
+class FaqByIdLoader(BaseLoader[int, "Faq | None"]):
+    async def load_batch(self, conn: asyncpg.Connection, keys: Sequence[int]) -> list[Faq | None]:
+        rows = in_key_order(keys, await sql.faqs_by_id(conn, keys))
+        return [faq_from_row(r) if r else None for r in rows]
+
+
+class NewsItemByIdLoader(BaseLoader[int, "NewsItem | None"]):
+    async def load_batch(self, conn: asyncpg.Connection, keys: Sequence[int]) -> list[NewsItem | None]:
+        rows = in_key_order(keys, await sql.news_by_id(conn, keys))
+        return [news_from_row(r) if r else None for r in rows]
 
 
 async def resolve_support(info: Info) -> SupportContact:

@@ -170,7 +170,8 @@ PUBLIC_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     (NODE, {"id": global_id("Facility:³")}, ["INVALID_ID"]),
     (NODE, {"id": global_id("Facility:0")}, []),
     (NODE, {"id": global_id("Province:1")}, ["INVALID_ID"]),
-    (NODE, {"id": global_id("Faq:1")}, ["INVALID_ID"]),
+    (NODE, {"id": global_id("Ward:1")}, ["INVALID_ID"]),  # not a Node type
+    (NODE, {"id": global_id("Faq:999999999")}, []),  # a Node type: missing reads as null
     (NODE, {"id": "A" * 100_000}, ["INVALID_ID"]),
     (NODE, {"id": "Facility:1"}, ["INVALID_ID"]),
     # Look-ups and credentials with NUL characters or absurd sizes.

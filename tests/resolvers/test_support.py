@@ -79,3 +79,19 @@ async def test_news_newest_first_through_pages(client: httpx.AsyncClient, db: as
         page = (await gql(client, NEWS, {"first": 2, "after": page["pageInfo"]["endCursor"]}))["data"]["news"]
         titles += [e["node"]["title"] for e in page["edges"]]
     assert titles == [f"Tin {i}" for i in range(5)]
+
+
+async def test_faq_and_news_items_are_nodes(client: httpx.AsyncClient) -> None:
+    both = "{ faqs(first: 1) { edges { node { id question } } } news(first: 1) { edges { node { id title } } } }"
+    lists = await gql(client, both)
+    faq = lists["data"]["faqs"]["edges"][0]["node"]
+    item = lists["data"]["news"]["edges"][0]["node"]
+    query = """
+    query N($faq: ID!, $news: ID!) {
+      faq: node(id: $faq) { id ... on Faq { question } }
+      news: node(id: $news) { id ... on NewsItem { title } }
+    }
+    """
+    result = await gql(client, query, {"faq": faq["id"], "news": item["id"]})
+    assert "errors" not in result
+    assert result["data"] == {"faq": faq, "news": item}
