@@ -72,6 +72,7 @@ TUNED_GC = "bench.experiments:create_with_tuned_gc"
 ONE_CONNECTION = "bench.experiments:create_with_one_connection_per_request"
 ALL_THREE = "bench.experiments:create_with_all_three"
 BEFORE = "bench.experiments:create_as_before_issue7"
+SEPARATE_NAMES = "bench.experiments:create_with_separate_names"
 # A connection held for the whole request: the pool must cover wrk's 16 connections, or acquires time out.
 ONE_PER_REQUEST_POOL = {"VSSID_DB_POOL_MAX": "20"}
 
@@ -90,6 +91,10 @@ def all_contenders() -> dict[str, Contender]:
         Contender(
             "before-1w", "service", uvicorn(BEFORE, 1), env={"VSSID_DB_POOL_MAX": "10"},
             note="the service before issue 7's speed work",
+        ),
+        Contender(
+            "exp-separate-names-1w", "service", uvicorn(SEPARATE_NAMES, 1),
+            note="experiment: group and province by statements of their own",
         ),
         Contender("exp-no-pool-reset-1w", "service", uvicorn(NO_RESET, 1), note="experiment: no pool reset query"),
         Contender("exp-tuned-gc-1w", "service", uvicorn(TUNED_GC, 1), note="experiment: gc.freeze, gen0 50,000"),

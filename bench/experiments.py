@@ -3,7 +3,9 @@
     .venv/bin/python bench/run.py --only home --contenders service-uvicorn-1w,exp-no-pool-reset-1w
 
 Nothing here changes the service's code: each factory patches a library default or wraps the app, in the bench's
-own server process only. The figures are in docs/performance.md.
+own server process only. The figures are in docs/performance.md. The reset, collector and connection-per-request
+changes measured here have since been applied to the service (issue 7); `create_as_before_issue7` undoes them
+for a before/after pair.
 """
 
 from __future__ import annotations
@@ -24,18 +26,30 @@ GC_GENERATION0 = 50_000
 def create_as_before_issue7() -> Starlette:
     """The service as it was before the speed work of issue 7, for a before/after pair in one run.
 
-    Each loader batch takes its own pooled connection (asyncpg's reset query on every release), and the collector
-    keeps its defaults. Run it with VSSID_DB_POOL_MAX=10, the default of that time.
+    Each loader batch takes its own pooled connection (asyncpg's reset query on every release), the collector
+    keeps its defaults, and the beneficiary group and the province are read by statements of their own (the card
+    and facility statements still carry the names they now join, unused). Run it with VSSID_DB_POOL_MAX=10, the
+    default of that time.
     """
     import db.pool
+    from resolvers.dataloader import BaseLoader
     from service.app import create_app
     from service.settings import load_settings
 
     vars(db.pool)["_keep_session"] = None  # create_pool passes reset=None: asyncpg's reset query
     setattr(db.pool.RequestConnection, "acquire", lambda self: self._pool.acquire())  # noqa: B010
+    setattr(BaseLoader, "prime_other", lambda self, *args: None)  # noqa: B010
     settings = load_settings()
     assert settings.database_url is not None
     return create_app(settings, settings.database_url)
+
+
+def create_with_separate_names() -> Starlette:
+    """The service with the beneficiary group and the province read by statements of their own (9 for Home, not 7)."""
+    from resolvers.dataloader import BaseLoader
+
+    setattr(BaseLoader, "prime_other", lambda self, *args: None)  # noqa: B010
+    return create_service_app()
 
 
 def create_without_pool_reset() -> Starlette:

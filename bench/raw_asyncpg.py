@@ -26,7 +26,7 @@ from starlette.routing import Route
 
 from auth.request import bearer_token
 from auth.tokens import hash_token
-from db import cards, contributions, facilities, provinces, viewers, visits
+from db import cards, contributions, facilities, viewers, visits
 from db import persons as person_sql
 from db.pool import create_pool
 from service.settings import load_settings
@@ -112,20 +112,15 @@ async def home(conn: asyncpg.Connection, token: str) -> dict[str, Any]:
         :HOME_VISITS
     ]
     card = card_rows[0] if card_rows else None
-    group_name = None
-    if card is not None:
-        groups = await cards.beneficiary_groups_by_code(conn, [card["group_code"]])
-        group_name = groups[0]["name"] if groups else None
+    group_name = card["group_name"] if card is not None else None
     facility_ids = {v["facility_id"] for v in visit_rows} | ({card["primary_facility_id"]} if card else set())
     facility_rows = {r["id"]: r for r in await facilities.facilities_by_id(conn, sorted(facility_ids))}
     codes = sorted({v["primary_diagnosis_code"] for v in visit_rows})
     diagnoses = {r["code"]: r["name"] for r in await visits.diagnoses_by_code(conn, codes)} if codes else {}
     primary = facility_rows.get(card["primary_facility_id"]) if card else None
     province_names: dict[str, str] = {}
-    if primary is not None:
-        province_names = {
-            r["code"]: r["name"] for r in await provinces.provinces_by_code(conn, [primary["province_code"]])
-        }
+    if primary is not None and primary["province_name"] is not None:
+        province_names = {primary["province_code"]: primary["province_name"]}
     edges = []
     for v in visit_rows:
         facility = facility_rows.get(v["facility_id"])

@@ -10,7 +10,11 @@ COLUMNS = """
 id, code, kind, level, name, address, phone, province_code, ward_code, latitude, longitude,
 bhyt_contracted, accepts_initial_registration, issues_sick_leave_certificates, updated_at
 """
-SELECT_BY_ID = f"select {COLUMNS} from facilities where id = any($1::bigint[])"
+# With the province's name (a card's primary facility shows it), which saves the province statement.
+SELECT_BY_ID = f"""
+select {COLUMNS}, (select p.name from provinces p where p.code = facilities.province_code) as province_name
+from facilities where id = any($1::bigint[])
+"""
 SELECT_BY_CODE = f"select {COLUMNS} from facilities where code = any($1::text[])"
 
 

@@ -185,11 +185,10 @@ class RequestConnection:
     async def close(self) -> None:
         """Give the connection back; waits for a user still running (a batch left behind by a cancelled request)."""
         self._closed = True
-        if self._lease is None:
-            return
         if not self._lock.locked():
             await self._release()
             return
+        # Someone is reading, or still waiting for the pool on the request's behalf: release after them.
         task = asyncio.create_task(self._release_when_idle())
         _RELEASING.add(task)
         task.add_done_callback(_RELEASING.discard)

@@ -56,8 +56,14 @@ class CurrentInsuranceCardByPersonIdLoader(PersonalLoader["InsuranceCard"]):
     async def load_for_viewer(
         self, conn: asyncpg.Connection, keys: Sequence[int], viewer_id: int
     ) -> list[InsuranceCard | None]:
+        from schema.card import BeneficiaryGroup
+
         today = dt.datetime.now(VIETNAM).date()
         rows = await sql.cards_valid_on(conn, keys, today, viewer_id=viewer_id)
+        for row in rows:
+            if row["group_name"] is not None:
+                group = BeneficiaryGroup(code=row["group_code"], name=row["group_name"])
+                self.prime_other(BeneficiaryGroupByCodeLoader, row["group_code"], group)
         return [card_from_row(r) if r else None for r in in_key_order(keys, rows, key="person_id")]
 
 

@@ -36,6 +36,13 @@ class BaseLoader(DataLoader[K, V]):
         super().__init__(batch_load_fn=self._observed_batch)
         self.pool = pool
         self.viewer = viewer
+        # The request's loaders (set by Loaders.get), so a batch can hand what its join read to another loader.
+        self.loaders: Loaders | None = None
+
+    def prime_other(self, loader_class: type[BaseLoader[Any, Any]], key: Any, value: Any) -> None:
+        """Give the request's loader of another type a value this batch read anyway: one statement fewer later."""
+        if self.loaders is not None:
+            self.loaders.get(loader_class).prime(key, value)
 
     async def _observed_batch(self, keys: Sequence[K]) -> list[V]:
         # One histogram observation per batch (the metric of batching), whatever batch_load_fn a subclass defines.
@@ -64,6 +71,7 @@ class Loaders:
         loader = self._loaders.get(loader_class)
         if loader is None:
             loader = self._loaders[loader_class] = loader_class(self.pool, self.viewer)
+            loader.loaders = self
         return cast(L, loader)
 
 

@@ -43,7 +43,13 @@ def facility_from_row(row: asyncpg.Record, distance_km: float | None = None) -> 
 
 class FacilityByIdLoader(BaseLoader[int, "Facility | None"]):
     async def load_batch(self, conn: asyncpg.Connection, keys: Sequence[int]) -> list[Facility | None]:
+        from schema.province import Province
+
         rows = in_key_order(keys, await sql.facilities_by_id(conn, keys))
+        for row in rows:
+            if row is not None and row["province_name"] is not None:
+                province = Province(code=row["province_code"], name=row["province_name"])
+                self.prime_other(ProvinceByCodeLoader, row["province_code"], province)
         return [facility_from_row(r) if r else None for r in rows]
 
 

@@ -1,0 +1,266 @@
+"""One connection per request: a request's loaders share one pooled connection, and it always goes back to the pool."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import asyncpg
+import httpx
+import pytest
+
+from db.pool import SERVER_SETTINGS, RequestConnection, create_pool
+from service.app import create_app
+from service.settings import load_settings
+from service.unavailable import ServiceUnavailable, UnavailableReason
+from tests.graphql import contract, gql
+from tests.resolvers.personal.people import add_card, add_visits, create_citizen
+
+HOME = contract("mobile/Home")
+SESSION_LOOKUP = "from sessions"
+# asyncpg's own traffic: type introspection, and the reset on release (this test's pool keeps asyncpg's default).
+DRIVER = ("pg_catalog.", "pg_advisory_unlock_all()", "current_setting('jit')", "set_config('jit'")
+
+
+@dataclass
+class Traffic:
+    """Each statement the app sends, with the server process (so the connection) that ran it."""
+
+    statements: list[tuple[int, str]] = field(default_factory=list)
+    first_read: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def logger(self, conn: asyncpg.Connection) -> object:
+        pid = conn.get_server_pid()
+
+        def record(query: object) -> None:
+            text = getattr(query, "query", "")
+            if not any(marker in text for marker in DRIVER):
+                self.statements.append((pid, text))
+                if SESSION_LOOKUP not in text:
+                    self.first_read.set()
+
+        return record
+
+
+@dataclass
+class Served:
+    http: httpx.AsyncClient
+    pool: asyncpg.Pool
+    traffic: Traffic
+
+
+@pytest.fixture
+async def served(db_dsn: str) -> AsyncIterator[Served]:
+    # Only the requests' statements: no outbox dispatcher, no housekeeping in the background.
+    env = {"VSSID_NOTIFICATION_DISPATCHER": "off", "VSSID_HOUSEKEEPING_SECONDS": "0"}
+    settings = load_settings({"DATABASE_URL": db_dsn, **env})
+    traffic = Traffic()
+
+    async def init(conn: asyncpg.Connection) -> None:
+        conn.add_query_logger(traffic.logger(conn))
+
+    pool = await asyncpg.create_pool(db_dsn, min_size=4, max_size=4, init=init, server_settings=SERVER_SETTINGS)
+    try:
+        app = create_app(settings, db_dsn, pool=pool)
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+                yield Served(http, pool, traffic)
+    finally:
+        await pool.close()
+
+
+def _all_idle(pool: asyncpg.Pool) -> bool:
+    return bool(pool.get_idle_size() == pool.get_size())
+
+
+async def test_home_reads_everything_on_one_connection_and_gives_it_back(
+    db: asyncpg.Connection, served: Served
+) -> None:
+    # given a citizen with a current card and a history, so every loader of Home has rows to read
+    citizen = await create_citizen(db)
+    await add_visits(db, citizen.person_id, 8)
+    today = dt.date.today()
+    await add_card(db, citizen, valid_from=today - dt.timedelta(days=400), valid_to=today + dt.timedelta(days=400))
+
+    # when the citizen opens Home
+    served.traffic.statements.clear()
+    result = await gql(served.http, HOME, token=citizen.token)
+
+    # then the answer is whole, and all its reads (several loaders, dispatched concurrently) ran on one connection
+    assert "errors" not in result, result
+    me = result["data"]["me"]
+    assert len(me["medicalVisits"]["edges"]) == 5
+    reads = [(pid, text) for pid, text in served.traffic.statements if SESSION_LOOKUP not in text]
+    assert len({pid for pid, _ in reads}) == 1
+    # in six statements: person, card (with its group's name), contribution summary, visits page, facilities (with
+    # their province's name), diagnoses; the group and the province come with the card and the facility
+    assert me["currentCard"]["beneficiaryGroup"]["name"]
+    assert me["currentCard"]["primaryFacility"]["province"]["name"]
+    assert len(reads) == 6, [text.split()[:8] for _, text in reads]
+    # and the connection is back in the pool once the answer is out
+    assert _all_idle(served.pool)
+
+
+async def test_a_request_cancelled_mid_read_still_gives_its_connection_back(
+    db: asyncpg.Connection, served: Served
+) -> None:
+    # given a Home request that has started reading
+    citizen = await create_citizen(db)
+    request = asyncio.create_task(gql(served.http, HOME, token=citizen.token))
+    await asyncio.wait_for(served.traffic.first_read.wait(), 10)
+
+    # when its client goes away (the request task is cancelled)
+    request.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await request
+
+    # then the connection returns to the pool, and serves the next request
+    async with asyncio.timeout(10):
+        while not _all_idle(served.pool):  # noqa: ASYNC110 - waiting for the release left running in the background
+            await asyncio.sleep(0.01)
+    again = await gql(served.http, HOME, token=citizen.token)
+    assert again["data"]["me"]["fullName"] == "Nguyễn Văn Thử"
+
+
+@pytest.fixture
+async def pool(db_dsn: str) -> AsyncIterator[asyncpg.Pool]:
+    env = {"VSSID_DB_POOL_MIN": "1", "VSSID_DB_POOL_MAX": "1", "VSSID_DB_ACQUIRE_TIMEOUT_MS": "100"}
+    tight = load_settings({"DATABASE_URL": db_dsn, **env})
+    pool = await create_pool(db_dsn, tight)
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
+async def test_the_connection_is_taken_on_first_use_and_lent_to_one_user_at_a_time(pool: asyncpg.Pool) -> None:
+    connection = RequestConnection(pool)
+    # a request that has read nothing holds nothing
+    assert not connection.acquired and _all_idle(pool)
+
+    first_in = asyncio.Event()
+    release_first = asyncio.Event()
+    order: list[str] = []
+
+    async def first() -> int:
+        async with connection.acquire() as conn:
+            order.append("first in")
+            first_in.set()
+            await release_first.wait()
+            order.append("first out")
+            return int(conn.get_server_pid())
+
+    async def second() -> int:
+        await first_in.wait()
+        async with connection.acquire() as conn:
+            order.append("second in")
+            return int(conn.get_server_pid())
+
+    # when two users ask at once (the pool has a single connection: a second one would time out)
+    tasks = [asyncio.create_task(first()), asyncio.create_task(second())]
+    await first_in.wait()
+    await asyncio.sleep(0.05)
+    release_first.set()
+    pids = await asyncio.gather(*tasks)
+
+    # then they take turns on the same connection
+    assert order == ["first in", "first out", "second in"]
+    assert pids[0] == pids[1]
+    await connection.close()
+    assert _all_idle(pool)
+    with pytest.raises(RuntimeError):
+        async with connection.acquire():
+            pass
+
+
+async def test_close_waits_for_a_read_left_running_and_survives_being_cancelled(pool: asyncpg.Pool) -> None:
+    # given a read still running on the request's connection (a batch that outlived its request)
+    connection = RequestConnection(pool)
+    reading = asyncio.Event()
+
+    async def slow_read() -> None:
+        async with connection.acquire() as conn:
+            reading.set()
+            await conn.execute("select pg_sleep(0.3)")
+
+    read = asyncio.create_task(slow_read())
+    await reading.wait()
+
+    # when the request closes, and the close itself is cancelled
+    closing = asyncio.create_task(connection.close())
+    await asyncio.sleep(0.05)
+    closing.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await closing
+
+    # then the read finishes undisturbed and the connection still goes back to the pool, clean
+    await read
+    async with asyncio.timeout(5):
+        while not _all_idle(pool):  # noqa: ASYNC110 - the release runs on in the background
+            await asyncio.sleep(0.01)
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("select 1") == 1
+
+
+async def test_a_connection_still_being_taken_when_the_request_ends_goes_back_too(db_dsn: str) -> None:
+    env = {"VSSID_DB_POOL_MIN": "1", "VSSID_DB_POOL_MAX": "1", "VSSID_DB_ACQUIRE_TIMEOUT_MS": "10000"}
+    patient = await create_pool(db_dsn, load_settings({"DATABASE_URL": db_dsn, **env}))
+    try:
+        connection = RequestConnection(patient)
+        holder = await patient.acquire()
+        # given a read of the request waiting for the pool (its one connection busy elsewhere)
+        read = asyncio.create_task(_select_one(connection))
+        await asyncio.sleep(0.05)
+        # when the request ends meanwhile
+        closing = asyncio.create_task(connection.close())
+        await asyncio.sleep(0.05)
+        assert not closing.done()
+        await patient.release(holder)
+        # then the read gets its connection and finishes, and the connection is given back after it
+        assert await read == 1
+        await closing
+        assert not connection.acquired and _all_idle(patient)
+    finally:
+        await patient.close()
+
+
+async def _select_one(connection: RequestConnection) -> int:
+    async with connection.acquire() as conn:
+        return int(await conn.fetchval("select 1"))
+
+
+async def test_a_full_pool_fails_the_request_once_and_for_all(pool: asyncpg.Pool) -> None:
+    connection = RequestConnection(pool)
+    async with pool.acquire():
+        # given every pooled connection busy: the first read is refused as overloaded
+        with pytest.raises(ServiceUnavailable) as first:
+            async with connection.acquire():
+                pass
+    # when a later read of the same request comes, even with the pool free again
+    with pytest.raises(ServiceUnavailable) as later:
+        async with connection.acquire():
+            pass
+    # then it fails the same way at once: the request does not wait for the pool twice
+    assert first.value.reason is later.value.reason is UnavailableReason.OVERLOADED
+    await connection.close()
+    assert _all_idle(pool)
+
+
+async def test_release_sends_no_reset_query_but_rolls_back_an_open_transaction(pool: asyncpg.Pool) -> None:
+    seen: list[str] = []
+    async with pool.acquire() as conn:
+        conn.add_query_logger(lambda query: seen.append(query.query))
+        pid = conn.get_server_pid()
+        # a transaction left open by an interrupted user
+        await conn.execute("begin")
+        await conn.execute("create temporary table left_behind (x int)")
+    async with pool.acquire() as conn:
+        # the same connection comes back (a pool of one), with the transaction rolled back
+        assert conn.get_server_pid() == pid
+        assert not conn.is_in_transaction()
+        assert await conn.fetchval("select to_regclass('pg_temp.left_behind')") is None
+    assert "ROLLBACK" in seen
+    assert not [q for q in seen if "RESET ALL" in q or "pg_advisory_unlock_all" in q]
