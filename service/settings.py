@@ -16,6 +16,7 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    # Built only by load_settings, which holds every default (one place, read from the environment).
     database_url: str | None
     data_dir: Path
     host: str
@@ -27,38 +28,38 @@ class Settings:
     seed_value: int
     log_level: str
     # Accounts and sessions (issue 3).
-    password_max_age_days: int = 180
-    access_token_minutes: int = 15
-    refresh_token_days: int = 30
-    otp_ttl_seconds: int = 300
-    otp_max_attempts: int = 5
-    otp_resend_seconds: int = 60
-    otp_max_per_hour: int = 5
+    password_max_age_days: int
+    access_token_minutes: int
+    refresh_token_days: int
+    otp_ttl_seconds: int
+    otp_max_attempts: int
+    otp_resend_seconds: int
+    otp_max_per_hour: int
     # Where e-mail goes: "log" (the default; SMS always goes to the log) or "smtp".
-    email_sender: str = "log"
-    smtp_host: str | None = None
-    smtp_port: int = 587
-    smtp_user: str | None = None
-    smtp_password: str | None = None
-    smtp_from: str = "VssID <no-reply@vssid.invalid>"
-    smtp_security: str = "starttls"
+    email_sender: str
+    smtp_host: str | None
+    smtp_port: int
+    smtp_user: str | None
+    smtp_password: str | None
+    smtp_from: str
+    smtp_security: str
     # The outbox dispatcher runs in every service process unless turned off (tests that read the outbox).
-    notification_dispatcher: bool = True
+    notification_dispatcher: bool
     # Operations (issue 6): faults, load shedding, shutdown, workers, logs and metrics.
-    db_acquire_timeout_ms: int = 1000
-    db_statement_timeout_ms: int = 5000
-    db_idle_in_transaction_timeout_ms: int = 30000
-    password_workers: int = 2
-    password_queue: int = 16
-    workers: int = 1
-    shutdown_timeout_seconds: int = 20
-    log_format: str = "json"
-    metrics_token: str | None = None
+    db_acquire_timeout_ms: int
+    db_statement_timeout_ms: int
+    db_idle_in_transaction_timeout_ms: int
+    password_workers: int
+    password_queue: int
+    workers: int
+    shutdown_timeout_seconds: int
+    log_format: str
+    metrics_token: str | None
     # The GraphQL request pipeline (issue 6): whole-request deadline and the largest request body accepted.
-    request_timeout_seconds: float = 15.0
-    max_body_bytes: int = 1_048_576
+    request_timeout_seconds: float
+    max_body_bytes: int
     # Housekeeping (expired sessions, OTPs, throttle counters, delivered messages): seconds between runs, 0 = off.
-    housekeeping_seconds: int = 600
+    housekeeping_seconds: int
 
     @property
     def is_production(self) -> bool:
