@@ -45,7 +45,6 @@ class PasswordGate:
         self.workers = workers
         self.capacity = workers + queue
         self.admitted = 0
-        self.refused = 0
         self._executor: ThreadPoolExecutor | None = None
 
     def configure(self, workers: int, queue: int) -> None:
@@ -54,9 +53,12 @@ class PasswordGate:
             self._executor = None
         self.workers, self.capacity = workers, workers + queue
 
+    @property
+    def full(self) -> bool:
+        return self.admitted >= self.capacity
+
     async def run(self, function: Callable[..., T], *args: str) -> T:
-        if self.admitted >= self.capacity:
-            self.refused += 1
+        if self.full:
             PASSWORD_REFUSED.inc()
             raise ServiceUnavailable(UnavailableReason.OVERLOADED)
         if self._executor is None:

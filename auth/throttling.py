@@ -48,20 +48,19 @@ async def reserve_attempt(conn: asyncpg.Connection, code: str, address: str | No
 
 async def forgive_attempt(conn: asyncpg.Connection, code: str, address: str | None) -> None:
     """The password was right: the owner's own pair starts afresh, the wider counts take this attempt back."""
-    pair, *wider = _keys(code, address)
-    # Lock the counters in the order reserve_attempt does (sorted): updating them in another order deadlocks with
-    # a concurrent login of the same account or from the same address (seen under bench/soak.py).
-    await throttle.lock_keys(conn, [pair[0]] + [key for key, _ in wider])
-    await throttle.reset(conn, pair[0])
-    for key, backoff in wider:
-        await throttle.forgive(conn, key, backoff)
+    pair_key = _keys(code, address)[0][0]
+    # Touch the counters in key order, as reserve_attempt locks them: another order deadlocks with a concurrent
+    # login of the same account or from the same address (seen under bench/soak.py).
+    for key, backoff in sorted(_keys(code, address)):
+        if key == pair_key:
+            await throttle.reset(conn, key)
+        else:
+            await throttle.forgive(conn, key, backoff)
 
 
 async def withdraw_attempt(conn: asyncpg.Connection, code: str, address: str | None) -> None:
     """The password was never checked (the service shed the work): the attempt counts against nobody."""
-    keys = _keys(code, address)
-    await throttle.lock_keys(conn, [key for key, _ in keys])
-    for key, backoff in keys:
+    for key, backoff in sorted(_keys(code, address)):  # key order, as above
         await throttle.forgive(conn, key, backoff)
 
 

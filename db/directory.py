@@ -26,10 +26,6 @@ import asyncpg
 from db.facilities import COLUMNS
 from db.search_words import TextQuery, resolve_text
 
-# Employers and FAQ still match by trigram word similarity (db/employers.py, db/support.py).
-WORD_SIMILARITY_THRESHOLD = "0.5"
-SET_THRESHOLD = "select set_config('pg_trgm.word_similarity_threshold', $1, true)"
-
 # Below this many facilities left in a relevance level, the index hands them all over and they are sorted; above
 # it, a walk in page order meets a match at least once every (directory size / CANDIDATE_LIMIT) rows.
 CANDIDATE_LIMIT = 2000
@@ -199,18 +195,21 @@ def _any_match(queries: list[str], params: Params) -> str:
     return "(" + " or ".join(MATCHES.format(params.add(query)) for query in queries) + ")"
 
 
-async def use_search_threshold(conn: asyncpg.Connection) -> None:
-    """Inside the caller's transaction: the word-similarity threshold that `<%` applies (employers, FAQ)."""
-    await conn.execute(SET_THRESHOLD, WORD_SIMILARITY_THRESHOLD)
-
-
 async def search_facilities(
-    conn: asyncpg.Connection, search: FacilitySearch, after: tuple[Any, ...] | None, limit: int
+    conn: asyncpg.Connection,
+    search: FacilitySearch,
+    after: tuple[Any, ...] | None,
+    limit: int,
+    *,
+    text: TextQuery | None = None,
 ) -> list[asyncpg.Record]:
-    """One page in `search.order`; rows carry `score` (relevance), `chord` and `distance_m` (distance)."""
+    """One page in `search.order`; rows carry `score` (relevance), `chord` and `distance_m` (distance).
+
+    `text` is `resolve_text(conn, search.search)` when the caller already has it (the page and its count share it).
+    """
     if not search.search:
         return await _fetch(conn, _statement(search, after), limit)
-    text = await resolve_text(conn, search.search)
+    text = text if text is not None else await resolve_text(conn, search.search)
     if not text.can_match:
         return []
     if search.order is FacilityOrder.RELEVANCE:
@@ -334,13 +333,15 @@ async def _fetch(
     return await conn.fetch(query, *statement.params.values)
 
 
-async def count_facilities(conn: asyncpg.Connection, search: FacilitySearch) -> int:
+async def count_facilities(
+    conn: asyncpg.Connection, search: FacilitySearch, *, text: TextQuery | None = None
+) -> int:
     if search.radius_m is None:
         # Without a radius, the point only orders: leave it (and its parameters) out of the count.
         search = replace(search, near=None)
     statement = _statement(search)
     if search.search:
-        text = await resolve_text(conn, search.search)
+        text = text if text is not None else await resolve_text(conn, search.search)
         if not text.can_match:
             return 0
         statement.conditions.append(_any_match(text.at_least(text.minimum), statement.params))

@@ -41,7 +41,7 @@ async def list_employers(
     conn: asyncpg.Connection, search: str | None, province_code: str | None, after: tuple[Any, ...] | None, limit: int
 ) -> list[asyncpg.Record]:
     """A page by name, or by relevance (rows then carry `score`) when `search` is given; call after
-    db.directory.use_search_threshold in the same transaction."""
+    use_search_threshold in the same transaction."""
     params = Params()
     conditions, score = _conditions(search, province_code, params)
     if after is not None and score is not None:
@@ -63,3 +63,12 @@ async def count_employers(conn: asyncpg.Connection, search: str | None, province
     conditions, _ = _conditions(search, province_code, params)
     count: int = await conn.fetchval(COUNT.format(where=" and ".join(conditions) or "true"), *params.values)
     return count
+
+
+WORD_SIMILARITY_THRESHOLD = "0.5"
+SET_THRESHOLD = "select set_config('pg_trgm.word_similarity_threshold', $1, true)"
+
+
+async def use_search_threshold(conn: asyncpg.Connection) -> None:
+    """Inside the caller's transaction: the word-similarity threshold that `<%` applies to the employer search."""
+    await conn.execute(SET_THRESHOLD, WORD_SIMILARITY_THRESHOLD)

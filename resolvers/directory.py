@@ -13,6 +13,7 @@ import strawberry
 
 from db import directory as sql
 from db.directory import FacilityOrder, FacilitySearch
+from db.search_words import resolve_text
 from resolvers.facilities import FacilityByCodeLoader, facility_from_row
 from resolvers.pagination import build_connection, decode_cursor, page_size
 from resolvers.text import collapsed_text
@@ -136,11 +137,13 @@ async def resolve_facilities(
     cursor = decode_cursor(list_name, after, KEY_TYPES[order])
     pool = info.context.pool
     async with pool.acquire() as conn, conn.transaction(readonly=True):
-        rows = await sql.search_facilities(conn, search, cursor, size + 1)
+        # The words of the search, looked up in the dictionary once for the page and its count.
+        text = await resolve_text(conn, search.search) if search.search else None
+        rows = await sql.search_facilities(conn, search, cursor, size + 1, text=text)
 
     async def count_total() -> int:
         async with pool.acquire() as conn, conn.transaction(readonly=True):
-            return await sql.count_facilities(conn, search)
+            return await sql.count_facilities(conn, search, text=text)
 
     return build_connection(
         rows, size, list_name=list_name, key=KEYS[order], node=_facility_node, count_total=count_total

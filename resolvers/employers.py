@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import asyncpg
 
 from db import employers as sql
-from db.directory import use_search_threshold
+from db.employers import use_search_threshold
 from resolvers.dataloader import BaseLoader, in_key_order
 from resolvers.directory import PROVINCE_CODE, checked_code, clean_search, directory_page_size
 from resolvers.facilities import FacilityByIdLoader

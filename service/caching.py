@@ -9,15 +9,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator
 
-from graphql import (
-    DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    SelectionSetNode,
-)
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
@@ -33,40 +24,18 @@ CREDENTIAL_HEADERS = ("authorization", "x-api-key", "cookie")
 
 
 def root_field_names(execution_context: ExecutionContext) -> frozenset[str]:
-    """The names (not aliases) of the executed operation's root fields, through fragments; `__typename` left out."""
-    document = execution_context.graphql_document
-    if document is None:
+    """The names (not aliases) of the executed operation's root fields, through fragments; `__typename` left out.
+
+    Read from the document's cached shape (service/limits.py measures it once per distinct document).
+    """
+    from service.documents import GuardedSchema  # imported here: service.limits imports resolvers (a cycle)
+
+    schema, query = execution_context.schema, execution_context.query
+    if not isinstance(schema, GuardedSchema) or not query:
         return frozenset()
-    operation = _operation(document, execution_context.operation_name)
-    if operation is None:
-        return frozenset()
-    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    names: set[str] = set()
-    _collect(operation.selection_set, fragments, names, set())
-    names.discard("__typename")
-    return frozenset(names)
-
-
-def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name is None:
-        return operations[0] if len(operations) == 1 else None
-    return next((op for op in operations if op.name and op.name.value == name), None)
-
-
-def _collect(
-    selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode], names: set[str], seen: set[str]
-) -> None:
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            names.add(selection.name.value)
-        elif isinstance(selection, InlineFragmentNode):
-            _collect(selection.selection_set, fragments, names, seen)
-        elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
-            seen.add(selection.name.value)
-            fragment = fragments.get(selection.name.value)
-            if fragment is not None:
-                _collect(fragment.selection_set, fragments, names, seen)
+    shape = schema.documents.prepare(query).shape
+    operation = shape.operation(execution_context.operation_name) if shape is not None else None
+    return operation.root_fields - {"__typename"} if operation is not None else frozenset()
 
 
 def carries_credentials(request: Request) -> bool:

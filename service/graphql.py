@@ -189,11 +189,11 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         assert isinstance(request, Request) and isinstance(response, Response)
-        pool = request.app.state.pool
-        viewer = await viewer_from_request(request, pool)
+        pool, connection = request.app.state.pool, request.state.connection
+        viewer = await viewer_from_request(request, connection)  # on the request's one connection, as its reads
         return Context(
             request=request, response=response, pool=pool, settings=self.settings, viewer=viewer,
-            connection=request.state.connection,
+            connection=connection,
             allow_introspection=self._allows_introspection(viewer),
         )
 

@@ -28,7 +28,6 @@ class Housekeeping:
         self.pool = pool
         self.interval_seconds = interval_seconds
         self._task: asyncio.Task[None] | None = None
-        self._stopping = asyncio.Event()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="housekeeping")
@@ -36,7 +35,6 @@ class Housekeeping:
     async def stop(self) -> None:
         if self._task is None:
             return
-        self._stopping.set()
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
@@ -59,10 +57,7 @@ class Housekeeping:
 
     async def _run(self) -> None:
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), self.interval_seconds)
-            if self._stopping.is_set():
-                return
+            await asyncio.sleep(self.interval_seconds)
             await self.run_once()
 
 

@@ -1,7 +1,8 @@
 """Abuse limits measured on a parsed document, before validation and execution.
 
-`measure` walks a document once: named fragments are summarised once each (so neither a fragment "bomb" nor a
-fragment cycle makes the walk blow up; validation reports cycles), and the result is cached with the document.
+`measure` walks each operation of a document once: named fragments are summarised once per operation (so neither a
+fragment "bomb" nor a fragment cycle makes the walk blow up; validation reports cycles), and the result is cached
+with the document.
 The values let every client contract document through with room to spare (tests/service/test_limits.py) and
 stop crafted ones; docs/security.md gives each value and why.
 """
@@ -228,7 +229,8 @@ def _variable_defaults(operation: OperationDefinitionNode) -> dict[str, int]:
 
 
 def measure(document: DocumentNode, connections: frozenset[str]) -> DocumentShape:
-    """Count what the limits bound. Fragment summaries are shared between operations; page-size defaults are not."""
+    """Count what the limits bound, per operation: each operation summarises the fragments it uses once, with its own
+    page-size defaults (a variable's default is per operation, so fragment summaries are not shared between them)."""
     counter = _Counter()
     visit(document, counter)
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import sys
+import logging.config
 from typing import Any
 
 UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
@@ -35,17 +35,7 @@ class JsonFormatter(logging.Formatter):
 
 def configure_logging(level: str, log_format: str) -> None:
     """Replace the root handlers: one stream handler on stderr, JSON or text; uvicorn's loggers propagate to it."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
-    root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
-    root.addHandler(handler)
-    root.setLevel(level)
-    for name in UVICORN_LOGGERS:
-        uvicorn_logger = logging.getLogger(name)
-        uvicorn_logger.handlers.clear()
-        uvicorn_logger.propagate = True
+    logging.config.dictConfig(logging_config(level, log_format))
 
 
 def logging_config(level: str, log_format: str) -> dict[str, Any]:
