@@ -79,8 +79,15 @@ class _BoundedAcquire(PoolAcquireContext):  # type: ignore[misc]
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        lost = exc is not None and not isinstance(exc, ServiceUnavailable) and is_connection_lost(exc, self.connection)
-        await super().__aexit__(exc_type, exc, tb)
+        conn = self.connection
+        lost = exc is not None and not isinstance(exc, ServiceUnavailable) and is_connection_lost(exc, conn)
+        try:
+            await super().__aexit__(exc_type, exc, tb)
+        except (asyncpg.InterfaceError, InternalClientError):
+            # The connection died between the release being scheduled and run (the database stopping): asyncpg
+            # has already put its holder back in the pool. Nothing is left to give back; anything else is a bug.
+            if not _closed(conn):
+                raise
         if lost:
             raise ServiceUnavailable(UnavailableReason.DATABASE_UNAVAILABLE) from exc
 

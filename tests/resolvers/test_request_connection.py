@@ -264,3 +264,33 @@ async def test_release_sends_no_reset_query_but_rolls_back_an_open_transaction(p
         assert await conn.fetchval("select to_regclass('pg_temp.left_behind')") is None
     assert "ROLLBACK" in seen
     assert not [q for q in seen if "RESET ALL" in q or "pg_advisory_unlock_all" in q]
+
+
+async def test_a_connection_lost_as_the_request_gives_it_back_ends_the_request_cleanly(pool: asyncpg.Pool) -> None:
+    # given a request that has read on its connection
+    connection = RequestConnection(pool)
+    raw = None
+    async with connection.acquire() as conn:
+        assert await conn.fetchval("select 1") == 1
+        raw = conn._con  # the driver's connection behind the pool's proxy
+    assert raw is not None
+
+    # when the connection is lost just as the request hands it back (the database stopping under load: asyncpg
+    # frees the pool's holder when the connection dies, before the release it already scheduled runs)
+    asyncio.get_running_loop().call_soon(raw.terminate)
+    await connection.close()
+
+    # then closing does not fail the request (its answer is already made), and the pool serves the next one
+    assert not connection.acquired
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("select 1") == 1
+
+
+async def test_a_write_connection_lost_as_it_is_handed_back_leaves_the_pool_usable(pool: asyncpg.Pool) -> None:
+    # given a write transaction on its own pooled connection, lost just as it is handed back
+    async with pool.acquire() as conn:
+        await conn.execute("select 1")
+        asyncio.get_running_loop().call_soon(conn._con.terminate)
+    # then the release did not raise a driver error, and the pool serves the next user
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("select 1") == 1
