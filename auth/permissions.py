@@ -1,9 +1,13 @@
-"""Permission classes, declared on schema fields. A denied field is null plus an error with `extensions.code`."""
+"""Authorization declared on the schema: permission classes on fields, and `OwnedByViewer` on personal types.
+
+A denied field is null plus an error with `extensions.code`.
+"""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from graphql import GraphQLResolveInfo
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
@@ -31,16 +35,26 @@ class IsSignedIn(BasePermission):
         return True
 
 
-class IsOwner(BasePermission):
-    """The viewer is the person the object belongs to (`source.person_id`).
+class OwnedByViewer:
+    """Base of every personal type (Person, InsuranceCard, ...): its fields answer only to the person it belongs to.
 
-    Another person's data answers FORBIDDEN on the field, never the value.
+    The check runs once per object, as GraphQL completes it (graphql-core calls the type's `is_type_of` before any
+    of its fields), and compares the object's `person_id` with the viewer. A foreign object never yields a field:
+    the field that led to it is null plus an error with `extensions.code` (UNAUTHENTICATED with no full session,
+    PASSWORD_CHANGE_REQUIRED, or FORBIDDEN for another person's object), and the rest of the response comes back.
+    Leaves stay plain attributes, so no field of a personal object pays for a permission of its own.
     """
 
-    def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
-        viewer = _viewer(info)
+    if TYPE_CHECKING:
+        person_id: int  # declared by each personal type as `strawberry.Private[int]`
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: GraphQLResolveInfo[Any]) -> bool:
+        if not isinstance(obj, cls):
+            return False
+        viewer: Viewer = info.context.viewer
         _require_full_session(viewer)
-        if source.person_id != viewer.person_id:
+        if obj.person_id != viewer.person_id:
             raise ApiError(ErrorCode.FORBIDDEN, "this data belongs to another person")
         return True
 

@@ -73,6 +73,7 @@ ONE_CONNECTION = "bench.experiments:create_with_one_connection_per_request"
 ALL_THREE = "bench.experiments:create_with_all_three"
 BEFORE = "bench.experiments:create_as_before_issue7"
 SEPARATE_NAMES = "bench.experiments:create_with_separate_names"
+FIELD_PERMISSIONS = "bench.experiments:create_with_field_permissions"
 # A connection held for the whole request: the pool must cover wrk's 16 connections, or acquires time out.
 ONE_PER_REQUEST_POOL = {"VSSID_DB_POOL_MAX": "20"}
 
@@ -95,6 +96,10 @@ def all_contenders() -> dict[str, Contender]:
         Contender(
             "exp-separate-names-1w", "service", uvicorn(SEPARATE_NAMES, 1),
             note="experiment: group and province by statements of their own",
+        ),
+        Contender(
+            "exp-field-permissions-1w", "service", uvicorn(FIELD_PERMISSIONS, 1),
+            note="experiment: IsOwner on every personal field, no per-object check (as before)",
         ),
         Contender("exp-no-pool-reset-1w", "service", uvicorn(NO_RESET, 1), note="experiment: no pool reset query"),
         Contender("exp-tuned-gc-1w", "service", uvicorn(TUNED_GC, 1), note="experiment: gc.freeze, gen0 50,000"),

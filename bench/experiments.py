@@ -44,6 +44,47 @@ def create_as_before_issue7() -> Starlette:
     return create_app(settings, settings.database_url)
 
 
+def create_with_field_permissions() -> Starlette:
+    """The service with the owner check as it was before it moved to the type: a permission class on every field.
+
+    Each field of each personal type but `id` gets an `IsOwner` permission (strawberry's PermissionExtension: an
+    `Info`, argument parsing and the extension chain per field, where a plain field is an attribute read), and the
+    types lose their `is_type_of` owner check. The personal types are patched before the schema is built.
+    """
+    from strawberry.permission import BasePermission, PermissionExtension
+    from strawberry.types.base import get_object_definition
+    from strawberry.types.private import is_private
+
+    from auth.permissions import OwnedByViewer, _require_full_session
+    from schema.access_log import AccessLogEntry
+    from schema.benefit import Benefit
+    from schema.card import InsuranceCard
+    from schema.contribution import ContributionPeriod, ContributionSummary, SchemeMonths
+    from schema.errors import ApiError, ErrorCode
+    from schema.person import Person
+    from schema.visit import MedicalVisit, MedicalVisitYear
+
+    class IsOwner(BasePermission):
+        def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+            viewer = info.context.viewer
+            _require_full_session(viewer)
+            if source.person_id != viewer.person_id:
+                raise ApiError(ErrorCode.FORBIDDEN, "this data belongs to another person")
+            return True
+
+    personal = (Person, InsuranceCard, ContributionPeriod, ContributionSummary, SchemeMonths, Benefit, MedicalVisit,
+                MedicalVisitYear, AccessLogEntry)  # fmt: skip
+    for cls in personal:
+        assert issubclass(cls, OwnedByViewer)
+        definition = get_object_definition(cls, strict=True)
+        definition.is_type_of = None
+        for field in definition.fields:
+            if field.python_name != "id" and not is_private(field.type):
+                field.permission_classes = [IsOwner]
+                field.extensions.append(PermissionExtension([IsOwner()], use_directives=False))
+    return create_service_app()
+
+
 def create_with_separate_names() -> Starlette:
     """The service with the beneficiary group and the province read by statements of their own (9 for Home, not 7)."""
     from resolvers.dataloader import BaseLoader

@@ -26,8 +26,8 @@ Counter = Callable[[asyncpg.Connection, int], Awaitable[int]]
 def scoped_person_id(viewer: Viewer) -> int | None:
     """The only person whose rows personal SQL may read for this viewer; None reads nothing.
 
-    This is the second layer behind the field permissions: even a field declared without IsOwner cannot
-    reach another person's rows, because the SQL itself is bound to the viewer.
+    This is the second layer behind the schema's owner check (`OwnedByViewer`): even a type declared without it
+    cannot reach another person's rows, because the SQL itself is bound to the viewer.
     """
     if viewer.person_id is None or viewer.password_change_only:
         return None

@@ -7,7 +7,7 @@ import enum
 
 import strawberry
 
-from auth.permissions import IsOwner
+from auth.permissions import OwnedByViewer
 
 
 @strawberry.enum
@@ -18,12 +18,10 @@ class ActorKind(enum.Enum):
 
 
 @strawberry.type(description="One read of the person's data by someone other than the person.")
-class AccessLogEntry:
+class AccessLogEntry(OwnedByViewer):
     person_id: strawberry.Private[int]
-    at: dt.datetime | None = strawberry.field(permission_classes=[IsOwner])
-    actor_kind: ActorKind | None = strawberry.field(permission_classes=[IsOwner])
-    actor_name: str | None = strawberry.field(permission_classes=[IsOwner])
-    purpose: str | None = strawberry.field(permission_classes=[IsOwner])
-    data_categories: list[str] | None = strawberry.field(
-        permission_classes=[IsOwner], description="What was read, e.g. CARD, CONTRIBUTIONS."
-    )
+    at: dt.datetime | None
+    actor_kind: ActorKind | None
+    actor_name: str | None
+    purpose: str | None
+    data_categories: list[str] | None = strawberry.field(description="What was read, e.g. CARD, CONTRIBUTIONS.")

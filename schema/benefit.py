@@ -7,7 +7,7 @@ import enum
 
 import strawberry
 
-from auth.permissions import IsOwner
+from auth.permissions import OwnedByViewer
 from resolvers import benefits as resolvers
 from schema.facility import Facility
 from schema.node import Node
@@ -27,19 +27,15 @@ class BenefitKind(enum.Enum):
 
 
 @strawberry.type(description="One benefit payment decision. Every field answers only to its beneficiary.")
-class Benefit(Node):
+class Benefit(OwnedByViewer, Node):
     pk: strawberry.Private[int]
     person_id: strawberry.Private[int]
     paying_agency_id: strawberry.Private[int]
-    kind: BenefitKind | None = strawberry.field(permission_classes=[IsOwner])
-    decision_number: str | None = strawberry.field(permission_classes=[IsOwner], description="Số quyết định.")
-    period_from: dt.date | None = strawberry.field(permission_classes=[IsOwner])
-    period_to: dt.date | None = strawberry.field(permission_classes=[IsOwner], description="Null for an open benefit.")
-    days: int | None = strawberry.field(
-        permission_classes=[IsOwner], description="Days of leave paid, if counted in days."
-    )
-    amount: Money | None = strawberry.field(permission_classes=[IsOwner])
-    paid_on: dt.date | None = strawberry.field(permission_classes=[IsOwner])
-    paying_agency: Facility | None = strawberry.field(
-        resolver=resolvers.resolve_paying_agency, permission_classes=[IsOwner]
-    )
+    kind: BenefitKind | None
+    decision_number: str | None = strawberry.field(description="Số quyết định.")
+    period_from: dt.date | None
+    period_to: dt.date | None = strawberry.field(description="Null for an open benefit.")
+    days: int | None = strawberry.field(description="Days of leave paid, if counted in days.")
+    amount: Money | None
+    paid_on: dt.date | None
+    paying_agency: Facility | None = strawberry.field(resolver=resolvers.resolve_paying_agency)

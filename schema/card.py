@@ -7,7 +7,7 @@ import enum
 
 import strawberry
 
-from auth.permissions import IsOwner
+from auth.permissions import OwnedByViewer
 from resolvers import cards as resolvers
 from schema.facility import Facility
 from schema.node import Node
@@ -27,33 +27,28 @@ class BeneficiaryGroup:
 
 
 @strawberry.type(description="A BHYT card. Every field answers only to the card's holder.")
-class InsuranceCard(Node):
+class InsuranceCard(OwnedByViewer, Node):
     pk: strawberry.Private[int]
     person_id: strawberry.Private[int]
     group_code: strawberry.Private[str]
     primary_facility_id: strawberry.Private[int]
     card_number: str | None = strawberry.field(
-        permission_classes=[IsOwner],
         description="15 characters: group, benefit level, province, social insurance code.",
     )
-    beneficiary_group: BeneficiaryGroup | None = strawberry.field(
-        resolver=resolvers.resolve_beneficiary_group, permission_classes=[IsOwner]
-    )
+    beneficiary_group: BeneficiaryGroup | None = strawberry.field(resolver=resolvers.resolve_beneficiary_group)
     benefit_level: int | None = strawberry.field(
-        permission_classes=[IsOwner],
         description="Mức hưởng 1-5, as issued on this card (never derived from the group).",
     )
     coverage_percent: int | None = strawberry.field(
-        permission_classes=[IsOwner], description="Share of covered costs the fund pays, as issued on this card."
+        description="Share of covered costs the fund pays, as issued on this card."
     )
-    valid_from: dt.date | None = strawberry.field(permission_classes=[IsOwner])
-    valid_to: dt.date | None = strawberry.field(permission_classes=[IsOwner])
+    valid_from: dt.date | None
+    valid_to: dt.date | None
     five_years_continuous_from: dt.date | None = strawberry.field(
-        permission_classes=[IsOwner], description="Ngày đủ 5 năm liên tục: from then co-payments are lower."
+        description="Ngày đủ 5 năm liên tục: from then co-payments are lower."
     )
-    residence_area: ResidenceArea | None = strawberry.field(permission_classes=[IsOwner])
+    residence_area: ResidenceArea | None
     primary_facility: Facility | None = strawberry.field(
         resolver=resolvers.resolve_primary_facility,
-        permission_classes=[IsOwner],
         description="The registered primary-care facility (nơi đăng ký KCB ban đầu).",
     )

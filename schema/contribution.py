@@ -6,7 +6,7 @@ import enum
 
 import strawberry
 
-from auth.permissions import IsOwner
+from auth.permissions import OwnedByViewer
 from resolvers import contributions as resolvers
 from schema.employer import Employer
 from schema.node import Node
@@ -29,43 +29,37 @@ class ContributionStatus(enum.Enum):
 
 
 @strawberry.type(description="A continuous stretch of one scheme with one employer and one salary basis.")
-class ContributionPeriod(Node):
+class ContributionPeriod(OwnedByViewer, Node):
     pk: strawberry.Private[int]
     person_id: strawberry.Private[int]
     employer_id: strawberry.Private[int | None]
-    scheme: ContributionScheme | None = strawberry.field(permission_classes=[IsOwner])
-    from_month: Month | None = strawberry.field(permission_classes=[IsOwner])
-    to_month: Month | None = strawberry.field(permission_classes=[IsOwner], description="Inclusive.")
-    months: int | None = strawberry.field(permission_classes=[IsOwner])
-    salary_basis: Money | None = strawberry.field(
-        permission_classes=[IsOwner], description="Monthly salary the contribution is computed on."
-    )
-    status: ContributionStatus | None = strawberry.field(permission_classes=[IsOwner])
-    job_title: str | None = strawberry.field(permission_classes=[IsOwner])
+    scheme: ContributionScheme | None
+    from_month: Month | None
+    to_month: Month | None = strawberry.field(description="Inclusive.")
+    months: int | None
+    salary_basis: Money | None = strawberry.field(description="Monthly salary the contribution is computed on.")
+    status: ContributionStatus | None
+    job_title: str | None
     employer: Employer | None = strawberry.field(
         resolver=resolvers.resolve_period_employer,
-        permission_classes=[IsOwner],
         description="Null for voluntary BHXH, which has no employer.",
     )
 
 
 @strawberry.type
-class SchemeMonths:
+class SchemeMonths(OwnedByViewer):
     person_id: strawberry.Private[int]
-    scheme: ContributionScheme | None = strawberry.field(permission_classes=[IsOwner])
-    months: int | None = strawberry.field(
-        permission_classes=[IsOwner], description="Calendar months this scheme covers, each counted once."
-    )
+    scheme: ContributionScheme | None
+    months: int | None = strawberry.field(description="Calendar months this scheme covers, each counted once.")
     unpaid_months: int | None = strawberry.field(
-        permission_classes=[IsOwner], description="Of those, months covered only by unpaid periods (nợ đóng)."
+        description="Of those, months covered only by unpaid periods (nợ đóng)."
     )
 
 
 @strawberry.type(description="Month totals of the participation history, computed by the database.")
-class ContributionSummary:
+class ContributionSummary(OwnedByViewer):
     person_id: strawberry.Private[int]
     total_months: int | None = strawberry.field(
-        permission_classes=[IsOwner],
         description=(
             "Months of BHXH participation (compulsory or voluntary): the number that counts toward a pension. "
             "Each calendar month counts once, even when several periods cover it; other schemes (BHTN, BHYT...) "
@@ -73,10 +67,9 @@ class ContributionSummary:
         ),
     )
     unpaid_months: int | None = strawberry.field(
-        permission_classes=[IsOwner],
         description=(
             "Of totalMonths, the months covered only by unpaid periods (employer arrears, nợ đóng): they count "
             "toward a pension only once paid. totalMonths - unpaidMonths is what counts today."
         ),
     )
-    by_scheme: list[SchemeMonths] | None = strawberry.field(permission_classes=[IsOwner])
+    by_scheme: list[SchemeMonths] | None

@@ -7,7 +7,7 @@ import enum
 
 import strawberry
 
-from auth.permissions import IsOwner, IsSignedIn
+from auth.permissions import IsSignedIn, OwnedByViewer
 from resolvers import access_log, benefits, cards, contributions, persons, visits
 from schema.access_log import AccessLogEntry
 from schema.benefit import Benefit
@@ -25,50 +25,42 @@ class Gender(enum.Enum):
 
 
 @strawberry.type(description="A person on record. Only the person themself can read their fields.")
-class Person(Node):
+class Person(OwnedByViewer, Node):
     pk: strawberry.Private[int]
-    # IsOwner compares this with the viewer: the permission layer of field-level authorization.
+    # OwnedByViewer compares this with the viewer: the schema layer of authorization (docs/authorization.md).
     person_id: strawberry.Private[int]
-    social_insurance_code: str | None = strawberry.field(
-        permission_classes=[IsOwner], description="Mã số BHXH: 10 digits, the login name."
-    )
-    full_name: str | None = strawberry.field(permission_classes=[IsOwner])
-    date_of_birth: dt.date | None = strawberry.field(permission_classes=[IsOwner])
-    gender: Gender | None = strawberry.field(permission_classes=[IsOwner])
-    phone: str | None = strawberry.field(permission_classes=[IsOwner])
-    email: str | None = strawberry.field(permission_classes=[IsOwner])
-    address: str | None = strawberry.field(permission_classes=[IsOwner])
+    social_insurance_code: str | None = strawberry.field(description="Mã số BHXH: 10 digits, the login name.")
+    full_name: str | None
+    date_of_birth: dt.date | None
+    gender: Gender | None
+    phone: str | None
+    email: str | None
+    address: str | None
     current_card: InsuranceCard | None = strawberry.field(
         resolver=cards.resolve_current_card,
-        permission_classes=[IsOwner],
         description="The BHYT card valid today (Vietnam time); null when none is.",
     )
     contribution_summary: ContributionSummary | None = strawberry.field(
-        resolver=contributions.resolve_contribution_summary, permission_classes=[IsOwner]
+        resolver=contributions.resolve_contribution_summary
     )
     contribution_periods: Connection[ContributionPeriod] | None = strawberry.field(
         resolver=contributions.resolve_contribution_periods,
-        permission_classes=[IsOwner],
         description="Participation history, newest first (by first month). `first` is at most 100.",
     )
     benefits: Connection[Benefit] | None = strawberry.field(
         resolver=benefits.resolve_benefits,
-        permission_classes=[IsOwner],
         description="Benefits received, most recently paid first. `first` is at most 100.",
     )
     medical_visits: Connection[MedicalVisit] | None = strawberry.field(
         resolver=visits.resolve_medical_visits,
-        permission_classes=[IsOwner],
         description="BHYT visits, latest admission first; `year` is a calendar year in Vietnam; `first` at most 100.",
     )
     medical_visit_years: list[MedicalVisitYear] | None = strawberry.field(
         resolver=visits.resolve_medical_visit_years,
-        permission_classes=[IsOwner],
         description="Visit counts and money totals per calendar year, latest year first.",
     )
     access_log: Connection[AccessLogEntry] | None = strawberry.field(
         resolver=access_log.resolve_access_log,
-        permission_classes=[IsOwner],
         description="Who else read this person's data, newest first. The person's own reads are not listed.",
     )
 

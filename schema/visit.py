@@ -7,7 +7,7 @@ import enum
 
 import strawberry
 
-from auth.permissions import IsOwner
+from auth.permissions import OwnedByViewer
 from resolvers import visits as resolvers
 from schema.facility import Facility
 from schema.node import Node
@@ -29,32 +29,28 @@ class Diagnosis:
 
 
 @strawberry.type(description="One visit paid by BHYT. Every field answers only to the patient.")
-class MedicalVisit(Node):
+class MedicalVisit(OwnedByViewer, Node):
     pk: strawberry.Private[int]
     person_id: strawberry.Private[int]
     facility_id: strawberry.Private[int]
     diagnosis_code: strawberry.Private[str]
-    visit_type: VisitType | None = strawberry.field(permission_classes=[IsOwner])
-    admitted_at: dt.datetime | None = strawberry.field(permission_classes=[IsOwner])
+    visit_type: VisitType | None
+    admitted_at: dt.datetime | None
     discharged_at: dt.datetime | None = strawberry.field(
-        permission_classes=[IsOwner], description="Null for a visit without a stay, or one still going on."
+        description="Null for a visit without a stay, or one still going on."
     )
-    primary_diagnosis: Diagnosis | None = strawberry.field(
-        resolver=resolvers.resolve_primary_diagnosis, permission_classes=[IsOwner]
-    )
-    total_cost: Money | None = strawberry.field(permission_classes=[IsOwner])
-    insurance_paid: Money | None = strawberry.field(permission_classes=[IsOwner])
-    patient_paid: Money | None = strawberry.field(permission_classes=[IsOwner])
-    facility: Facility | None = strawberry.field(
-        resolver=resolvers.resolve_visit_facility, permission_classes=[IsOwner]
-    )
+    primary_diagnosis: Diagnosis | None = strawberry.field(resolver=resolvers.resolve_primary_diagnosis)
+    total_cost: Money | None
+    insurance_paid: Money | None
+    patient_paid: Money | None
+    facility: Facility | None = strawberry.field(resolver=resolvers.resolve_visit_facility)
 
 
 @strawberry.type(description="A calendar year of the visit history, totalled by the database.")
-class MedicalVisitYear:
+class MedicalVisitYear(OwnedByViewer):
     person_id: strawberry.Private[int]
-    year: int | None = strawberry.field(permission_classes=[IsOwner])
-    visits: int | None = strawberry.field(permission_classes=[IsOwner])
-    total_cost: Money | None = strawberry.field(permission_classes=[IsOwner])
-    insurance_paid: Money | None = strawberry.field(permission_classes=[IsOwner])
-    patient_paid: Money | None = strawberry.field(permission_classes=[IsOwner])
+    year: int | None
+    visits: int | None
+    total_cost: Money | None
+    insurance_paid: Money | None
+    patient_paid: Money | None

@@ -11,12 +11,13 @@ import asyncpg
 import httpx
 import pytest
 import strawberry
+from graphql import GraphQLObjectType
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types.base import get_object_definition
+from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
 from strawberry.types.private import is_private
 from strawberry.utils.str_converters import to_camel_case
 
-from auth.permissions import IsOwner
+from auth.permissions import OwnedByViewer
 from auth.viewer import Viewer, ViewerKind
 from resolvers.access_log import entry_from_row
 from resolvers.benefits import benefit_from_row
@@ -30,6 +31,7 @@ from schema.card import InsuranceCard
 from schema.contribution import ContributionPeriod, ContributionSummary, SchemeMonths
 from schema.node import to_global_id
 from schema.person import Person
+from schema.root import schema
 from schema.scalars import SCALAR_MAP
 from schema.visit import MedicalVisit, MedicalVisitYear
 from tests.graphql import contract, error_codes, gql
@@ -107,12 +109,22 @@ async def owned(db: asyncpg.Connection) -> Owned:
     )
 
 
-def test_every_field_of_every_personal_type_is_declared_owner_only() -> None:
-    for cls in PERSONAL_TYPES:
-        for field in get_object_definition(cls, strict=True).fields:
-            if field.python_name == "id" or is_private(field.type):
-                continue  # the opaque handle itself: it reveals nothing node(id:) would not hide
-            assert IsOwner in field.permission_classes, f"{cls.__name__}.{field.python_name}"
+def test_every_personal_type_is_declared_owned_by_the_viewer() -> None:
+    # a type is personal when it carries its owner's id; each must be checked against the viewer, so a new
+    # personal type that forgets OwnedByViewer fails here
+    personal = set()
+    for concrete in schema.schema_converter.type_map.values():
+        definition, graphql_type = concrete.definition, concrete.implementation
+        if not isinstance(definition, StrawberryObjectDefinition) or not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        if any(f.python_name == "person_id" and is_private(f.type) for f in definition.fields):
+            origin = definition.origin
+            assert issubclass(origin, OwnedByViewer), definition.name
+            # the check the executor runs on every object of the type, before any of its fields
+            assert graphql_type.is_type_of == origin.is_type_of, definition.name
+            personal.add(origin)
+
+    assert personal == set(PERSONAL_TYPES)
 
 
 async def test_the_owner_reads_every_personal_object_through_node(client: httpx.AsyncClient, owned: Owned) -> None:
@@ -183,8 +195,8 @@ async def test_a_password_change_only_session_reads_nothing_personal(
     assert node == {"data": {"node": None}}
 
 
-# The second layer aside, the permissions alone must hold: a schema that hands out another person's objects
-# directly (as a forgotten scope would) still answers every personal field with null and a coded error.
+# The second layer aside, the schema layer alone must hold: a schema that hands out another person's objects
+# directly (as a forgotten scope would) answers each such object with null and a coded error, never a field of it.
 OWNER_ID = 1001
 _PERSON = {
     "id": OWNER_ID,
@@ -260,36 +272,41 @@ _SUMMARY_ROWS = [{"scheme": None, "months": 2, "unpaid_months": 0}, {"scheme": "
 @strawberry.type
 class LeakyQuery:
     @strawberry.field
-    def person(self) -> Person:
+    def person(self) -> Person | None:
         return person_from_row(_PERSON)
 
     @strawberry.field
-    def card(self) -> InsuranceCard:
+    def card(self) -> InsuranceCard | None:
         return card_from_row(_CARD)
 
     @strawberry.field
-    def period(self) -> ContributionPeriod:
+    def period(self) -> ContributionPeriod | None:
         return period_from_row(_PERIOD)
 
     @strawberry.field
-    def summary(self) -> ContributionSummary:
+    def summary(self) -> ContributionSummary | None:
         return summary_from_rows(OWNER_ID, _SUMMARY_ROWS)
 
     @strawberry.field
-    def benefit(self) -> Benefit:
+    def benefit(self) -> Benefit | None:
         return benefit_from_row(_BENEFIT)
 
     @strawberry.field
-    def visit(self) -> MedicalVisit:
+    def visit(self) -> MedicalVisit | None:
         return visit_from_row(_VISIT)
 
     @strawberry.field
-    def year(self) -> MedicalVisitYear:
+    def year(self) -> MedicalVisitYear | None:
         return year_from_row(_YEAR)
 
     @strawberry.field
-    def entry(self) -> AccessLogEntry:
+    def entry(self) -> AccessLogEntry | None:
         return entry_from_row(_ENTRY)
+
+    @strawberry.field
+    def visits(self) -> list[MedicalVisit | None]:
+        # the owner's visit, then another person's
+        return [visit_from_row(_VISIT), visit_from_row({**_VISIT, "id": 2, "person_id": OWNER_ID + 1})]
 
 
 LEAKY_SCHEMA = strawberry.Schema(query=LeakyQuery, config=StrawberryConfig(scalar_map=SCALAR_MAP))
@@ -346,16 +363,27 @@ def _selection(cls: type[Any]) -> str:
         (Viewer(kind=ViewerKind.PARTNER, partner_id=1, scopes=frozenset({"card:verify"})), "UNAUTHENTICATED"),
     ],
 )
-async def test_every_personal_field_of_a_foreign_object_is_null_with_a_code(viewer: Viewer, code: str) -> None:
+async def test_a_foreign_object_of_every_personal_type_is_null_with_a_code(viewer: Viewer, code: str) -> None:
     for root, cls in LEAKY_ROOTS.items():
         selection = _selection(cls)
         result = await LEAKY_SCHEMA.execute(f"{{ {root} {{ {selection} }} }}", context_value=_BareContext(viewer))
 
-        assert result.data is not None
-        values = result.data[root]
-        assert values and all(v is None for v in values.values()), (root, values)
-        assert result.errors is not None and len(result.errors) == len(values)
-        assert {e.extensions["code"] for e in result.errors if e.extensions} == {code}
+        # no field of the object runs: the object is null, with one error at its path
+        assert result.data == {root: None}, (root, result.data)
+        assert result.errors is not None and len(result.errors) == 1, (root, result.errors)
+        assert result.errors[0].path == [root]
+        assert result.errors[0].extensions == {"code": code}
+
+
+async def test_the_owner_reads_their_objects_and_a_foreign_one_beside_them_is_null() -> None:
+    owner = _BareContext(Viewer(kind=ViewerKind.CITIZEN, person_id=OWNER_ID))
+
+    result = await LEAKY_SCHEMA.execute("{ visits { visitType totalCost } }", context_value=owner)
+
+    assert result.data == {"visits": [{"visitType": "EMERGENCY", "totalCost": "3"}, None]}
+    assert result.errors is not None and len(result.errors) == 1
+    assert result.errors[0].path == ["visits", 1]
+    assert result.errors[0].extensions == {"code": "FORBIDDEN"}
 
 
 async def test_the_owner_passes_the_same_permissions() -> None:
