@@ -15,7 +15,7 @@ from auth.viewer import Viewer, ViewerKind
 from schema.errors import ApiError, ErrorCode
 
 
-def _viewer(info: Info[Any, Any]) -> Viewer:
+def _viewer(info: Info[Any, Any] | GraphQLResolveInfo[Any]) -> Viewer:
     viewer: Viewer = info.context.viewer
     return viewer
 
@@ -25,6 +25,13 @@ def _require_full_session(viewer: Viewer) -> None:
         raise ApiError(ErrorCode.UNAUTHENTICATED, "sign in to see this")
     if viewer.password_change_only:
         raise ApiError(ErrorCode.PASSWORD_CHANGE_REQUIRED, "change your password to continue")
+
+
+def require_owner(viewer: Viewer, person_id: int) -> None:
+    """The viewer, with a full session, is the person `person_id`; otherwise the coded error to answer with."""
+    _require_full_session(viewer)
+    if person_id != viewer.person_id:
+        raise ApiError(ErrorCode.FORBIDDEN, "this data belongs to another person")
 
 
 class IsSignedIn(BasePermission):
@@ -52,10 +59,7 @@ class OwnedByViewer:
     def is_type_of(cls, obj: Any, info: GraphQLResolveInfo[Any]) -> bool:
         if not isinstance(obj, cls):
             return False
-        viewer: Viewer = info.context.viewer
-        _require_full_session(viewer)
-        if obj.person_id != viewer.person_id:
-            raise ApiError(ErrorCode.FORBIDDEN, "this data belongs to another person")
+        require_owner(_viewer(info), obj.person_id)
         return True
 
 

@@ -55,27 +55,15 @@ def create_with_field_permissions() -> Starlette:
     from strawberry.types.base import get_object_definition
     from strawberry.types.private import is_private
 
-    from auth.permissions import OwnedByViewer, _require_full_session
-    from schema.access_log import AccessLogEntry
-    from schema.benefit import Benefit
-    from schema.card import InsuranceCard
-    from schema.contribution import ContributionPeriod, ContributionSummary, SchemeMonths
-    from schema.errors import ApiError, ErrorCode
-    from schema.person import Person
-    from schema.visit import MedicalVisit, MedicalVisitYear
+    import schema.person  # noqa: F401  (imports every personal type)
+    from auth.permissions import OwnedByViewer, require_owner
 
     class IsOwner(BasePermission):
         def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
-            viewer = info.context.viewer
-            _require_full_session(viewer)
-            if source.person_id != viewer.person_id:
-                raise ApiError(ErrorCode.FORBIDDEN, "this data belongs to another person")
+            require_owner(info.context.viewer, source.person_id)
             return True
 
-    personal = (Person, InsuranceCard, ContributionPeriod, ContributionSummary, SchemeMonths, Benefit, MedicalVisit,
-                MedicalVisitYear, AccessLogEntry)  # fmt: skip
-    for cls in personal:
-        assert issubclass(cls, OwnedByViewer)
+    for cls in OwnedByViewer.__subclasses__():
         definition = get_object_definition(cls, strict=True)
         definition.is_type_of = None
         for field in definition.fields:
