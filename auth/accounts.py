@@ -17,11 +17,11 @@ from auth import otp, sessions, throttling
 from auth.password_policy import MAX_LENGTH, PasswordOwner, password_problem
 from auth.passwords import hash_password, hash_password_async, needs_rehash, verify_password_async
 from auth.refusal import Refusal
+from core.errors import ErrorCode
+from core.settings import Settings
 from db import accounts as sql
 from db import audit
 from db import sessions as session_sql
-from schema.errors import ErrorCode
-from service.settings import Settings
 
 # ASCII digits only: str.isdigit() would also take Arabic-Indic or full-width digits.
 CODE_PATTERN = re.compile(r"[0-9]{10}")

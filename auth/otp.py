@@ -11,10 +11,10 @@ import asyncpg
 
 from auth.refusal import Refusal
 from auth.tokens import hash_token
+from core.errors import ErrorCode
+from core.settings import Settings
 from db import otp as sql
 from db import outbox, throttle
-from schema.errors import ErrorCode
-from service.settings import Settings
 
 HOUR_SECONDS = 3600
 # SMS costs money and can be aimed at strangers' phones: a client address gets a budget too.

@@ -16,8 +16,8 @@ from typing import TypeVar
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from service.metrics import PASSWORD_REFUSED, PASSWORD_WORK
-from service.unavailable import ServiceUnavailable, UnavailableReason
+from core.errors import ServiceUnavailable, UnavailableReason
+from core.metrics import PASSWORD_REFUSED, PASSWORD_WORK
 
 _hasher = PasswordHasher()
 T = TypeVar("T")

@@ -12,7 +12,7 @@ from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from auth.viewer import Viewer, ViewerKind
-from schema.errors import ApiError, ErrorCode
+from core.errors import ApiError, ErrorCode
 
 
 def _viewer(info: Info[Any, Any] | GraphQLResolveInfo[Any]) -> Viewer:

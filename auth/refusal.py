@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from schema.errors import ErrorCode
+from core.errors import ErrorCode
 
 
 class Refusal(Exception):  # noqa: N818 - an expected outcome carried as data, not a fault

@@ -19,11 +19,11 @@ from auth import otp
 from auth.accounts import CODE_PATTERN, OTP_PATTERN, PHONE_PATTERN
 from auth.passwords import hash_password_async
 from auth.refusal import Refusal
+from core.errors import ErrorCode
+from core.settings import Settings
 from db import accounts as account_sql
 from db import audit, outbox
 from db import registrations as sql
-from schema.errors import ErrorCode
-from service.settings import Settings
 
 NATIONAL_ID_PATTERN = re.compile(r"[0-9]{12}")
 AGENCY_CODE_PATTERN = re.compile(r"[0-9]{2}[0-9A-Z]{3}")

@@ -14,11 +14,11 @@ import asyncpg
 
 from auth.refusal import Refusal
 from auth.tokens import hash_token, new_token
+from core.errors import ErrorCode
+from core.settings import Settings
 from db import accounts as account_sql
 from db import audit
 from db import sessions as sql
-from schema.errors import ErrorCode
-from service.settings import Settings
 
 ACCESS_PREFIX = "vsa_"
 REFRESH_PREFIX = "vsr_"

@@ -4,7 +4,7 @@
     python -m bench.directory --admin-dsn postgresql://postgres@localhost/postgres --runs 300
     python -m bench.directory --plans              # work per page instead of time: statements, buffers
 
-Each size gets its own database (migrated, reference data, seeded with db.seed.seed_database, analysed), kept
+Each size gets its own database (migrated, reference data, seeded with seed.seed_database, analysed), kept
 between runs. The figures are the SQL of one page (db/directory.py, as the resolver runs it) measured from the
 client, so they include the round trip but not HTTP or GraphQL. With --plans, each search case's page is run
 once more under EXPLAIN (ANALYZE, BUFFERS), statement by statement: the statements, shared buffers and server
@@ -31,7 +31,7 @@ from db.dsn import with_database
 from db.embedded import EmbeddedPostgres
 from db.migrate import apply_migrations
 from db.reference import load_reference_data
-from db.seed import seed_database
+from seed import seed_database
 
 DEMO_FACILITIES = 13_000
 PAGE = 20

@@ -31,10 +31,11 @@ def create_as_before_issue7() -> Starlette:
     and facility statements still carry the names they now join, unused). Run it with VSSID_DB_POOL_MAX=10, the
     default of that time.
     """
-    import db.pool
     from resolvers.dataloader import BaseLoader
-    from service.app import create_app
     from service.settings import load_settings
+
+    import db.pool
+    from service.app import create_app
 
     vars(db.pool)["_keep_session"] = None  # create_pool passes reset=None: asyncpg's reset query
     setattr(db.pool.RequestConnection, "acquire", lambda self: self._pool.acquire())  # noqa: B010

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import orjson
-
 from schema.root import schema
+
 from service.documents import DocumentCache
 
 CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contract"

@@ -19,6 +19,7 @@ from typing import Any
 
 import asyncpg
 import orjson
+from service.settings import load_settings
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -29,7 +30,6 @@ from auth.tokens import hash_token
 from db import cards, contributions, facilities, viewers, visits
 from db import persons as person_sql
 from db.pool import create_pool
-from service.settings import load_settings
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 HOME_VISITS = 5

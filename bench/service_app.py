@@ -8,11 +8,11 @@ without the embedded database, migrations or demo data, which the bench prepares
 
 from __future__ import annotations
 
+from service.settings import load_settings
 from starlette.applications import Starlette
 
 from main import tune_collector
 from service.app import create_app
-from service.settings import load_settings
 
 
 def create_service_app() -> Starlette:

@@ -28,7 +28,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from db.seed.demo import DEMO_LOGINS  # noqa: E402 - after the path set-up, for running as a script
+from seed.demo import DEMO_LOGINS  # noqa: E402 - after the path set-up, for running as a script
 
 CONTRACT = ROOT.parent / "shared" / "contract"
 HOME = "query Home { me { id fullName currentCard { cardNumber validTo primaryFacility { code name } } " \

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 import asyncpg
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 COLUMNS = """
 id, person_id, card_number, group_code, benefit_level, coverage_percent, province_code, valid_from, valid_to,
@@ -29,10 +32,12 @@ async def cards_by_id(conn: asyncpg.Connection, ids: Sequence[int], *, viewer_id
     return await conn.fetch(SELECT_BY_ID_FOR_VIEWER, list(ids), viewer_id)
 
 
-async def cards_valid_on(
-    conn: asyncpg.Connection, person_ids: Sequence[int], day: dt.date, *, viewer_id: int
+async def cards_valid_today(
+    conn: asyncpg.Connection, person_ids: Sequence[int], *, viewer_id: int
 ) -> list[asyncpg.Record]:
-    return await conn.fetch(SELECT_VALID_ON_FOR_VIEWER, list(person_ids), viewer_id, day)
+    """The card valid today in Vietnam, whatever the server's clock zone."""
+    today = dt.datetime.now(VIETNAM).date()
+    return await conn.fetch(SELECT_VALID_ON_FOR_VIEWER, list(person_ids), viewer_id, today)
 
 
 async def beneficiary_groups_by_code(conn: asyncpg.Connection, codes: Sequence[str]) -> list[asyncpg.Record]:

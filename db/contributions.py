@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import asyncpg
 
-COLUMNS = "id, person_id, scheme, employer_id, job_title, from_month, to_month, months, salary_basis, status"
-FILTERS = "person_id = $1 and ($2::text is null or scheme = $2)"
-SELECT_PAGE = f"""
-select {COLUMNS} from contribution_periods
-where {FILTERS} and ($3::date is null or (from_month, id) < ($3, $4::bigint))
-order by from_month desc, id desc
-limit $5
-"""
-COUNT = f"select count(*) from contribution_periods where {FILTERS}"
-SELECT_BY_ID_FOR_VIEWER = f"select {COLUMNS} from contribution_periods where id = any($1::bigint[]) and person_id = $2"
+from db.personal import PersonalList
+
+PERIODS = PersonalList(
+    "contribution_periods",
+    "id, person_id, scheme, employer_id, job_title, from_month, to_month, months, salary_basis, status",
+    order="from_month",
+    order_type="date",
+    filter="($2::text is null or scheme = $2)",
+)
 # Month totals, counted by calendar month so that overlapping periods never count a month twice.
 # A month is unpaid when only UNPAID periods (nợ đóng) cover it. The row with scheme null is the pension
 # total: months of BHXH (compulsory or voluntary) participation, each month once.
@@ -38,28 +36,6 @@ select person_id, null, count(*)::integer, (count(*) filter (where not paid))::i
 from pension group by person_id
 order by person_id, scheme nulls first
 """
-
-
-async def periods_page(
-    conn: asyncpg.Connection,
-    person_id: int,
-    *,
-    scheme: str | None,
-    after: tuple[dt.date, int] | None,
-    limit: int,
-) -> list[asyncpg.Record]:
-    """Newest first; `after` is the (from_month, id) of the last row of the previous page."""
-    from_month, last_id = after if after else (None, None)
-    return await conn.fetch(SELECT_PAGE, person_id, scheme, from_month, last_id, limit)
-
-
-async def count_periods(conn: asyncpg.Connection, person_id: int, *, scheme: str | None) -> int:
-    count: int = await conn.fetchval(COUNT, person_id, scheme)
-    return count
-
-
-async def periods_by_id(conn: asyncpg.Connection, ids: Sequence[int], *, viewer_id: int) -> list[asyncpg.Record]:
-    return await conn.fetch(SELECT_BY_ID_FOR_VIEWER, list(ids), viewer_id)
 
 
 async def summaries(conn: asyncpg.Connection, person_ids: Sequence[int], *, viewer_id: int) -> list[asyncpg.Record]:

@@ -52,3 +52,12 @@ async def mark_delivered(conn: asyncpg.Connection, message_id: int) -> None:
 
 async def mark_failed(conn: asyncpg.Connection, message_id: int, error: str, retry_in_seconds: float) -> None:
     await conn.execute(MARK_FAILED, message_id, error[:500], float(retry_in_seconds))
+
+
+BACKLOG = "select count(*) from notification_outbox where delivered_at is null"
+
+
+async def backlog(conn: asyncpg.Connection) -> int:
+    """Messages not yet delivered (the metrics read it at scrape)."""
+    count: int = await conn.fetchval(BACKLOG)
+    return count

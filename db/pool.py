@@ -1,4 +1,5 @@
-"""The asyncpg pool: created in the Starlette lifespan, with per-connection settings for short OLTP queries.
+"""The database: asyncpg's pool wrapped as `Database`, created in the Starlette lifespan, with per-connection
+settings for short OLTP queries.
 
 Every `pool.acquire()` is bounded and fails fast: a request that finds every connection busy for the acquire
 timeout, or a database that refuses or drops the connection, gets ServiceUnavailable (SERVICE_UNAVAILABLE)
@@ -9,15 +10,15 @@ so the service recovers without a restart when the database comes back.
 from __future__ import annotations
 
 import asyncio
+from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 from asyncpg.exceptions import InternalClientError
-from asyncpg.pool import PoolAcquireContext
 
-from service.settings import Settings
-from service.unavailable import ServiceUnavailable, UnavailableReason
+from core.errors import ServiceUnavailable, UnavailableReason
+from core.settings import Settings
 
 # The server is stopping or starting, the connection was lost, or it cannot be made.
 CONNECTION_LOST = (
@@ -63,26 +64,40 @@ def _closed(conn: Any) -> bool:
         return True  # asyncpg already detached the proxy from its lost connection
 
 
-class _BoundedAcquire(PoolAcquireContext):  # type: ignore[misc]
-    __slots__ = ()
+class ConnectionSource(Protocol):
+    """Where work gets a connection: a Database, the request's one connection (RequestConnection), or a pool."""
 
-    async def __aenter__(self) -> Any:
+    def acquire(self) -> AbstractAsyncContextManager[asyncpg.Connection]: ...
+
+
+class Lease:
+    """One `Database.acquire()`: bounded by the acquire timeout; unavailability is raised as ServiceUnavailable."""
+
+    __slots__ = ("_conn", "_pool", "_timeout")
+
+    def __init__(self, pool: asyncpg.Pool, timeout: float) -> None:
+        self._pool = pool
+        self._timeout = timeout
+        self._conn: asyncpg.Connection | None = None
+
+    async def __aenter__(self) -> asyncpg.Connection:
         try:
-            return await super().__aenter__()
+            self._conn = await self._pool.acquire(timeout=self._timeout)
         except TimeoutError:
             raise ServiceUnavailable(UnavailableReason.OVERLOADED) from None
         except Exception as exc:
             if is_connection_lost(exc):
                 raise ServiceUnavailable(UnavailableReason.DATABASE_UNAVAILABLE) from exc
             raise
+        return self._conn
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        conn = self.connection
+        conn, self._conn = self._conn, None
         lost = exc is not None and not isinstance(exc, ServiceUnavailable) and is_connection_lost(exc, conn)
         try:
-            await super().__aexit__(exc_type, exc, tb)
+            await self._pool.release(conn)
         except (asyncpg.InterfaceError, InternalClientError):
             # The connection died between the release being scheduled and run (the database stopping): asyncpg
             # has already put its holder back in the pool. Nothing is left to give back; anything else is a bug.
@@ -92,13 +107,25 @@ class _BoundedAcquire(PoolAcquireContext):  # type: ignore[misc]
             raise ServiceUnavailable(UnavailableReason.DATABASE_UNAVAILABLE) from exc
 
 
-class BoundedPool(asyncpg.Pool):  # type: ignore[misc]
-    """An asyncpg pool whose `acquire()` has a default timeout and reports unavailability as ServiceUnavailable."""
+class Database:
+    """The service's asyncpg pool, wrapped: `acquire()` has a default timeout and reports unavailability as
+    ServiceUnavailable. Created in the app's lifespan (or around a pool a test hands in)."""
 
-    acquire_timeout: float = 1.0
+    __slots__ = ("acquire_timeout", "pool")
 
-    def acquire(self, *, timeout: float | None = None) -> Any:
-        return _BoundedAcquire(self, self.acquire_timeout if timeout is None else timeout)
+    def __init__(self, pool: asyncpg.Pool, acquire_timeout: float = 1.0) -> None:
+        self.pool = pool
+        self.acquire_timeout = acquire_timeout
+
+    def acquire(self) -> Lease:
+        return Lease(self.pool, self.acquire_timeout)
+
+    async def close(self, grace_seconds: float) -> None:
+        """Close gracefully (waiting for released connections), or terminate what is still busy after the grace."""
+        try:
+            await asyncio.wait_for(self.pool.close(), grace_seconds)
+        except TimeoutError:
+            self.pool.terminate()
 
 
 async def _keep_session(conn: asyncpg.Connection) -> None:
@@ -111,8 +138,8 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
     """
 
 
-async def create_pool(dsn: str, settings: Settings) -> asyncpg.Pool:
-    pool = BoundedPool(
+async def create_database(dsn: str, settings: Settings) -> Database:
+    pool = asyncpg.Pool(
         dsn,
         connection_class=asyncpg.Connection,
         record_class=asyncpg.Record,
@@ -129,21 +156,12 @@ async def create_pool(dsn: str, settings: Settings) -> asyncpg.Pool:
         command_timeout=settings.db_statement_timeout_ms / 1000 + 5,
         timeout=min(CONNECT_TIMEOUT_SECONDS, settings.db_acquire_timeout_ms / 1000),
     )
-    pool.acquire_timeout = settings.db_acquire_timeout_ms / 1000
     try:
         await pool
     except BaseException:
         pool.terminate()
         raise
-    return pool
-
-
-async def close_pool(pool: asyncpg.Pool, grace_seconds: float) -> None:
-    """Close gracefully (waiting for released connections), or terminate what is still busy after the grace."""
-    try:
-        await asyncio.wait_for(pool.close(), grace_seconds)
-    except TimeoutError:
-        pool.terminate()
+    return Database(pool, settings.db_acquire_timeout_ms / 1000)
 
 
 class RequestConnection:
@@ -158,8 +176,8 @@ class RequestConnection:
 
     __slots__ = ("_closed", "_conn", "_failure", "_lease", "_lock", "_pool")
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self._pool = pool
+    def __init__(self, database: Database) -> None:
+        self._pool = database
         self._lock = asyncio.Lock()
         self._lease: Any = None
         self._conn: asyncpg.Connection | None = None
@@ -216,9 +234,7 @@ _RELEASING: set[asyncio.Task[None]] = set()
 
 
 def _again(failure: Exception) -> Exception:
-    if isinstance(failure, ServiceUnavailable):
-        return ServiceUnavailable(failure.reason, failure.retry_after_seconds)
-    return failure
+    return failure.again() if isinstance(failure, ServiceUnavailable) else failure
 
 
 class _RequestUse:

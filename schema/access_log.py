@@ -8,6 +8,7 @@ import enum
 import strawberry
 
 from auth.permissions import OwnedByViewer
+from loaders.base import Row
 
 
 @strawberry.enum
@@ -25,3 +26,14 @@ class AccessLogEntry(OwnedByViewer):
     actor_name: str | None
     purpose: str | None
     data_categories: list[str] | None = strawberry.field(description="What was read, e.g. CARD, CONTRIBUTIONS.")
+
+    @classmethod
+    def from_row(cls, row: Row) -> AccessLogEntry:
+        return cls(
+            person_id=row["person_id"],
+            at=row["at"],
+            actor_kind=ActorKind(row["actor_kind"]),
+            actor_name=row["actor_name"],
+            purpose=row["purpose"],
+            data_categories=list(row["data_categories"]),
+        )

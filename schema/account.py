@@ -7,8 +7,6 @@ import enum
 
 import strawberry
 
-from auth.permissions import HasSession, IsSignedIn
-from resolvers import accounts as resolvers
 from schema.errors import UserError
 
 
@@ -74,30 +72,3 @@ class Account:
     must_change_password: bool
     password_expires_at: dt.datetime
     last_login_at: dt.datetime | None
-
-
-@strawberry.type
-class AccountQuery:
-    my_account: Account | None = strawberry.field(
-        resolver=resolvers.resolve_my_account, permission_classes=[IsSignedIn]
-    )
-
-
-@strawberry.type
-class AccountMutation:
-    login: LoginPayload = strawberry.mutation(
-        resolver=resolvers.resolve_login, description="Log in with the 10-digit social insurance code and password."
-    )
-    refresh_session: RefreshSessionPayload = strawberry.mutation(resolver=resolvers.resolve_refresh_session)
-    logout: LogoutPayload = strawberry.mutation(resolver=resolvers.resolve_logout, permission_classes=[HasSession])
-    change_password: ChangePasswordPayload = strawberry.mutation(
-        resolver=resolvers.resolve_change_password,
-        permission_classes=[HasSession],
-        description="Works with a password-change-only session; ends every other session.",
-    )
-    request_otp: RequestOtpPayload = strawberry.mutation(
-        resolver=resolvers.resolve_request_otp, description="Send a 6-digit code by SMS; the answer never contains it."
-    )
-    reset_password: ResetPasswordPayload = strawberry.mutation(
-        resolver=resolvers.resolve_reset_password, description="Ends every session of the account."
-    )

@@ -8,9 +8,10 @@ import enum
 import strawberry
 
 from auth.permissions import OwnedByViewer
-from resolvers import benefits as resolvers
-from schema.facility import Facility
-from schema.node import Node
+from loaders.base import Row
+from loaders.personal import BenefitByIdLoader
+from schema.facility import Facility, facility_relation
+from schema.node import Node, to_global_id
 from schema.scalars import Money
 
 
@@ -28,6 +29,7 @@ class BenefitKind(enum.Enum):
 
 @strawberry.type(description="One benefit payment decision. Every field answers only to its beneficiary.")
 class Benefit(OwnedByViewer, Node):
+    node_loader = BenefitByIdLoader
     pk: strawberry.Private[int]
     person_id: strawberry.Private[int]
     paying_agency_id: strawberry.Private[int]
@@ -38,4 +40,20 @@ class Benefit(OwnedByViewer, Node):
     days: int | None = strawberry.field(description="Days of leave paid, if counted in days.")
     amount: Money | None
     paid_on: dt.date | None
-    paying_agency: Facility | None = strawberry.field(resolver=resolvers.resolve_paying_agency)
+    paying_agency: Facility | None = facility_relation("paying_agency_id")
+
+    @classmethod
+    def from_row(cls, row: Row) -> Benefit:
+        return cls(
+            id=to_global_id("Benefit", row["id"]),
+            pk=row["id"],
+            person_id=row["person_id"],
+            paying_agency_id=row["paying_agency_id"],
+            kind=BenefitKind(row["kind"]),
+            decision_number=row["decision_number"],
+            period_from=row["period_from"],
+            period_to=row["period_to"],
+            days=row["days"],
+            amount=row["amount"],
+            paid_on=row["paid_on"],
+        )

@@ -8,9 +8,12 @@ import enum
 import strawberry
 
 from auth.permissions import OwnedByViewer
-from resolvers import cards as resolvers
-from schema.facility import Facility
-from schema.node import Node
+from loaders.base import Row
+from loaders.directory import BeneficiaryGroupByCodeLoader
+from loaders.personal import InsuranceCardByIdLoader
+from schema.facility import Facility, facility_relation
+from schema.node import Node, to_global_id
+from schema.relation import relation
 
 
 @strawberry.enum(description="Residence area (nơi sinh sống) printed on the card: remote areas get extra benefits.")
@@ -25,9 +28,14 @@ class BeneficiaryGroup:
     code: str = strawberry.field(description="Two letters, e.g. DN for enterprise employees.")
     name: str
 
+    @classmethod
+    def from_row(cls, row: Row) -> BeneficiaryGroup:
+        return cls(code=row["code"], name=row["name"])
+
 
 @strawberry.type(description="A BHYT card. Every field answers only to the card's holder.")
 class InsuranceCard(OwnedByViewer, Node):
+    node_loader = InsuranceCardByIdLoader
     pk: strawberry.Private[int]
     person_id: strawberry.Private[int]
     group_code: strawberry.Private[str]
@@ -35,7 +43,9 @@ class InsuranceCard(OwnedByViewer, Node):
     card_number: str | None = strawberry.field(
         description="15 characters: group, benefit level, province, social insurance code.",
     )
-    beneficiary_group: BeneficiaryGroup | None = strawberry.field(resolver=resolvers.resolve_beneficiary_group)
+    beneficiary_group: BeneficiaryGroup | None = relation(
+        BeneficiaryGroupByCodeLoader, "group_code", BeneficiaryGroup.from_row
+    )
     benefit_level: int | None = strawberry.field(
         description="Mức hưởng 1-5, as issued on this card (never derived from the group).",
     )
@@ -48,7 +58,23 @@ class InsuranceCard(OwnedByViewer, Node):
         description="Ngày đủ 5 năm liên tục: from then co-payments are lower."
     )
     residence_area: ResidenceArea | None
-    primary_facility: Facility | None = strawberry.field(
-        resolver=resolvers.resolve_primary_facility,
-        description="The registered primary-care facility (nơi đăng ký KCB ban đầu).",
+    primary_facility: Facility | None = facility_relation(
+        "primary_facility_id", "The registered primary-care facility (nơi đăng ký KCB ban đầu)."
     )
+
+    @classmethod
+    def from_row(cls, row: Row) -> InsuranceCard:
+        return cls(
+            id=to_global_id("InsuranceCard", row["id"]),
+            pk=row["id"],
+            person_id=row["person_id"],
+            group_code=row["group_code"],
+            primary_facility_id=row["primary_facility_id"],
+            card_number=row["card_number"],
+            benefit_level=row["benefit_level"],
+            coverage_percent=row["coverage_percent"],
+            valid_from=row["valid_from"],
+            valid_to=row["valid_to"],
+            five_years_continuous_from=row["five_years_continuous_from"],
+            residence_area=ResidenceArea(row["residence_area"]) if row["residence_area"] else None,
+        )

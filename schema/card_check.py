@@ -7,9 +7,8 @@ import enum
 
 import strawberry
 
-from auth.permissions import CanVerifyCards
-from resolvers import card_check as resolvers
-from schema.facility import Facility
+from loaders.base import Row
+from schema.facility import Facility, facility_relation
 
 
 @strawberry.enum(description="Why a card is or is not valid for this holder today.")
@@ -34,9 +33,7 @@ class InsuranceCardCheck:
     five_years_continuous_from: dt.date | None = strawberry.field(description="Ngày đủ 5 năm liên tục.")
     residence_area: str | None = strawberry.field(description="Nơi sinh sống: K1, K2 or K3.")
     primary_facility_id: strawberry.Private[int | None]
-    primary_facility: Facility | None = strawberry.field(
-        resolver=resolvers.resolve_primary_facility, description="Nơi đăng ký KCB ban đầu."
-    )
+    primary_facility: Facility | None = facility_relation("primary_facility_id", "Nơi đăng ký KCB ban đầu.")
 
     @classmethod
     def without_facts(cls, reason: CardCheckReason) -> InsuranceCardCheck:
@@ -53,12 +50,37 @@ class InsuranceCardCheck:
             primary_facility_id=None,
         )
 
+    @classmethod
+    def from_row(cls, row: Row | None) -> InsuranceCardCheck:
+        """The check of a found card (or NOT_FOUND); card facts only when name and birth date match the holder."""
+        if row is None:
+            return cls.without_facts(CardCheckReason.NOT_FOUND)
+        reason = _reason(row)
+        if reason in (CardCheckReason.NAME_MISMATCH, CardCheckReason.BIRTH_DATE_MISMATCH):
+            # No card facts unless the caller already knows who the holder is: no look-up oracle.
+            return cls.without_facts(reason)
+        return cls(
+            valid=reason is CardCheckReason.VALID,
+            reason=reason,
+            card_number=row["card_number"],
+            benefit_level=row["benefit_level"],
+            coverage_percent=row["coverage_percent"],
+            valid_from=row["valid_from"],
+            valid_to=row["valid_to"],
+            five_years_continuous_from=row["five_years_continuous_from"],
+            residence_area=row["residence_area"],
+            primary_facility_id=row["primary_facility_id"],
+        )
 
-@strawberry.type
-class CardCheckQuery:
-    verify_insurance_card: InsuranceCardCheck | None = strawberry.field(
-        resolver=resolvers.resolve_verify_insurance_card,
-        permission_classes=[CanVerifyCards],
-        description="cardNumber: the 15-character card number or the 10-digit social insurance code. "
-        "Every check that finds a card is recorded in the holder's access log.",
-    )
+
+def _reason(row: Row) -> CardCheckReason:
+    if not row["name_matches"]:
+        return CardCheckReason.NAME_MISMATCH
+    if not row["birth_date_matches"]:
+        return CardCheckReason.BIRTH_DATE_MISMATCH
+    today: dt.date = row["today"]
+    if today < row["valid_from"]:
+        return CardCheckReason.NOT_YET_VALID
+    if today > row["valid_to"]:
+        return CardCheckReason.EXPIRED
+    return CardCheckReason.VALID

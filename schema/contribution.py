@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 
 import strawberry
 
 from auth.permissions import OwnedByViewer
-from resolvers import contributions as resolvers
+from loaders.base import Row
+from loaders.directory import EmployerByIdLoader
+from loaders.personal import ContributionPeriodByIdLoader
 from schema.employer import Employer
-from schema.node import Node
+from schema.node import Node, to_global_id
+from schema.relation import relation
 from schema.scalars import Money, Month
 
 
@@ -30,6 +34,7 @@ class ContributionStatus(enum.Enum):
 
 @strawberry.type(description="A continuous stretch of one scheme with one employer and one salary basis.")
 class ContributionPeriod(OwnedByViewer, Node):
+    node_loader = ContributionPeriodByIdLoader
     pk: strawberry.Private[int]
     person_id: strawberry.Private[int]
     employer_id: strawberry.Private[int | None]
@@ -40,10 +45,28 @@ class ContributionPeriod(OwnedByViewer, Node):
     salary_basis: Money | None = strawberry.field(description="Monthly salary the contribution is computed on.")
     status: ContributionStatus | None
     job_title: str | None
-    employer: Employer | None = strawberry.field(
-        resolver=resolvers.resolve_period_employer,
+    employer: Employer | None = relation(
+        EmployerByIdLoader,
+        "employer_id",
+        Employer.from_row,
         description="Null for voluntary BHXH, which has no employer.",
     )
+
+    @classmethod
+    def from_row(cls, row: Row) -> ContributionPeriod:
+        return cls(
+            id=to_global_id("ContributionPeriod", row["id"]),
+            pk=row["id"],
+            person_id=row["person_id"],
+            employer_id=row["employer_id"],
+            scheme=ContributionScheme(row["scheme"]),
+            from_month=row["from_month"],
+            to_month=row["to_month"],
+            months=row["months"],
+            salary_basis=row["salary_basis"],
+            status=ContributionStatus(row["status"]),
+            job_title=row["job_title"],
+        )
 
 
 @strawberry.type
@@ -73,3 +96,23 @@ class ContributionSummary(OwnedByViewer):
         ),
     )
     by_scheme: list[SchemeMonths] | None
+
+    @classmethod
+    def from_rows(cls, person_id: int, rows: Sequence[Row]) -> ContributionSummary:
+        """`rows` hold one row per scheme and one with scheme null: the BHXH (pension) total."""
+        total = next((r for r in rows if r["scheme"] is None), None)
+        return cls(
+            person_id=person_id,
+            total_months=total["months"] if total else 0,
+            unpaid_months=total["unpaid_months"] if total else 0,
+            by_scheme=[
+                SchemeMonths(
+                    person_id=person_id,
+                    scheme=ContributionScheme(r["scheme"]),
+                    months=r["months"],
+                    unpaid_months=r["unpaid_months"],
+                )
+                for r in rows
+                if r["scheme"] is not None
+            ],
+        )

@@ -1,4 +1,4 @@
-"""The public directory's root fields: facilities (filters, search, near me) and one facility by code."""
+"""The public directory's inputs: the facility filter and a point on the map."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import datetime as dt
 
 import strawberry
 
-from resolvers import directory as resolvers
-from schema.facility import Facility, FacilityKind
-from schema.pagination import Connection
+from schema.facility import FacilityKind
 
 
 @strawberry.input(description="Every given condition must hold.")
@@ -34,16 +32,3 @@ class GeoPointInput:
     latitude: float
     longitude: float
     radius_km: float | None = strawberry.field(default=None, description="Above 0 and at most 2000.")
-
-
-@strawberry.type
-class DirectoryQuery:
-    facilities: Connection[Facility] = strawberry.field(
-        resolver=resolvers.resolve_facilities,
-        description="Hospitals, clinics, health stations, social insurance agencies and collection points. "
-        "Ordered by distance with `near`, else by relevance with `filter.search`, else by code. "
-        "Pages of at most 100, or 1000 with an API key holding directory:read.",
-    )
-    facility: Facility | None = strawberry.field(
-        resolver=resolvers.resolve_facility, description="By its 5-character code."
-    )

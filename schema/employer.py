@@ -6,11 +6,12 @@ import enum
 
 import strawberry
 
-from resolvers import employers as resolvers
-from schema.facility import Facility
-from schema.node import Node
-from schema.pagination import Connection
+from loaders.base import Row
+from loaders.directory import EmployerByIdLoader, ProvinceByCodeLoader
+from schema.facility import Facility, facility_relation
+from schema.node import Node, to_global_id
 from schema.province import Province
+from schema.relation import relation
 
 
 @strawberry.enum
@@ -22,6 +23,7 @@ class EmployerStatus(enum.Enum):
 
 @strawberry.type
 class Employer(Node):
+    node_loader = EmployerByIdLoader
     pk: strawberry.Private[int]
     code: str
     name: str
@@ -30,16 +32,19 @@ class Employer(Node):
     province_code: strawberry.Private[str]
     agency_id: strawberry.Private[int]
     status: EmployerStatus
-    province: Province | None = strawberry.field(resolver=resolvers.resolve_employer_province)
-    agency: Facility | None = strawberry.field(
-        resolver=resolvers.resolve_employer_agency, description="The social insurance agency that manages it."
-    )
+    province: Province | None = relation(ProvinceByCodeLoader, "province_code", Province.from_row)
+    agency: Facility | None = facility_relation("agency_id", "The social insurance agency that manages it.")
 
-
-@strawberry.type
-class EmployerQuery:
-    employers: Connection[Employer] = strawberry.field(
-        resolver=resolvers.resolve_employers,
-        description="Units participating in social insurance, with their managing agency and status; "
-        "`search` matches name, code or tax code regardless of diacritics and case, best match first.",
-    )
+    @classmethod
+    def from_row(cls, row: Row) -> Employer:
+        return cls(
+            id=to_global_id("Employer", row["id"]),
+            pk=row["id"],
+            code=row["code"],
+            name=row["name"],
+            tax_code=row["tax_code"],
+            address=row["address"],
+            province_code=row["province_code"],
+            agency_id=row["agency_id"],
+            status=EmployerStatus(row["status"]),
+        )

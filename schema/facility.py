@@ -7,9 +7,11 @@ import enum
 
 import strawberry
 
-from resolvers import facilities as resolvers
-from schema.node import Node
+from loaders.base import Row
+from loaders.directory import FacilityByIdLoader, ProvinceByCodeLoader, WardByCodeLoader
+from schema.node import Node, to_global_id
 from schema.province import Province, Ward
+from schema.relation import relation
 
 
 @strawberry.enum
@@ -37,6 +39,7 @@ class GeoPoint:
 
 @strawberry.type(description="A place in the directory. Public: it carries no personal data.")
 class Facility(Node):
+    node_loader = FacilityByIdLoader
     pk: strawberry.Private[int]
     code: str = strawberry.field(description="Five characters; the first two are the province code.")
     name: str
@@ -52,5 +55,32 @@ class Facility(Node):
     accepts_initial_registration: bool = strawberry.field(description="Can be chosen as primary-care facility.")
     issues_sick_leave_certificates: bool
     updated_at: dt.datetime = strawberry.field(description="Last change; partners sync what changed since.")
-    province: Province | None = strawberry.field(resolver=resolvers.resolve_facility_province)
-    ward: Ward | None = strawberry.field(resolver=resolvers.resolve_facility_ward)
+    province: Province | None = relation(ProvinceByCodeLoader, "province_code", Province.from_row)
+    ward: Ward | None = relation(WardByCodeLoader, "ward_code", Ward.from_row)
+
+    @classmethod
+    def from_row(cls, row: Row, distance_km: float | None = None) -> Facility:
+        return cls(
+            id=to_global_id("Facility", row["id"]),
+            pk=row["id"],
+            code=row["code"],
+            name=row["name"],
+            kind=FacilityKind(row["kind"]),
+            level=FacilityLevel(row["level"]) if row["level"] else None,
+            address=row["address"],
+            phone=row["phone"],
+            province_code=row["province_code"],
+            ward_code=row["ward_code"],
+            location=GeoPoint(latitude=row["latitude"], longitude=row["longitude"]),
+            distance_km=distance_km,
+            bhyt_contracted=row["bhyt_contracted"],
+            accepts_initial_registration=row["accepts_initial_registration"],
+            issues_sick_leave_certificates=row["issues_sick_leave_certificates"],
+            updated_at=row["updated_at"],
+        )
+
+
+def facility_relation(key: str, description: str | None = None) -> Facility | None:
+    """A field holding the facility whose id is the parent's attribute `key`."""
+    value: Facility | None = relation(FacilityByIdLoader, key, Facility.from_row, description=description)
+    return value

@@ -6,8 +6,7 @@ import datetime as dt
 
 import strawberry
 
-from resolvers import lookup as resolvers
-from schema.facility import Facility
+from schema.facility import Facility, facility_relation
 
 
 @strawberry.input(description="All four facts must match one person on record.")
@@ -23,15 +22,4 @@ class SocialInsuranceCodeLookup:
     found: bool
     social_insurance_code: str | None
     agency_id: strawberry.Private[int | None]
-    agency: Facility | None = strawberry.field(
-        resolver=resolvers.resolve_lookup_agency, description="The social insurance agency managing the person."
-    )
-
-
-@strawberry.type
-class LookupQuery:
-    lookup_social_insurance_code: SocialInsuranceCodeLookup = strawberry.field(
-        resolver=resolvers.resolve_lookup,
-        description="Answers only an exact match of all four facts, and then only the code and managing agency; "
-        "never a list, never which fact did not match. Limited to 10 look-ups an hour per client address.",
-    )
+    agency: Facility | None = facility_relation("agency_id", "The social insurance agency managing the person.")

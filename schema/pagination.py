@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Generic, TypeVar
 
 import strawberry
 
+from auth.viewer import Viewer
+from core.errors import ApiError, ErrorCode
+from core.policy import PageSizes
+from schema.cursors import encode_cursor
+
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @strawberry.type
@@ -31,3 +37,32 @@ class Connection(Generic[T]):
     @strawberry.field(description="All items matching the arguments; counted only when selected.")
     async def total_count(self) -> int:
         return await self.count_total()
+
+
+def page_size(first: int | None, pages: PageSizes, viewer: Viewer) -> int:
+    """`first` checked against the field's declared page sizes for this caller; INVALID_INPUT beyond them."""
+    if first is None:
+        return pages.default
+    maximum = pages.maximum_for(viewer.scopes)
+    if first < 0 or first > maximum:
+        raise ApiError(ErrorCode.INVALID_INPUT, f"first must be between 0 and {maximum}", field="first")
+    return first
+
+
+def build_connection(
+    rows: Sequence[R],
+    size: int,
+    *,
+    list_name: str,
+    key: Callable[[R], Sequence[Any]],
+    node: Callable[[R], T],
+    count_total: Callable[[], Awaitable[int]],
+) -> Connection[T]:
+    """`rows` were fetched with limit size + 1: the extra row only tells whether a next page exists."""
+    page = rows[:size]
+    edges = [Edge(cursor=encode_cursor(list_name, key(row)), node=node(row)) for row in page]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None),
+        count_total=count_total,
+    )

@@ -7,15 +7,34 @@ import enum
 
 import strawberry
 
-from auth.permissions import IsSignedIn, OwnedByViewer
-from resolvers import access_log, benefits, cards, contributions, persons, visits
+from auth.permissions import OwnedByViewer
+from core.errors import ApiError, ErrorCode
+from core.policy import LIST_PAGES, FieldPolicy
+from db.access_log import ACCESS_LOG
+from db.benefits import BENEFITS
+from db.contributions import PERIODS
+from db.visits import VISITS
+from loaders.base import Row
+from loaders.context import Info
+from loaders.personal import (
+    ContributionSummaryRowsByPersonIdLoader,
+    CurrentInsuranceCardByPersonIdLoader,
+    MedicalVisitYearsByPersonIdLoader,
+    PersonByIdLoader,
+)
 from schema.access_log import AccessLogEntry
-from schema.benefit import Benefit
+from schema.benefit import Benefit, BenefitKind
 from schema.card import InsuranceCard
-from schema.contribution import ContributionPeriod, ContributionSummary
-from schema.node import Node
+from schema.contribution import ContributionPeriod, ContributionScheme, ContributionSummary
+from schema.node import Node, to_global_id
 from schema.pagination import Connection
+from schema.personal import personal_page
+from schema.relation import relation, relation_list
 from schema.visit import MedicalVisit, MedicalVisitYear
+
+PAGED = FieldPolicy(pages=LIST_PAGES).metadata()
+# The history starts in 2017; the bounds only keep the date arithmetic of the filter in range.
+MIN_YEAR, MAX_YEAR = 1900, 9999
 
 
 @strawberry.enum
@@ -26,6 +45,7 @@ class Gender(enum.Enum):
 
 @strawberry.type(description="A person on record. Only the person themself can read their fields.")
 class Person(OwnedByViewer, Node):
+    node_loader = PersonByIdLoader
     pk: strawberry.Private[int]
     # OwnedByViewer compares this with the viewer: the schema layer of authorization (docs/authorization.md).
     person_id: strawberry.Private[int]
@@ -36,37 +56,82 @@ class Person(OwnedByViewer, Node):
     phone: str | None
     email: str | None
     address: str | None
-    current_card: InsuranceCard | None = strawberry.field(
-        resolver=cards.resolve_current_card,
+    current_card: InsuranceCard | None = relation(
+        CurrentInsuranceCardByPersonIdLoader,
+        "person_id",
+        InsuranceCard.from_row,
         description="The BHYT card valid today (Vietnam time); null when none is.",
     )
-    contribution_summary: ContributionSummary | None = strawberry.field(
-        resolver=contributions.resolve_contribution_summary
-    )
-    contribution_periods: Connection[ContributionPeriod] | None = strawberry.field(
-        resolver=contributions.resolve_contribution_periods,
-        description="Participation history, newest first (by first month). `first` is at most 100.",
-    )
-    benefits: Connection[Benefit] | None = strawberry.field(
-        resolver=benefits.resolve_benefits,
-        description="Benefits received, most recently paid first. `first` is at most 100.",
-    )
-    medical_visits: Connection[MedicalVisit] | None = strawberry.field(
-        resolver=visits.resolve_medical_visits,
-        description="BHYT visits, latest admission first; `year` is a calendar year in Vietnam; `first` at most 100.",
-    )
-    medical_visit_years: list[MedicalVisitYear] | None = strawberry.field(
-        resolver=visits.resolve_medical_visit_years,
+    medical_visit_years: list[MedicalVisitYear] | None = relation_list(
+        MedicalVisitYearsByPersonIdLoader,
+        "person_id",
+        MedicalVisitYear.from_row,
         description="Visit counts and money totals per calendar year, latest year first.",
     )
-    access_log: Connection[AccessLogEntry] | None = strawberry.field(
-        resolver=access_log.resolve_access_log,
+
+    @classmethod
+    def from_row(cls, row: Row) -> Person:
+        return cls(
+            id=to_global_id("Person", row["id"]),
+            pk=row["id"],
+            person_id=row["id"],
+            social_insurance_code=row["social_insurance_code"],
+            full_name=row["full_name"],
+            date_of_birth=row["date_of_birth"],
+            gender=Gender(row["gender"]),
+            phone=row["phone"],
+            email=row["email"],
+            address=row["address"],
+        )
+
+    @strawberry.field
+    async def contribution_summary(self, info: Info) -> ContributionSummary | None:
+        rows = await info.context.loaders.get(ContributionSummaryRowsByPersonIdLoader).load(self.person_id)
+        return ContributionSummary.from_rows(self.person_id, rows)
+
+    @strawberry.field(
+        description="Participation history, newest first (by first month). `first` is at most 100.", metadata=PAGED
+    )
+    async def contribution_periods(
+        self, info: Info, scheme: ContributionScheme | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[ContributionPeriod] | None:
+        return await personal_page(
+            info, self.person_id, PERIODS, ContributionPeriod.from_row, list_name="contributionPeriods",
+            first=first, after=after, value=scheme.value if scheme else None,
+        )
+
+    @strawberry.field(
+        description="Benefits received, most recently paid first. `first` is at most 100.", metadata=PAGED
+    )
+    async def benefits(
+        self, info: Info, kind: BenefitKind | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Benefit] | None:
+        return await personal_page(
+            info, self.person_id, BENEFITS, Benefit.from_row, list_name="benefits",
+            first=first, after=after, value=kind.value if kind else None,
+        )
+
+    @strawberry.field(
+        description="BHYT visits, latest admission first; `year` is a calendar year in Vietnam; `first` at most 100.",
+        metadata=PAGED,
+    )
+    async def medical_visits(
+        self, info: Info, year: int | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[MedicalVisit] | None:
+        if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+            raise ApiError(ErrorCode.INVALID_INPUT, f"year must be between {MIN_YEAR} and {MAX_YEAR}", field="year")
+        return await personal_page(
+            info, self.person_id, VISITS, MedicalVisit.from_row, list_name="medicalVisits",
+            first=first, after=after, value=year,
+        )
+
+    @strawberry.field(
         description="Who else read this person's data, newest first. The person's own reads are not listed.",
+        metadata=PAGED,
     )
-
-
-@strawberry.type
-class PersonQuery:
-    me: Person | None = strawberry.field(
-        resolver=persons.resolve_me, permission_classes=[IsSignedIn], description="The signed-in person."
-    )
+    async def access_log(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[AccessLogEntry] | None:
+        return await personal_page(
+            info, self.person_id, ACCESS_LOG, AccessLogEntry.from_row, list_name="accessLog", first=first, after=after
+        )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import provinces as resolvers
+from core.policy import FieldPolicy
+from loaders.base import Row
+from loaders.directory import ProvinceByCodeLoader, WardsByProvinceCodeLoader
+from schema.relation import relation, relation_list
 
-
-@strawberry.type(description="A province or centrally-run city (tỉnh/thành phố).")
-class Province:
-    code: str = strawberry.field(description="Two-digit official code.")
-    name: str
-    wards: list[Ward] = strawberry.field(resolver=resolvers.resolve_wards)
+# The most wards of one province (tests/service/test_limits.py checks it against the reference data): a list
+# multiplies the cost below it like a connection does, so `provinces { wards { province { wards … } } }` is priced
+# at what it would load and refused before it runs.
+MAX_WARDS_PER_PROVINCE = 168
 
 
 @strawberry.type(description="A ward or commune (phường/xã), the level below the province.")
@@ -19,11 +20,24 @@ class Ward:
     code: str = strawberry.field(description="Five-digit official code.")
     name: str
     province_code: strawberry.Private[str]
-    province: Province | None = strawberry.field(resolver=resolvers.resolve_ward_province)
-
-
-@strawberry.type
-class ProvinceQuery:
-    provinces: list[Province] = strawberry.field(
-        resolver=resolvers.resolve_provinces, description="The 34 provinces with their wards, by code."
+    # A lambda: Province is declared below (the two refer to each other).
+    province: Province | None = relation(
+        ProvinceByCodeLoader, "province_code", lambda row: Province.from_row(row)  # noqa: PLW0108
     )
+
+    @classmethod
+    def from_row(cls, row: Row) -> Ward:
+        return cls(code=row["code"], name=row["name"], province_code=row["province_code"])
+
+
+@strawberry.type(description="A province or centrally-run city (tỉnh/thành phố).")
+class Province:
+    code: str = strawberry.field(description="Two-digit official code.")
+    name: str
+    wards: list[Ward] = relation_list(
+        WardsByProvinceCodeLoader, "code", Ward.from_row, policy=FieldPolicy(list_size=MAX_WARDS_PER_PROVINCE)
+    )
+
+    @classmethod
+    def from_row(cls, row: Row) -> Province:
+        return cls(code=row["code"], name=row["name"])

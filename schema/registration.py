@@ -7,12 +7,10 @@ import enum
 
 import strawberry
 
-from auth.permissions import IsAgencyOfficer
-from resolvers import registrations as resolvers
+from loaders.base import Row
 from schema.errors import UserError
-from schema.facility import Facility
-from schema.node import Node
-from schema.pagination import Connection
+from schema.facility import Facility, facility_relation
+from schema.node import Node, to_global_id
 
 
 @strawberry.enum
@@ -20,6 +18,18 @@ class RegistrationStatus(enum.Enum):
     PENDING = "PENDING"
     APPROVED = "APPROVED"
     REJECTED = "REJECTED"
+
+
+def instructions(status: str, agency_name: str | None) -> str:
+    where = agency_name or "the social insurance agency you chose"
+    if status == "PENDING":
+        return (
+            f"Bring the signed registration declaration and your ID card (CCCD) or passport to {where}. "
+            "Staff check them and activate your account; you will get an SMS (and an e-mail, if you gave one)."
+        )
+    if status == "APPROVED":
+        return "Your account is active. Log in with your social insurance code and the temporary password sent by SMS."
+    return "Your registration was not accepted; see the reason, correct it and register again."
 
 
 @strawberry.type(description="A person's registration, as its submitter and the chosen agency's staff see it.")
@@ -35,7 +45,24 @@ class Registration(Node):
     phone: str
     email: str | None
     instructions: str = strawberry.field(description="What the person does next.")
-    agency: Facility | None = strawberry.field(resolver=resolvers.resolve_registration_agency)
+    agency: Facility | None = facility_relation("agency_id")
+
+    @classmethod
+    def from_row(cls, row: Row, agency_name: str | None = None) -> Registration:
+        return cls(
+            id=to_global_id("Registration", row["id"]),
+            pk=row["id"],
+            agency_id=row["agency_id"],
+            status=RegistrationStatus(row["status"]),
+            submitted_at=row["submitted_at"],
+            decided_at=row["decided_at"],
+            rejection_reason=row["rejection_reason"],
+            full_name=row["full_name"],
+            social_insurance_code=row["social_insurance_code"],
+            phone=row["phone"],
+            email=row["email"],
+            instructions=instructions(row["status"], agency_name),
+        )
 
 
 @strawberry.input
@@ -62,25 +89,3 @@ class SubmitRegistrationPayload:
 class RegistrationDecisionPayload:
     registration: Registration | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class RegistrationQuery:
-    registrations: Connection[Registration] = strawberry.field(
-        resolver=resolvers.resolve_registrations,
-        permission_classes=[IsAgencyOfficer],
-        description="Registrations brought to the officer's own agency, oldest first.",
-    )
-
-
-@strawberry.type
-class RegistrationMutation:
-    submit_registration: SubmitRegistrationPayload = strawberry.mutation(resolver=resolvers.resolve_submit_registration)
-    approve_registration: RegistrationDecisionPayload = strawberry.mutation(
-        resolver=resolvers.resolve_approve_registration,
-        permission_classes=[IsAgencyOfficer],
-        description="Issue the account; a temporary password goes to the person by SMS.",
-    )
-    reject_registration: RegistrationDecisionPayload = strawberry.mutation(
-        resolver=resolvers.resolve_reject_registration, permission_classes=[IsAgencyOfficer]
-    )

@@ -7,9 +7,9 @@ import enum
 
 import strawberry
 
-from resolvers import support as resolvers
-from schema.node import Node
-from schema.pagination import Connection
+from loaders.base import Row
+from loaders.directory import FaqByIdLoader, NewsItemByIdLoader
+from schema.node import Node, to_global_id
 
 
 @strawberry.type(description="How to reach the social insurance support desk.")
@@ -20,9 +20,16 @@ class SupportContact:
 
 @strawberry.type(description="A frequently asked question (câu hỏi thường gặp) and its answer, in Vietnamese.")
 class Faq(Node):
+    node_loader = FaqByIdLoader
     question: str
     answer: str
     category: str
+
+    @classmethod
+    def from_row(cls, row: Row) -> Faq:
+        return cls(
+            id=to_global_id("Faq", row["id"]), question=row["question"], answer=row["answer"], category=row["category"]
+        )
 
 
 @strawberry.enum
@@ -33,19 +40,20 @@ class NewsKind(enum.Enum):
 
 @strawberry.type(description="A news article or policy video.")
 class NewsItem(Node):
+    node_loader = NewsItemByIdLoader
     title: str
     summary: str
     kind: NewsKind
     published_at: dt.datetime
     url: str
 
-
-@strawberry.type
-class SupportQuery:
-    support: SupportContact = strawberry.field(resolver=resolvers.resolve_support)
-    faqs: Connection[Faq] = strawberry.field(
-        resolver=resolvers.resolve_faqs,
-        description="The FAQ in its order; with `search` (a free-text question), the best-matching answers first, "
-        "regardless of diacritics and case. This is the automatic answering assistant.",
-    )
-    news: Connection[NewsItem] = strawberry.field(resolver=resolvers.resolve_news, description="Newest first.")
+    @classmethod
+    def from_row(cls, row: Row) -> NewsItem:
+        return cls(
+            id=to_global_id("NewsItem", row["id"]),
+            title=row["title"],
+            summary=row["summary"],
+            kind=NewsKind(row["kind"]),
+            published_at=row["published_at"],
+            url=row["url"],
+        )

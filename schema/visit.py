@@ -8,9 +8,12 @@ import enum
 import strawberry
 
 from auth.permissions import OwnedByViewer
-from resolvers import visits as resolvers
-from schema.facility import Facility
-from schema.node import Node
+from loaders.base import Row
+from loaders.directory import DiagnosisByCodeLoader
+from loaders.personal import MedicalVisitByIdLoader
+from schema.facility import Facility, facility_relation
+from schema.node import Node, to_global_id
+from schema.relation import relation
 from schema.scalars import Money
 
 
@@ -27,9 +30,14 @@ class Diagnosis:
     code: str
     name: str
 
+    @classmethod
+    def from_row(cls, row: Row) -> Diagnosis:
+        return cls(code=row["code"], name=row["name"])
+
 
 @strawberry.type(description="One visit paid by BHYT. Every field answers only to the patient.")
 class MedicalVisit(OwnedByViewer, Node):
+    node_loader = MedicalVisitByIdLoader
     pk: strawberry.Private[int]
     person_id: strawberry.Private[int]
     facility_id: strawberry.Private[int]
@@ -39,11 +47,27 @@ class MedicalVisit(OwnedByViewer, Node):
     discharged_at: dt.datetime | None = strawberry.field(
         description="Null for a visit without a stay, or one still going on."
     )
-    primary_diagnosis: Diagnosis | None = strawberry.field(resolver=resolvers.resolve_primary_diagnosis)
+    primary_diagnosis: Diagnosis | None = relation(DiagnosisByCodeLoader, "diagnosis_code", Diagnosis.from_row)
     total_cost: Money | None
     insurance_paid: Money | None
     patient_paid: Money | None
-    facility: Facility | None = strawberry.field(resolver=resolvers.resolve_visit_facility)
+    facility: Facility | None = facility_relation("facility_id")
+
+    @classmethod
+    def from_row(cls, row: Row) -> MedicalVisit:
+        return cls(
+            id=to_global_id("MedicalVisit", row["id"]),
+            pk=row["id"],
+            person_id=row["person_id"],
+            facility_id=row["facility_id"],
+            diagnosis_code=row["primary_diagnosis_code"],
+            visit_type=VisitType(row["visit_type"]),
+            admitted_at=row["admitted_at"],
+            discharged_at=row["discharged_at"],
+            total_cost=row["total_cost"],
+            insurance_paid=row["insurance_paid"],
+            patient_paid=row["patient_paid"],
+        )
 
 
 @strawberry.type(description="A calendar year of the visit history, totalled by the database.")
@@ -54,3 +78,14 @@ class MedicalVisitYear(OwnedByViewer):
     total_cost: Money | None
     insurance_paid: Money | None
     patient_paid: Money | None
+
+    @classmethod
+    def from_row(cls, row: Row) -> MedicalVisitYear:
+        return cls(
+            person_id=row["person_id"],
+            year=row["year"],
+            visits=row["visits"],
+            total_cost=row["total_cost"],
+            insurance_paid=row["insurance_paid"],
+            patient_paid=row["patient_paid"],
+        )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator
+from typing import TypedDict
 
 import asyncpg
 from starlette.applications import Starlette
@@ -14,17 +16,21 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from auth.passwords import gate as password_gate
+from core.errors import ServiceUnavailable, UnavailableReason
+from core.metrics import observe_pool
+from core.settings import Settings, load_settings
 from db.migrate import MigrationError, pending_migrations
-from db.pool import close_pool, create_pool
+from db.pool import Database, create_database
+from jobs.housekeeping import start_housekeeping
+from jobs.notifications import start_dispatcher
 from service.graphql import Endpoint, GraphQLApp
-from service.housekeeping import start_housekeeping
-from service.metrics import metrics_endpoint, observe_pool
-from service.notifications import start_dispatcher
+from service.metrics import metrics_endpoint
 from service.observability import RequestObservation
-from service.settings import Settings
-from service.unavailable import ServiceUnavailable, UnavailableReason
+from service.schema import schema
 
 READY_TIMEOUT_SECONDS = 2.0
+# The collector's first generation under load: the default 700 objects makes it run every few fields of a response.
+GC_GENERATION0 = 50_000
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -32,10 +38,10 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    pool: asyncpg.Pool = request.app.state.pool
+    database: Database = request.state.database
     try:
         async with asyncio.timeout(READY_TIMEOUT_SECONDS):
-            async with pool.acquire() as conn:
+            async with database.acquire() as conn:
                 pending = await pending_migrations(conn)
     except ServiceUnavailable as exc:
         if exc.reason is UnavailableReason.OVERLOADED:
@@ -53,26 +59,33 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ready"})
 
 
+class State(TypedDict):
+    """The lifespan state every request sees as `request.state`."""
+
+    database: Database
+
+
 def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None) -> Starlette:
     """Build the app; it opens its own pool on `dsn` in the lifespan unless one is handed in (tests)."""
-    from schema.root import schema
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        own_pool = pool is None
+    async def lifespan(app: Starlette) -> AsyncIterator[State]:
         password_gate.configure(settings.password_workers, settings.password_queue)
-        app.state.pool = await create_pool(dsn, settings) if own_pool else pool
-        observe_pool(app.state.pool)
-        dispatcher = start_dispatcher(app.state.pool, settings)
-        housekeeping = start_housekeeping(app.state.pool, settings)
+        if pool is None:
+            database = await create_database(dsn, settings)
+        else:
+            database = Database(pool, settings.db_acquire_timeout_ms / 1000)
+        observe_pool(database.pool)
+        dispatcher = start_dispatcher(database, settings)
+        housekeeping = start_housekeeping(database, settings)
         try:
-            yield
+            yield {"database": database}
         finally:
             # The server has stopped taking requests and finished those in flight (uvicorn's graceful shutdown).
             await housekeeping.stop()
             await dispatcher.stop(grace_seconds=settings.shutdown_timeout_seconds / 2)
-            if own_pool:
-                await close_pool(app.state.pool, grace_seconds=settings.shutdown_timeout_seconds / 2)
+            if pool is None:
+                await database.close(grace_seconds=settings.shutdown_timeout_seconds / 2)
 
     graphql_app = GraphQLApp(schema, settings)
     routes = [
@@ -89,8 +102,21 @@ def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None
 
 def create_app_from_environment() -> Starlette:
     """The factory each worker process calls (`main.py serve` with several workers hands it DATABASE_URL)."""
-    from service.settings import load_settings
-
     settings = load_settings()
     assert settings.database_url is not None, "serve sets DATABASE_URL for its workers"
     return create_app(settings, settings.database_url)
+
+
+def tune_collector() -> None:
+    """Once the app is built: its long-lived objects (schema, modules) leave the cyclic collector's sight, and the
+    collector runs after 50,000 new objects instead of 700 (it took 12 % of a worker's CPU under load)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_GENERATION0, 20, 20)
+
+
+def create_worker_app() -> object:
+    """The factory each worker process of `serve` calls."""
+    app = create_app_from_environment()
+    tune_collector()
+    return app

@@ -1,7 +1,8 @@
 """HTTP caching of public directory answers: Cache-Control, an ETag of the body, 304 on If-None-Match.
 
 An answer is public only when the request carries no credentials, the operation is a query, every root field
-is a public directory field and nothing failed. Everything else is `Cache-Control: no-store`.
+declares a cache age (core/policy.py) and nothing failed; it is cached for the smallest of those ages. Everything
+else is `Cache-Control: no-store`.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from auth.viewer import ViewerKind
+from service.documents import GuardedSchema
 
-PUBLIC_ROOT_FIELDS = frozenset({"facilities", "facility", "provinces", "employers", "support", "faqs", "news"})
-PUBLIC_CACHE_CONTROL = "public, max-age=300"
+PUBLIC_CACHE_CONTROL = "public, max-age={}"
 NO_STORE = "no-store"
 CREDENTIAL_HEADERS = ("authorization", "x-api-key", "cookie")
 
@@ -28,8 +29,6 @@ def root_field_names(execution_context: ExecutionContext) -> frozenset[str]:
 
     Read from the document's cached shape (service/limits.py measures it once per distinct document).
     """
-    from service.documents import GuardedSchema  # imported here: service.limits imports resolvers (a cycle)
-
     schema, query = execution_context.schema, execution_context.query
     if not isinstance(schema, GuardedSchema) or not query:
         return frozenset()
@@ -49,28 +48,30 @@ class CachePolicy(SchemaExtension):
         yield
         context = self.execution_context.context
         result = self.execution_context.result
+        schema = self.execution_context.schema
         if (
             self.execution_context.operation_type is OperationType.QUERY
             and result is not None
             and not result.errors
             and context.viewer.kind is ViewerKind.ANONYMOUS
             and not carries_credentials(context.request)
-            and (fields := root_field_names(self.execution_context))
-            and fields <= PUBLIC_ROOT_FIELDS
+            and isinstance(schema, GuardedSchema)
+            and (max_age := schema.policy.cache_max_age(root_field_names(self.execution_context))) is not None
         ):
-            context.response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
+            context.response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL.format(max_age)
 
 
 def apply_cache_headers(request: Request, response: Response) -> Response:
     """Called on every GraphQL HTTP response: ETag and 304 for public answers, no-store for all others."""
-    if response.headers.get("Cache-Control") != PUBLIC_CACHE_CONTROL or response.status_code != 200:
+    cache_control = response.headers.get("Cache-Control", "")
+    if not cache_control.startswith("public") or response.status_code != 200:
         response.headers["Cache-Control"] = NO_STORE
         return response
     etag = '"' + hashlib.sha256(bytes(response.body)).hexdigest()[:32] + '"'
     # Credentials change the answer (and forbid caching it): shared caches must key on them.
     vary = "Authorization, X-API-Key"
     if etag in {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}:
-        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": PUBLIC_CACHE_CONTROL, "Vary": vary})
+        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": cache_control, "Vary": vary})
     response.headers["ETag"] = etag
     response.headers["Vary"] = vary
     return response

@@ -22,15 +22,13 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types import ExecutionContext
 
+from core.errors import ErrorCode
 from service import limits
 from service.observability import current_request_id
+from service.policy import SchemaPolicy, read_policy
 
 log = logging.getLogger("vssid.errors")
 
-PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
-VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
-INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"
-METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 DOCUMENT_CACHE_SIZE = 500
 RULES = (*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule)
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
@@ -43,7 +41,7 @@ def without_suggestions(message: str) -> str:
     return _SUGGESTION.sub("", message)
 
 
-def with_code(error: GraphQLError, code: str | None = None) -> GraphQLError:
+def with_code(error: GraphQLError, code: ErrorCode | None = None) -> GraphQLError:
     """A copy without suggestions in its message, and with `code` as its extensions.code when one is given."""
     return GraphQLError(
         without_suggestions(error.message),
@@ -52,7 +50,7 @@ def with_code(error: GraphQLError, code: str | None = None) -> GraphQLError:
         positions=error.positions,
         path=error.path,
         original_error=error.original_error,
-        extensions={**(error.extensions or {}), **({"code": code} if code else {})},
+        extensions={**(error.extensions or {}), **({"code": code.value} if code else {})},
     )
 
 
@@ -66,9 +64,9 @@ class PreparedDocument:
 class DocumentCache:
     """Prepared documents by their exact text, least recently used dropped first."""
 
-    def __init__(self, schema: GraphQLSchema, maxsize: int = DOCUMENT_CACHE_SIZE) -> None:
+    def __init__(self, schema: GraphQLSchema, policy: SchemaPolicy, maxsize: int = DOCUMENT_CACHE_SIZE) -> None:
         self._schema = schema
-        self._connections = limits.connection_fields(schema)
+        self._policy = policy
         self._cached = functools.lru_cache(maxsize=maxsize)(self._prepare)
 
     def prepare(self, query: str) -> PreparedDocument:
@@ -89,12 +87,13 @@ class DocumentCache:
                 return PreparedDocument(None, None, (limits.limit_error("tokens", limits.MAX_TOKENS),))
             if "Parsing aborted" in error.message and "nested" in error.message:
                 return PreparedDocument(None, None, (limits.limit_error("depth", limits.MAX_DEPTH),))
-            return PreparedDocument(None, None, (with_code(error, PARSE_FAILED),))
-        shape = limits.measure(document, self._connections)
+            return PreparedDocument(None, None, (with_code(error, ErrorCode.GRAPHQL_PARSE_FAILED),))
+        shape = limits.measure(document, self._policy)
         if refused := limits.check(shape):
             return PreparedDocument(document, shape, tuple(refused))
         errors = validate(self._schema, document, RULES, hide_suggestions=True)
-        return PreparedDocument(document, shape, tuple(with_code(e, VALIDATION_FAILED) for e in errors))
+        coded = tuple(with_code(e, ErrorCode.GRAPHQL_VALIDATION_FAILED) for e in errors)
+        return PreparedDocument(document, shape, coded)
 
 
 class GuardedSchema(strawberry.Schema):
@@ -102,7 +101,8 @@ class GuardedSchema(strawberry.Schema):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.documents = DocumentCache(self._schema)
+        self.policy = read_policy(self._schema)
+        self.documents = DocumentCache(self._schema, self.policy)
 
     def _get_custom_context_kwargs(
         self, operation_extensions: dict[str, Any] | None = None, *, sync: bool = False
@@ -125,8 +125,8 @@ def is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
-def _refusal(message: str, code: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": code})
+def _refusal(message: str, code: ErrorCode) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code.value})
 
 
 class GuardDocument(SchemaExtension):
@@ -151,13 +151,13 @@ class GuardDocument(SchemaExtension):
         if operation is None:
             return []  # Strawberry refuses a missing or ambiguous operation name itself.
         if operation.introspection and not getattr(context, "allow_introspection", True):
-            return [_refusal("Introspection is disabled on this endpoint.", INTROSPECTION_DISABLED)]
+            return [_refusal("Introspection is disabled on this endpoint.", ErrorCode.INTROSPECTION_DISABLED)]
         request = getattr(context, "request", None)
         if operation.credential_fields and request is not None and request.method == "GET":
             # GET requests end up in browser history, proxy logs and CDN caches: no secrets or personal facts there.
             context.response.status_code = 405
             context.response.headers["Allow"] = "POST"
-            return [_refusal("This operation checks credentials: send it by POST.", METHOD_NOT_ALLOWED)]
+            return [_refusal("This operation checks credentials: send it by POST.", ErrorCode.METHOD_NOT_ALLOWED)]
         return []
 
 

@@ -36,23 +36,17 @@ from strawberry.types.unset import UNSET
 
 from auth.request import viewer_from_request
 from auth.viewer import Viewer, ViewerKind
+from core.errors import ErrorCode, RequestError
+from core.settings import Settings
 from db.pool import RequestConnection
+from loaders.context import Context
 from service.caching import apply_cache_headers
-from service.context import Context
-from service.documents import METHOD_NOT_ALLOWED, GuardedSchema, is_unexpected, with_code
+from service.documents import GuardedSchema, is_unexpected, with_code
 from service.graphiql import graphiql_html
 from service.observability import current_request_id
-from service.persisted import PersistedQueries, PersistedQueryError
-from service.settings import Settings
+from service.persisted import PersistedQueries
 
 MASKED_MESSAGE = "Unexpected error."
-BAD_REQUEST = "BAD_REQUEST"
-BAD_USER_INPUT = "BAD_USER_INPUT"
-REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
-UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
-BATCHING_NOT_SUPPORTED = "BATCHING_NOT_SUPPORTED"
-TIMEOUT = "TIMEOUT"
-NOT_FOUND = "NOT_FOUND"
 ALL_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
 QUERIES_ONLY = frozenset({OperationType.QUERY})
 
@@ -62,32 +56,22 @@ class Endpoint(enum.Enum):
     PARTNER = "partner"
 
 
-class RequestError(Exception):
-    """A request refused before it runs: answered with `status` and a GraphQL-shaped error body."""
-
-    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.headers = headers or {}
-
-
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
-    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
-    sent = {"Cache-Control": "no-store", **(headers or {})}
-    return Response(body, status_code=status, media_type="application/json", headers=sent)
+def error_response(error: RequestError) -> Response:
+    headers = {"Cache-Control": "no-store", **error.headers}
+    return Response(error.body(), status_code=error.status, media_type="application/json", headers=headers)
 
 
 def _too_large(limit: int) -> RequestError:
-    return RequestError(413, REQUEST_TOO_LARGE, f"The request body exceeds {limit} bytes.")
+    return RequestError(413, ErrorCode.REQUEST_TOO_LARGE, f"The request body exceeds {limit} bytes.")
 
 
 def check_post_headers(request: Request, limit: int) -> None:
     """What a POST's headers alone tell: the content type, and a declared length over the limit."""
     mime_type, _ = parse_content_type(request.headers.get("content-type", ""))
     if mime_type != "application/json":
-        raise RequestError(415, UNSUPPORTED_MEDIA_TYPE, "Send the operation as Content-Type: application/json.")
+        raise RequestError(
+            415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the operation as Content-Type: application/json."
+        )
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
@@ -114,7 +98,7 @@ class MaskUnexpectedErrors(MaskErrors):
             f"{MASKED_MESSAGE} Request id: {request_id}.",
             nodes=error.nodes,
             path=error.path,
-            extensions={"code": "INTERNAL_ERROR", "requestId": request_id},
+            extensions={"code": ErrorCode.INTERNAL_ERROR.value, "requestId": request_id},
         )
 
 
@@ -137,7 +121,7 @@ def _needs_touching(error: GraphQLError) -> bool:
 def _touched(error: GraphQLError) -> GraphQLError:
     # graphql-core's own request errors (bad variable values) come without a code and outside any field.
     uncoded = not (error.extensions or {}).get("code") and error.path is None
-    return with_code(error, BAD_USER_INPUT if uncoded else None)
+    return with_code(error, ErrorCode.BAD_USER_INPUT if uncoded else None)
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -161,15 +145,16 @@ class GraphQLApp(GraphQL[Context, None]):
         request = Request(scope, receive)
         # The request's reads share one pooled connection, taken on first use and given back before the answer
         # is sent, however the request ends (an error, a time-out, the client gone).
-        connection = request.state.connection = RequestConnection(request.app.state.pool)
+        connection = request.state.connection = RequestConnection(request.state.database)
         try:
             response = await self.run(request)
-        except (RequestError, PersistedQueryError) as refused:
-            headers = refused.headers if isinstance(refused, RequestError) else None
-            response = error_response(refused.status, refused.code, refused.message, headers)
+        except RequestError as refused:
+            response = error_response(refused)
         except HTTPException as refused:
-            code = {404: NOT_FOUND, 405: METHOD_NOT_ALLOWED}.get(refused.status_code, BAD_REQUEST)
-            response = error_response(refused.status_code, code, refused.reason)
+            code = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}.get(
+                refused.status_code, ErrorCode.BAD_REQUEST
+            )
+            response = error_response(RequestError(refused.status_code, code, refused.reason))
         finally:
             await connection.close()
         await response(scope, receive, send)
@@ -189,10 +174,10 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         assert isinstance(request, Request) and isinstance(response, Response)
-        pool, connection = request.app.state.pool, request.state.connection
+        database, connection = request.state.database, request.state.connection
         viewer = await viewer_from_request(request, connection)  # on the request's one connection, as its reads
         return Context(
-            request=request, response=response, pool=pool, settings=self.settings, viewer=viewer,
+            request=request, response=response, database=database, settings=self.settings, viewer=viewer,
             connection=connection,
             allow_introspection=self._allows_introspection(viewer),
         )
@@ -209,18 +194,20 @@ class GraphQLApp(GraphQL[Context, None]):
             assert isinstance(request, BoundedRequestAdapter)  # run() has checked its headers
             data = self.parse_json(await read_bounded(request.request, self.settings.max_body_bytes))
         if isinstance(data, list):
-            raise RequestError(400, BATCHING_NOT_SUPPORTED, "Send one operation per request, not a JSON array.")
+            raise RequestError(
+                400, ErrorCode.BATCHING_NOT_SUPPORTED, "Send one operation per request, not a JSON array."
+            )
         if not isinstance(data, dict):
-            raise RequestError(400, BAD_REQUEST, "The body must be a JSON object.")
+            raise RequestError(400, ErrorCode.BAD_REQUEST, "The body must be a JSON object.")
         return self._request_data(data)
 
     def _request_data(self, data: dict[str, Any]) -> GraphQLRequestData:
         query, variables = data.get("query"), data.get("variables")
         operation_name, extensions = data.get("operationName"), data.get("extensions")
         if not isinstance(query, str | None) or not isinstance(operation_name, str | None):
-            raise RequestError(400, BAD_REQUEST, "`query` and `operationName` must be strings when given.")
+            raise RequestError(400, ErrorCode.BAD_REQUEST, "`query` and `operationName` must be strings when given.")
         if not isinstance(variables, dict | None) or not isinstance(extensions, dict | None):
-            raise RequestError(400, BAD_REQUEST, "`variables` and `extensions` must be objects when given.")
+            raise RequestError(400, ErrorCode.BAD_REQUEST, "`variables` and `extensions` must be objects when given.")
         query = self.persisted.resolve(query, extensions, self._acceptable)
         return GraphQLRequestData(
             query=query, variables=variables, operation_name=operation_name, extensions=extensions, protocol="http"
@@ -254,17 +241,20 @@ class GraphQLApp(GraphQL[Context, None]):
         except InvalidOperationTypeError:
             if is_get:
                 raise RequestError(
-                    405, METHOD_NOT_ALLOWED, "Mutations must be sent by POST.", {"Allow": "POST"}
+                    405, ErrorCode.METHOD_NOT_ALLOWED, "Mutations must be sent by POST.", {"Allow": "POST"}
                 ) from None
-            raise RequestError(405, METHOD_NOT_ALLOWED, "This endpoint is read-only: it runs queries only.") from None
+            raise RequestError(
+                405, ErrorCode.METHOD_NOT_ALLOWED, "This endpoint is read-only: it runs queries only."
+            ) from None
         except CannotGetOperationTypeError as error:
-            raise RequestError(400, BAD_REQUEST, error.as_http_error_reason()) from None
+            raise RequestError(400, ErrorCode.BAD_REQUEST, error.as_http_error_reason()) from None
         except MissingQueryError:
-            raise RequestError(400, BAD_REQUEST, "No GraphQL query found in the request.") from None
+            raise RequestError(400, ErrorCode.BAD_REQUEST, "No GraphQL query found in the request.") from None
         except TimeoutError:
             sub_response.status_code = 504
             message = f"The request did not finish within {self.settings.request_timeout_seconds:g} seconds."
-            return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": TIMEOUT})])
+            timeout = GraphQLError(message, extensions={"code": ErrorCode.TIMEOUT.value})
+            return ExecutionResult(data=None, errors=[timeout])
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors and any(_needs_touching(error) for error in result.errors):

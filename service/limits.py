@@ -19,8 +19,6 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
-    GraphQLObjectType,
-    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
@@ -31,10 +29,9 @@ from graphql import (
     visit,
 )
 
-from resolvers.directory import PARTNER_MAX_PAGE_SIZE
-from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-
-LIMIT_EXCEEDED = "QUERY_LIMIT_EXCEEDED"
+from core.errors import ErrorCode
+from core.policy import LIST_PAGES
+from service.policy import SchemaPolicy
 
 # Characters of document text, and lexical tokens in it (the parser stops at the limit).
 MAX_QUERY_LENGTH = 10_000
@@ -49,21 +46,7 @@ MAX_CREDENTIAL_FIELDS = 1
 # A mutation root field is worth this many plain fields: it writes, and most of them hash a password or send an SMS.
 MUTATION_FIELD_COST = 50
 
-# Root fields that check a secret or personal facts: one attempt per operation, whatever the aliases.
-CREDENTIAL_FIELDS = frozenset({
-    "login", "refreshSession", "changePassword", "requestOtp", "resetPassword", "submitRegistration",
-    "lookupSocialInsuranceCode", "verifyInsuranceCard",
-})
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
-# The most a connection can return, per field name; the resolvers refuse more.
-PAGE_CEILINGS: Mapping[str, int] = {"facilities": PARTNER_MAX_PAGE_SIZE}
-# Plain lists (no `first`) that can be long, by field name: the most items they return. A list multiplies the cost
-# below it like a connection does, so `provinces { wards { province { wards … } } }` is priced at what it would
-# load (34 × 168 × 168 wards) and refused before it runs. Short lists (months by scheme, visit years) cost 1.
-LIST_SIZES: Mapping[str, int] = {
-    "provinces": 34,  # the provinces since the 2025 merger
-    "wards": 168,  # the most wards of one province (tests/service/test_limits.py checks it against the reference data)
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,17 +88,6 @@ class DocumentShape:
         return next((op for op in self.operations if op.name == name), None)
 
 
-def connection_fields(schema: GraphQLSchema) -> frozenset[str]:
-    """Names of fields that take a `first` argument (connections), on any object type."""
-    return frozenset(
-        name
-        for type_ in schema.type_map.values()
-        if isinstance(type_, GraphQLObjectType) and not type_.name.startswith("__")
-        for name, definition in type_.fields.items()
-        if "first" in definition.args
-    )
-
-
 _GIVE_UP_NESTING = 4 * MAX_DEPTH
 
 
@@ -139,7 +111,7 @@ class _Counter(Visitor):
 
 @dataclass(slots=True)
 class _Walker:
-    connections: frozenset[str]
+    policy: SchemaPolicy
     fragments: dict[str, FragmentDefinitionNode]
     done: dict[str, Summary] = field(default_factory=dict)
     active: set[str] = field(default_factory=set)
@@ -161,13 +133,16 @@ class _Walker:
     def field(self, node: FieldNode, defaults: Mapping[str, int]) -> Summary:
         name = node.name.value
         below = self._nested(node.selection_set, defaults)
-        size = self.page_size(node, defaults) if name in self.connections else LIST_SIZES.get(name, 1)
+        if name in self.policy.page_ceilings:
+            size = self.page_size(node, defaults)
+        else:
+            size = self.policy.list_sizes.get(name, 1)
         depth = 1 + below.depth
         introspection = name in INTROSPECTION_FIELDS
         return Summary(
             depth=1 if introspection else depth,
             cost=1 + size * below.cost,
-            credential_fields=1 if name in CREDENTIAL_FIELDS else 0,
+            credential_fields=1 if self.policy.checks_credentials(name) else 0,
             introspection=introspection or below.introspection,
             introspection_depth=depth if introspection else below.introspection_depth,
             root_fields=frozenset({name}),
@@ -195,10 +170,10 @@ class _Walker:
             self.nesting -= 1
 
     def page_size(self, node: FieldNode, defaults: Mapping[str, int]) -> int:
-        ceiling = PAGE_CEILINGS.get(node.name.value, MAX_PAGE_SIZE)
+        ceiling = self.policy.page_ceilings[node.name.value]
         argument = next((a for a in node.arguments or () if a.name.value == "first"), None)
         if argument is None:
-            return DEFAULT_PAGE_SIZE
+            return LIST_PAGES.default
         value = argument.value
         if isinstance(value, IntValueNode):
             return max(0, min(int(value.value), ceiling))
@@ -228,7 +203,7 @@ def _variable_defaults(operation: OperationDefinitionNode) -> dict[str, int]:
     }
 
 
-def measure(document: DocumentNode, connections: frozenset[str]) -> DocumentShape:
+def measure(document: DocumentNode, policy: SchemaPolicy) -> DocumentShape:
     """Count what the limits bound, per operation: each operation summarises the fragments it uses once, with its own
     page-size defaults (a variable's default is per operation, so fragment summaries are not shared between them)."""
     counter = _Counter()
@@ -240,7 +215,7 @@ def measure(document: DocumentNode, connections: frozenset[str]) -> DocumentShap
             continue
         # Page sizes given as variable defaults differ per operation, so fragment summaries are too.
         try:
-            summary = _Walker(connections, fragments).selection_set(
+            summary = _Walker(policy, fragments).selection_set(
                 definition.selection_set, _variable_defaults(definition)
             )
         except _TooDeepError:
@@ -264,7 +239,7 @@ def limit_error(limit: str, maximum: int, actual: int | None = None) -> GraphQLE
     detail = f" ({actual})" if actual is not None else ""
     return GraphQLError(
         f"The document exceeds the {limit} limit of {maximum}{detail}.",
-        extensions={"code": LIMIT_EXCEEDED, "limit": limit, "maximum": maximum},
+        extensions={"code": ErrorCode.QUERY_LIMIT_EXCEEDED.value, "limit": limit, "maximum": maximum},
     )
 
 

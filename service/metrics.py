@@ -1,7 +1,6 @@
-"""Prometheus metrics, served at /metrics.
+"""The /metrics endpoint: Prometheus text of the metrics in core/metrics.py.
 
-With several worker processes (`VSSID_WORKERS` > 1) `main.py serve` sets PROMETHEUS_MULTIPROC_DIR before the workers
-start, every worker writes its values there, and whichever worker answers /metrics reports the sum over all of them.
+With several worker processes whichever worker answers reports the sum over all of them (PROMETHEUS_MULTIPROC_DIR).
 /metrics is open in development; set VSSID_METRICS_TOKEN to require `Authorization: Bearer <token>` (production
 without a token answers 404: operational figures are not for the public).
 """
@@ -10,82 +9,15 @@ from __future__ import annotations
 
 import hmac
 import os
-import re
 
-import asyncpg
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    Counter,
-    Gauge,
-    Histogram,
-    generate_latest,
-    multiprocess,
-)
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from starlette.requests import Request
 from starlette.responses import Response
 
-from service.settings import Settings
-
-LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
-BATCH_BUCKETS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
-# Operation names come from clients: only well-formed names, and at most this many distinct ones per process.
-OPERATION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
-MAX_OPERATION_NAMES = 200
-OUTBOX_BACKLOG = "select count(*) from notification_outbox where delivered_at is null"
-
-GRAPHQL_REQUESTS = Counter(
-    "vssid_graphql_requests", "GraphQL operations by name and outcome (ok or the first error code).",
-    ["operation", "outcome"],
-)
-GRAPHQL_LATENCY = Histogram(
-    "vssid_graphql_request_duration_seconds", "GraphQL request latency by operation name.", ["operation"],
-    buckets=LATENCY_BUCKETS,
-)
-HTTP_REQUESTS = Counter("vssid_http_requests", "HTTP requests by route and status.", ["route", "status"])
-UNAVAILABLE = Counter(
-    "vssid_unavailable", "Requests answered SERVICE_UNAVAILABLE, by reason (DATABASE_UNAVAILABLE, OVERLOADED).",
-    ["reason"],
-)
-POOL_CONNECTIONS = Gauge(
-    "vssid_db_pool_connections", "Pooled database connections by state (in_use, idle, max), summed over workers.",
-    ["state"], multiprocess_mode="livesum",
-)
-PASSWORD_WORK = Gauge(
-    "vssid_password_work", "argon2 operations running or waiting, summed over workers.", multiprocess_mode="livesum"
-)
-PASSWORD_REFUSED = Counter("vssid_password_work_refused", "argon2 operations refused because the gate was full.")
-LOADER_BATCH = Histogram(
-    "vssid_loader_batch_size", "Keys per DataLoader batch (one SQL statement each), by loader.", ["loader"],
-    buckets=BATCH_BUCKETS,
-)
-OUTBOX_BACKLOG_GAUGE = Gauge(
-    "vssid_outbox_backlog", "Notification outbox messages not yet delivered (read at scrape).", multiprocess_mode="max"
-)
-
-_operation_names: set[str] = set()
-
-
-def operation_label(name: str | None) -> str:
-    if not name:
-        return "anonymous"
-    if name in _operation_names:
-        return name
-    if not OPERATION_NAME.fullmatch(name) or len(_operation_names) >= MAX_OPERATION_NAMES:
-        return "other"
-    _operation_names.add(name)
-    return name
-
-
-def observe_batch(loader: str, size: int) -> None:
-    LOADER_BATCH.labels(loader).observe(size)
-
-
-def observe_pool(pool: asyncpg.Pool) -> None:
-    size, idle, max_size = pool.get_size(), pool.get_idle_size(), pool.get_max_size()
-    POOL_CONNECTIONS.labels("in_use").set(size - idle)
-    POOL_CONNECTIONS.labels("idle").set(idle)
-    POOL_CONNECTIONS.labels("max").set(max_size)
+from core.metrics import OUTBOX_BACKLOG_GAUGE, observe_pool
+from core.settings import Settings
+from db.outbox import backlog
+from db.pool import Database
 
 
 def allowed(request: Request, settings: Settings) -> bool:
@@ -100,11 +32,11 @@ async def metrics_endpoint(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     if not allowed(request, settings):
         return Response("Not Found", status_code=404, media_type="text/plain")
-    pool: asyncpg.Pool = request.app.state.pool
-    observe_pool(pool)
+    database: Database = request.state.database
+    observe_pool(database.pool)
     try:
-        async with pool.acquire() as conn:
-            OUTBOX_BACKLOG_GAUGE.set(await conn.fetchval(OUTBOX_BACKLOG))
+        async with database.acquire() as conn:
+            OUTBOX_BACKLOG_GAUGE.set(await backlog(conn))
     except Exception:  # noqa: S110 - a scrape still reports everything else while the database is away
         pass
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

@@ -10,7 +10,6 @@ The log line has no personal data: no client address, no query text, no variable
 from __future__ import annotations
 
 import contextvars
-import json
 import logging
 import re
 import time
@@ -22,8 +21,8 @@ from graphql import GraphQLError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
-from service import metrics
-from service.unavailable import ServiceUnavailable
+from core import metrics
+from core.errors import ErrorCode, ServiceUnavailable, error_body
 
 log = logging.getLogger("vssid.request")
 REQUEST_ID_HEADER = "x-request-id"
@@ -57,7 +56,9 @@ def error_code(error: GraphQLError) -> str:
     if isinstance(code, str):
         return code
     original = error.original_error
-    return "INTERNAL_ERROR" if original is not None and not isinstance(original, GraphQLError) else "BAD_REQUEST"
+    unexpected = original is not None and not isinstance(original, GraphQLError)
+    fallback: str = (ErrorCode.INTERNAL_ERROR if unexpected else ErrorCode.BAD_REQUEST).value
+    return fallback
 
 
 class ObserveOperation(SchemaExtension):
@@ -90,7 +91,7 @@ class ObserveOperation(SchemaExtension):
         code = error_code(error)
         info.error_codes.append(code)
         retry = (error.extensions or {}).get("retryAfterSeconds")
-        if code == "SERVICE_UNAVAILABLE" and isinstance(retry, int):
+        if code == ErrorCode.SERVICE_UNAVAILABLE.value and isinstance(retry, int):
             info.retry_after_seconds = max(retry, info.retry_after_seconds or 0)
             metrics.UNAVAILABLE.labels(str((error.extensions or {}).get("reason", "UNKNOWN"))).inc()
 
@@ -101,10 +102,6 @@ def _incoming_request_id(scope: Scope) -> str | None:
             text = value.decode("latin-1")
             return text if REQUEST_ID.fullmatch(text) else None
     return None
-
-
-def _error_body(message: str, extensions: dict[str, object]) -> bytes:
-    return json.dumps({"data": None, "errors": [{"message": message, "extensions": extensions}]}).encode()
 
 
 class RequestObservation:
@@ -139,18 +136,19 @@ class RequestObservation:
             await self.app(scope, receive, send_observed)
         except ServiceUnavailable as exc:
             # Before execution (e.g. resolving the viewer's session): the same error, as a whole-request answer.
-            info.error_codes.append("SERVICE_UNAVAILABLE")
+            info.error_codes.append(ErrorCode.SERVICE_UNAVAILABLE.value)
             info.retry_after_seconds = exc.retry_after_seconds
             metrics.UNAVAILABLE.labels(exc.reason.value).inc()
             if response_started:
                 raise
-            await self._answer(send_observed, 503, _error_body(exc.message, dict(exc.extensions or {})), exc)
+            await self._answer(send_observed, 503, error_body(exc.message, dict(exc.extensions or {})), exc)
         except Exception:
-            info.error_codes.append("INTERNAL_ERROR")
+            info.error_codes.append(ErrorCode.INTERNAL_ERROR.value)
             log.exception("unhandled error", extra={"fields": {"request_id": info.request_id}})
             if response_started:
                 raise
-            body = _error_body("Unexpected error.", {"code": "INTERNAL_ERROR", "requestId": info.request_id})
+            extensions = {"code": ErrorCode.INTERNAL_ERROR.value, "requestId": info.request_id}
+            body = error_body("Unexpected error.", extensions)
             await self._answer(send_observed, 500, body, None)
         finally:
             _current.reset(token)
@@ -166,9 +164,9 @@ class RequestObservation:
 
     @staticmethod
     def _record(scope: Scope, info: RequestInfo, status: int, seconds: float) -> None:
-        pool = getattr(getattr(scope.get("app"), "state", None), "pool", None)
-        if pool is not None:
-            metrics.observe_pool(pool)
+        database = scope.get("state", {}).get("database")
+        if database is not None:
+            metrics.observe_pool(database.pool)
         path = scope.get("path", "")
         route = path if path in ROUTES else "other"
         metrics.HTTP_REQUESTS.labels(route, str(status)).inc()

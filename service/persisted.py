@@ -17,21 +17,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
-PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
-PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
+from core.errors import ErrorCode, RequestError
+
 STORE_SIZE = 1_000
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
-
-
-class PersistedQueryError(Exception):
-    """The persisted-query part of a request cannot be served; `status` is the HTTP status to answer with."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
 
 
 def sha256_hex(query: str) -> str:
@@ -57,11 +46,11 @@ class PersistedQueries:
         if query is None:
             stored = self._documents.get(digest)
             if stored is None:
-                raise PersistedQueryError(200, PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound")
+                raise RequestError(200, ErrorCode.PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound")
             self._documents.move_to_end(digest)
             return stored
         if sha256_hex(query) != digest:
-            raise PersistedQueryError(400, PERSISTED_QUERY_HASH_MISMATCH, "provided sha does not match query")
+            raise RequestError(400, ErrorCode.PERSISTED_QUERY_HASH_MISMATCH, "provided sha does not match query")
         if digest not in self._documents and acceptable(query):
             self._documents[digest] = query
             if len(self._documents) > self._maxsize:
@@ -71,8 +60,8 @@ class PersistedQueries:
 
 def _hash_of(persisted: object) -> str:
     if not isinstance(persisted, Mapping) or persisted.get("version") != 1:
-        raise PersistedQueryError(400, PERSISTED_QUERY_NOT_SUPPORTED, "Unsupported persisted query version")
+        raise RequestError(400, ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED, "Unsupported persisted query version")
     digest = persisted.get("sha256Hash")
     if not isinstance(digest, str) or not _SHA256_HEX.fullmatch(digest):
-        raise PersistedQueryError(400, PERSISTED_QUERY_NOT_SUPPORTED, "sha256Hash must be 64 lower-case hex digits")
+        raise RequestError(400, ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED, "sha256Hash must be 64 lower-case hex digits")
     return digest

@@ -1,4 +1,5 @@
-"""Request rate limits for the public directory, counted in PostgreSQL so every service process shares them.
+"""Request rate limits for the public directory (root fields that declare the "directory" budget), counted in
+PostgreSQL so every service process shares them.
 
 Anonymous callers are counted per client address at a modest rate; a partner key with directory:read is counted
 per key at a higher one. The limit and what remains travel in X-RateLimit-* headers; over the limit, the
@@ -16,13 +17,15 @@ from graphql import ExecutionResult
 from strawberry.extensions import SchemaExtension
 
 from auth.viewer import Viewer, ViewerKind
+from core.errors import ApiError, ErrorCode
+from core.policy import DIRECTORY_SCOPE
 from db import throttle
-from service.caching import PUBLIC_ROOT_FIELDS, root_field_names
+from service.caching import root_field_names
+from service.documents import GuardedSchema
 
 WINDOW_SECONDS = 60
 PUBLIC_REQUESTS_PER_WINDOW = 120
 PARTNER_REQUESTS_PER_WINDOW = 1200
-DIRECTORY_SCOPE = "directory:read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,20 +45,18 @@ def seconds_until(moment: dt.datetime) -> int:
 
 
 class DirectoryRateLimit(SchemaExtension):
-    """Counts one hit per operation that asks any directory root field, before it executes."""
+    """Counts one hit per operation that selects any root field declaring the directory budget, before it runs."""
 
     async def on_execute(self) -> AsyncIterator[None]:
-        if root_field_names(self.execution_context) & PUBLIC_ROOT_FIELDS:
+        schema = self.execution_context.schema
+        if isinstance(schema, GuardedSchema) and schema.policy.rate_limits(root_field_names(self.execution_context)):
             await self._count()
         yield
 
     async def _count(self) -> None:
-        # Imported here: the schema package imports this module to register the extension.
-        from schema.errors import ApiError, ErrorCode
-
         context = self.execution_context.context
         quota = quota_for(context.viewer)
-        async with context.pool.acquire() as conn:
+        async with context.database.acquire() as conn:
             window = await throttle.hit(conn, quota.key, WINDOW_SECONDS)
         headers = context.response.headers
         headers["X-RateLimit-Limit"] = str(quota.limit)

@@ -14,14 +14,14 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from service.settings import Settings, load_settings
 
 from db.dsn import with_database
 from db.embedded import EmbeddedPostgres
 from db.migrate import apply_migrations
 from db.reference import load_reference_data
-from db.seed import seed_database
+from seed import seed_database
 from service.app import create_app
-from service.settings import Settings, load_settings
 
 TEMPLATE_MIGRATED = "vssid_test_migrated"
 TEMPLATE_SEEDED = "vssid_test_seeded"

@@ -11,10 +11,10 @@ import asyncpg
 import httpx
 import pytest
 from argon2 import PasswordHasher
+from service.settings import Settings
 
 from auth.passwords import verify_password
 from service.app import create_app
-from service.settings import Settings
 from tests.auth.support import OTHER_PASSWORD, PASSWORD, Person, last_message, make_account, sent_otp
 from tests.graphql import contract, error_codes, gql
 

@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from db.seed.demo import DEMO_LOGINS, DEMO_UNREGISTERED, PARTNER_API_KEY
+from seed.demo import DEMO_LOGINS, DEMO_UNREGISTERED, PARTNER_API_KEY
 from tests.auth.support import sent_otp
 from tests.graphql import contract, error_codes, gql
 

@@ -13,8 +13,8 @@ import pytest
 from auth.passwords import verify_password
 from auth.tokens import hash_token
 from db.reference import load_reference_data, read_data_csv
-from db.seed import SeedError, population, seed_database
-from db.seed.demo import DEMO_LOGINS, DEMO_PEOPLE, DEMO_UNREGISTERED, PARTNER_API_KEY
+from seed import SeedError, population, seed_database
+from seed.demo import DEMO_LOGINS, DEMO_PEOPLE, DEMO_UNREGISTERED, PARTNER_API_KEY
 
 AS_OF = dt.date(2026, 11, 25)
 SEEDED_TABLES = ("facilities", "employers", "people", "insurance_cards", "contribution_periods", "benefits",

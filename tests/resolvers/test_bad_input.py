@@ -17,8 +17,8 @@ import asyncpg
 import httpx
 import pytest
 
-from db.seed.demo import DEMO_LOGINS, PARTNER_API_KEY
 from schema.scalars import SCALAR_MAP, Money, Month
+from seed.demo import DEMO_LOGINS, PARTNER_API_KEY
 from tests.graphql import error_codes, gql
 from tests.sessions import open_session
 

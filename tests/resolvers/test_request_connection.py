@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 import asyncpg
 import httpx
 import pytest
+from service.settings import load_settings
+from service.unavailable import ServiceUnavailable, UnavailableReason
 
 from db.pool import SERVER_SETTINGS, RequestConnection, create_pool
 from service.app import create_app
-from service.settings import load_settings
-from service.unavailable import ServiceUnavailable, UnavailableReason
 from tests.graphql import contract, gql
 from tests.resolvers.personal.people import add_card, add_visits, create_citizen
 

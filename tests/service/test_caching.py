@@ -10,10 +10,10 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from schema.root import schema
 from strawberry.extensions import SchemaExtension
 
 from auth.tokens import hash_token
-from schema.root import schema
 from service import documents
 
 PROVINCES = "query { provinces { code name } }"

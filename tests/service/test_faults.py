@@ -16,14 +16,14 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from service.settings import Settings, load_settings
 
 from auth.passwords import gate, verify_password
 from db.embedded import EmbeddedPostgres, ensure_database
 from db.migrate import apply_migrations
 from db.reference import load_reference_data
-from db.seed import seed_database
+from seed import seed_database
 from service.app import create_app
-from service.settings import Settings, load_settings
 from tests.graphql import contract
 
 HOME = contract("mobile/Home")

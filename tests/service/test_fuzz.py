@@ -26,11 +26,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema, nodes
+from service.settings import Settings
 from starlette.applications import Starlette
 
-from db.seed.demo import DEMO_LOGINS, PARTNER_API_KEY
+from seed.demo import DEMO_LOGINS, PARTNER_API_KEY
 from service.app import create_app
-from service.settings import Settings
 from tests.sessions import open_session
 
 SCHEMA_SDL = (Path(__file__).resolve().parents[2] / "schema.graphql").read_text(encoding="utf-8")

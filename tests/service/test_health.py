@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncpg
 import httpx
+from service.settings import load_settings
 
 from service.app import create_app
-from service.settings import load_settings
 from tests.graphql import contract, gql
 
 PROVINCES = contract("public/Provinces")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 
 import asyncpg
+from service.settings import load_settings
 
 from service.app import create_app
-from service.settings import load_settings
 
 EXPIRED_SESSION = """
 insert into sessions

@@ -14,17 +14,17 @@ import httpx
 import pytest
 import strawberry
 from graphql import get_introspection_query
+from schema.root import schema
+from service.settings import Settings
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from db.reference import ward_rows
-from schema.root import schema
 from service import limits
 from service.documents import GuardDocument, GuardedSchema
 from service.graphql import GraphQLApp, mask_errors
 from service.observability import RequestObservation
-from service.settings import Settings
 from tests.graphql import CONTRACT_DIR, error_codes, gql
 
 LOGIN = 'login(socialInsuranceCode: "0190000001", password: "wrong-password") { accessToken }'

@@ -8,13 +8,13 @@ import sys
 
 import httpx
 import pytest
+from service.settings import Settings
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from service.app import create_app
 from service.logs import JsonFormatter
-from service.settings import Settings
 from tests.graphql import contract
 
 LOGIN = contract("mobile/Login")

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 import asyncpg
 import httpx
 import pytest
+from service.settings import Settings
 
 from db.pool import SERVER_SETTINGS
 from service.app import create_app
-from service.settings import Settings
 
 # asyncpg's own traffic: type introspection on a connection's first use of a type, and the reset on release.
 DRIVER_STATEMENTS = ("pg_catalog.", "set_config('jit'", "SELECT pg_advisory_unlock_all()")

@@ -12,6 +12,12 @@ import httpx
 import pytest
 import strawberry
 from graphql import GraphQLObjectType
+from resolvers.access_log import entry_from_row
+from resolvers.benefits import benefit_from_row
+from resolvers.cards import card_from_row
+from resolvers.contributions import period_from_row, summary_from_rows
+from resolvers.visits import visit_from_row, year_from_row
+from schema.root import schema
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
 from strawberry.types.private import is_private
@@ -19,19 +25,13 @@ from strawberry.utils.str_converters import to_camel_case
 
 from auth.permissions import OwnedByViewer
 from auth.viewer import Viewer, ViewerKind
-from resolvers.access_log import entry_from_row
-from resolvers.benefits import benefit_from_row
-from resolvers.cards import card_from_row
-from resolvers.contributions import period_from_row, summary_from_rows
 from resolvers.persons import person_from_row
-from resolvers.visits import visit_from_row, year_from_row
 from schema.access_log import AccessLogEntry
 from schema.benefit import Benefit
 from schema.card import InsuranceCard
 from schema.contribution import ContributionPeriod, ContributionSummary, SchemeMonths
 from schema.node import to_global_id
 from schema.person import Person
-from schema.root import schema
 from schema.scalars import SCALAR_MAP
 from schema.visit import MedicalVisit, MedicalVisitYear
 from tests.graphql import contract, error_codes, gql

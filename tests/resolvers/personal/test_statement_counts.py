@@ -6,14 +6,14 @@ from typing import Any
 
 import asyncpg
 import httpx
-
-from auth.viewer import Viewer, ViewerKind
 from resolvers.benefits import BenefitByIdLoader
 from resolvers.cards import BeneficiaryGroupByCodeLoader, InsuranceCardByIdLoader
 from resolvers.contributions import ContributionPeriodByIdLoader, ContributionSummaryByPersonIdLoader
 from resolvers.dataloader import BaseLoader
-from resolvers.persons import PersonByIdLoader
 from resolvers.visits import DiagnosisByCodeLoader, MedicalVisitByIdLoader, MedicalVisitYearsByPersonIdLoader
+
+from auth.viewer import Viewer, ViewerKind
+from resolvers.persons import PersonByIdLoader
 from tests.graphql import contract, gql
 from tests.resolvers.personal.conftest import CountingClient
 from tests.resolvers.personal.people import add_period, add_visits, create_citizen

@@ -1,0 +1,77 @@
+"""Request policy declared on a field: who may read it, what it costs, which budget it spends, whether it may be cached.
+
+A field declares its policy in its metadata (`strawberry.field(..., metadata=FieldPolicy(...).metadata())`); the
+request pipeline reads every declaration once from the built schema (service/policy.py). No list of field names
+anywhere else decides caching, rate limits, credential checks or cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+POLICY = "vssid.policy"
+RELATION = "vssid.relation"
+DIRECTORY_SCOPE = "directory:read"
+
+
+@dataclass(frozen=True, slots=True)
+class PageSizes:
+    """A connection's page sizes: `first` defaults to `default` and is at most `maximum`, or `partner_maximum`
+    for a partner key holding directory:read."""
+
+    default: int = 20
+    maximum: int = 100
+    partner_maximum: int | None = None
+
+    @property
+    def ceiling(self) -> int:
+        """The most items one page can hold for any caller (what the query cost prices)."""
+        return max(self.maximum, self.partner_maximum or 0)
+
+    def maximum_for(self, scopes: frozenset[str]) -> int:
+        if self.partner_maximum is not None and DIRECTORY_SCOPE in scopes:
+            return self.partner_maximum
+        return self.maximum
+
+
+# Most lists: 20 items by default, at most 100.
+LIST_PAGES = PageSizes()
+DIRECTORY_PAGES = PageSizes(partner_maximum=1000)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldPolicy:
+    """What the request pipeline needs to know about a field before it runs.
+
+    - `cache_max_age`: an anonymous, error-free query whose root fields all declare it may be cached publicly for
+      the smallest of their ages (seconds); None: never cached.
+    - `rate_limit`: the budget an operation selecting this root field spends (service/ratelimit.py).
+    - `checks_credentials`: checks a secret or personal facts; at most one per operation, never by GET.
+    - `pages`: a connection's page sizes (its cost is priced at the ceiling).
+    - `list_size`: a plain list's most items (priced like a page of that size).
+    """
+
+    cache_max_age: int | None = None
+    rate_limit: str | None = None
+    checks_credentials: bool = False
+    pages: PageSizes | None = None
+    list_size: int | None = None
+
+    def metadata(self) -> dict[str, Any]:
+        return {POLICY: self}
+
+
+# The common declarations.
+PRIVATE = FieldPolicy()
+CREDENTIALS = FieldPolicy(checks_credentials=True)
+PUBLIC_DIRECTORY = FieldPolicy(cache_max_age=300, rate_limit="directory")
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A field whose value a loader finds by one attribute of its parent (for the reader of the plan)."""
+
+    loader: type
+    key: str
+    many: bool = False

@@ -1,0 +1,169 @@
+"""One frozen settings object, read from the environment and validated at start.
+
+Each setting is declared once, as a field of `Settings`: its environment variable, its default and how its text
+is read. `load_settings` reads every field from that declaration; a bad value stops start-up with one line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+_CORES = os.cpu_count() or 1
+
+
+class SettingsError(ValueError):
+    """A configuration value is wrong; the message says which and what to do."""
+
+
+Reader = Callable[[str, str], Any]
+
+
+def setting(env: str, default: Any, read: Reader) -> Any:
+    """A field of Settings read from the environment variable `env` (unset or empty: `default`)."""
+    return field(default=default, metadata={"env": env, "read": read})
+
+
+def whole(low: int, high: int) -> Reader:
+    def read(name: str, raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise SettingsError(
+                f"{name}={raw!r} is not a whole number; set it to a value from {low} to {high}"
+            ) from None
+        if not low <= value <= high:
+            raise SettingsError(f"{name}={value} is out of range; set it to a value from {low} to {high}")
+        return value
+
+    return read
+
+
+def one_of(*allowed: str) -> Reader:
+    def read(name: str, raw: str) -> str:
+        if raw not in allowed:
+            raise SettingsError(f"{name}={raw!r} is not one of: {', '.join(allowed)}")
+        return raw
+
+    return read
+
+
+def switch(name: str, raw: str) -> bool:
+    value: str = one_of("on", "off")(name, raw)
+    return value == "on"
+
+
+def text(name: str, raw: str) -> str:
+    return raw
+
+
+def folder(name: str, raw: str) -> Path:
+    return Path(raw)
+
+
+def database_url(name: str, raw: str) -> str:
+    try:
+        parts = urlsplit(raw)
+        _ = parts.port  # raises on a non-numeric port
+    except ValueError as exc:
+        raise SettingsError(
+            f"{name} is malformed ({exc}); expected postgresql://user:password@host:port/dbname"
+        ) from None
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise SettingsError(
+            f"{name} must start with postgresql:// (for example postgresql://user:password@localhost:5432/vssid); "
+            "unset it to use the embedded PostgreSQL"
+        )
+    return raw
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # The database and the pool.
+    database_url: str | None = setting("DATABASE_URL", None, database_url)
+    data_dir: Path = setting("VSSID_DATA_DIR", Path(".data"), folder)
+    pool_min_size: int = setting("VSSID_DB_POOL_MIN", 2, whole(1, 100))
+    pool_max_size: int = setting("VSSID_DB_POOL_MAX", 20, whole(1, 200))
+    db_acquire_timeout_ms: int = setting("VSSID_DB_ACQUIRE_TIMEOUT_MS", 1000, whole(10, 60_000))
+    db_statement_timeout_ms: int = setting("VSSID_DB_STATEMENT_TIMEOUT_MS", 5000, whole(100, 600_000))
+    db_idle_in_transaction_timeout_ms: int = setting(
+        "VSSID_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 30_000, whole(100, 600_000)
+    )
+    # Serving: address, mode, processes, shutdown, logs and metrics.
+    host: str = setting("VSSID_HOST", "127.0.0.1", text)
+    port: int = setting("VSSID_PORT", 8000, whole(1, 65535))
+    environment: str = setting("VSSID_ENV", "development", one_of("development", "production"))
+    workers: int = setting("VSSID_WORKERS", 1, whole(1, 64))
+    shutdown_timeout_seconds: int = setting("VSSID_SHUTDOWN_TIMEOUT_SECONDS", 20, whole(1, 600))
+    log_level: str = setting("VSSID_LOG_LEVEL", "INFO", one_of("DEBUG", "INFO", "WARNING", "ERROR"))
+    log_format: str = setting("VSSID_LOG_FORMAT", "json", one_of("json", "text"))
+    metrics_token: str | None = setting("VSSID_METRICS_TOKEN", None, text)
+    # The GraphQL request pipeline: whole-request deadline and the largest request body accepted.
+    request_timeout_seconds: float = setting("VSSID_REQUEST_TIMEOUT_SECONDS", 15, whole(1, 600))
+    max_body_bytes: int = setting("VSSID_MAX_BODY_BYTES", 1_048_576, whole(1024, 100 * 1_048_576))
+    # The demo data set loaded into an empty database.
+    demo_persons: int = setting("VSSID_DEMO_PERSONS", 10_000, whole(10, 10_000_000))
+    seed_value: int = setting("VSSID_SEED", 20_251_125, whole(0, 2**31 - 1))
+    # Accounts, sessions and one-time codes.
+    password_max_age_days: int = setting("VSSID_PASSWORD_MAX_AGE_DAYS", 180, whole(1, 3650))
+    access_token_minutes: int = setting("VSSID_ACCESS_TOKEN_MINUTES", 15, whole(1, 1440))
+    refresh_token_days: int = setting("VSSID_REFRESH_TOKEN_DAYS", 30, whole(1, 365))
+    otp_ttl_seconds: int = setting("VSSID_OTP_TTL_SECONDS", 300, whole(30, 3600))
+    otp_max_attempts: int = setting("VSSID_OTP_MAX_ATTEMPTS", 5, whole(1, 20))
+    otp_resend_seconds: int = setting("VSSID_OTP_RESEND_SECONDS", 60, whole(1, 3600))
+    otp_max_per_hour: int = setting("VSSID_OTP_MAX_PER_HOUR", 5, whole(1, 100))
+    # Password hashing: argon2 threads, and how many more operations may wait for one.
+    password_workers: int = setting("VSSID_PASSWORD_WORKERS", _CORES, whole(1, 64))
+    password_queue: int = setting("VSSID_PASSWORD_QUEUE", 8 * _CORES, whole(0, 10_000))
+    # Notifications: where e-mail goes ("log", the default, or "smtp"; SMS always goes to the log), and whether
+    # this process runs the outbox dispatcher (off for tests that read the outbox).
+    email_sender: str = setting("VSSID_EMAIL_SENDER", "log", one_of("log", "smtp"))
+    smtp_host: str | None = setting("VSSID_SMTP_HOST", None, text)
+    smtp_port: int = setting("VSSID_SMTP_PORT", 587, whole(1, 65535))
+    smtp_user: str | None = setting("VSSID_SMTP_USER", None, text)
+    smtp_password: str | None = setting("VSSID_SMTP_PASSWORD", None, text)
+    smtp_from: str = setting("VSSID_SMTP_FROM", "VssID <no-reply@vssid.invalid>", text)
+    smtp_security: str = setting("VSSID_SMTP_SECURITY", "starttls", one_of("none", "starttls", "tls"))
+    notification_dispatcher: bool = setting("VSSID_NOTIFICATION_DISPATCHER", True, switch)
+    # Housekeeping (expired sessions, OTPs, throttle counters, delivered messages): seconds between runs, 0 = off.
+    housekeeping_seconds: int = setting("VSSID_HOUSEKEEPING_SECONDS", 600, whole(0, 86_400))
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def pg_data_dir(self) -> Path:
+        return self.data_dir / "postgres"
+
+
+def environment_variables() -> list[tuple[str, Any]]:
+    """Every variable the service reads, with its default (for help texts and the docs)."""
+    return [(f.metadata["env"], f.default) for f in fields(Settings)]
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate settings; raise SettingsError with a one-line explanation."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    for declared in fields(Settings):
+        name = declared.metadata["env"]
+        raw = env.get(name)
+        values[declared.name] = declared.default if not raw else declared.metadata["read"](name, raw)
+    values["data_dir"] = Path(values["data_dir"]).resolve()
+    settings = Settings(**values)
+    if settings.pool_min_size > settings.pool_max_size:
+        raise SettingsError(
+            f"VSSID_DB_POOL_MIN ({settings.pool_min_size}) is larger than VSSID_DB_POOL_MAX ({settings.pool_max_size})"
+        )
+    if settings.email_sender == "smtp" and settings.smtp_host is None:
+        raise SettingsError("VSSID_EMAIL_SENDER=smtp needs VSSID_SMTP_HOST (the SMTP server's host name)")
+    return settings

@@ -1,0 +1,1 @@
+"""Background work every service process runs beside its requests: the outbox dispatcher and housekeeping."""

@@ -1,0 +1,35 @@
+"""The typed per-request context handed to every resolver, and the resolvers' `Info` type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+import strawberry
+from starlette.requests import Request
+from starlette.responses import Response
+
+from auth.viewer import Viewer
+from core.settings import Settings
+from db.pool import Database, RequestConnection
+from loaders.base import Loaders
+
+
+@dataclass(slots=True)
+class Context:
+    request: Request
+    response: Response
+    database: Database
+    settings: Settings
+    viewer: Viewer
+    # The request's one connection for its reads (loaders, pages); writes take their own from `database`.
+    connection: RequestConnection
+    # False on the citizen endpoint in production (service/graphql.py decides per endpoint).
+    allow_introspection: bool = True
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.connection, self.viewer)
+
+
+Info: TypeAlias = strawberry.Info[Context, None]

@@ -1,0 +1,26 @@
+"""The root types: each domain module contributes its root fields; this module only merges them."""
+
+from __future__ import annotations
+
+from strawberry.tools import merge_types
+
+from resolvers.accounts import AccountMutation, AccountQuery
+from resolvers.card_check import CardCheckQuery
+from resolvers.directory import DirectoryQuery
+from resolvers.employers import EmployerQuery
+from resolvers.lookup import LookupQuery
+from resolvers.persons import PersonQuery
+from resolvers.provinces import ProvinceQuery
+from resolvers.registrations import RegistrationMutation, RegistrationQuery
+from resolvers.support import SupportQuery
+
+Query = merge_types(
+    "Query",
+    (
+        ProvinceQuery,
+        AccountQuery, RegistrationQuery,
+        PersonQuery,
+        DirectoryQuery, EmployerQuery, LookupQuery, CardCheckQuery, SupportQuery,
+    ),
+)
+Mutation = merge_types("Mutation", (AccountMutation, RegistrationMutation))

@@ -1,0 +1,184 @@
+"""Benefits (thông tin hưởng) consistent with the working life that earned them."""
+
+from __future__ import annotations
+
+import bisect
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from db.reference import read_data_csv
+from seed.careers import SCHEME_START, Job
+from seed.rng import month_end, month_start
+from seed.writer import NULL
+
+# Benefits paid before the app's data begins are not on record.
+BENEFITS_FROM = 2016 * 12
+RECORDS_FROM = date(2016, 1, 1)
+UNEMPLOYMENT_CAP = 5 * 4_960_000  # five times the regional minimum wage
+SICK_DAYS = (1, 1, 2, 2, 3, 3, 3, 4, 5, 5, 7, 10, 14, 20, 30)
+
+
+@dataclass(frozen=True, slots=True)
+class BaseSalary:
+    """Lương cơ sở by date (VND): maternity grants and convalescence are multiples of it."""
+
+    starts: list[date]
+    amounts: list[int]
+
+    def on(self, day: date) -> int:
+        return self.amounts[max(0, bisect.bisect(self.starts, day) - 1)]
+
+
+def load_base_salary() -> BaseSalary:
+    rows = read_data_csv("base_salary.csv")
+    return BaseSalary([date.fromisoformat(r["from"]) for r in rows], [int(r["amount"]) for r in rows])
+
+
+@dataclass(slots=True)
+class BenefitDraft:
+    kind: str
+    period_from: date
+    period_to: date | None
+    days: int | None
+    amount: int
+    paid_on: date
+
+
+def _paid(rng: random.Random, day: date, low: int, high: int) -> date:
+    return day + timedelta(days=rng.randint(low, high))
+
+
+def one_off_benefits(rng: random.Random, jobs: list[Job], *, female: bool, birth: date,
+                     base: BaseSalary) -> list[BenefitDraft]:
+    """Sickness, maternity, convalescence and occupational benefits while the person was employed."""
+    out: list[BenefitDraft] = []
+    last_birth = -100
+    for job in jobs:
+        for segment in job.segments:
+            for year_start in range(max(segment.start, BENEFITS_FROM), segment.end + 1, 12):
+                month = rng.randint(year_start, min(segment.end, year_start + 11))
+                day = month_start(month) + timedelta(days=rng.randrange(28))
+                age = day.year - birth.year
+                r = rng.random()
+                if female and 20 <= age <= 40 and month - last_birth >= 24 and r < 0.10:
+                    out.extend(_maternity(rng, day, segment.salary, base))
+                    last_birth = month
+                elif r < 0.22:
+                    out.extend(_sickness(rng, day, segment.salary, base))
+                elif r < 0.2225:
+                    out.append(_occupational(rng, "OCCUPATIONAL_ACCIDENT", day, base))
+                elif r < 0.2233:
+                    out.append(_occupational(rng, "OCCUPATIONAL_DISEASE", day, base))
+    return out
+
+
+def _sickness(rng: random.Random, day: date, salary: int, base: BaseSalary) -> list[BenefitDraft]:
+    days = rng.choice(SICK_DAYS)
+    end = day + timedelta(days=days - 1)
+    out = [BenefitDraft("SICKNESS", day, end, days, salary * 75 * days // (100 * 24), _paid(rng, end, 10, 45))]
+    if days >= 7 and rng.random() < 0.3:
+        out.append(_convalescence(rng, end, base))
+    return out
+
+
+def _maternity(rng: random.Random, day: date, salary: int, base: BaseSalary) -> list[BenefitDraft]:
+    end = day + timedelta(days=179)  # six months' leave: 100% of salary plus a grant of twice the base salary
+    out = [BenefitDraft("MATERNITY", day, end, 180, salary * 6 + 2 * base.on(day), _paid(rng, day, 20, 60))]
+    if rng.random() < 0.4:
+        out.append(_convalescence(rng, end, base))
+    return out
+
+
+def _convalescence(rng: random.Random, after: date, base: BaseSalary) -> BenefitDraft:
+    start = after + timedelta(days=rng.randint(1, 30))
+    days = rng.randint(5, 10)
+    end = start + timedelta(days=days - 1)
+    return BenefitDraft("CONVALESCENCE", start, end, days, base.on(start) * 30 * days // 100, _paid(rng, end, 15, 60))
+
+
+def _occupational(rng: random.Random, kind: str, day: date, base: BaseSalary) -> BenefitDraft:
+    days = rng.randint(10, 90)
+    end = day + timedelta(days=days - 1)
+    return BenefitDraft(kind, day, end, days, base.on(day) * rng.randint(5, 30), _paid(rng, end, 30, 120))
+
+
+def showcase_benefits(rng: random.Random, jobs: list[Job], drafts: list[BenefitDraft], *, female: bool, birth: date,
+                      base: BaseSalary) -> list[BenefitDraft]:
+    """For demo people: make sure the history shows a recent sickness and, for a woman of age, a maternity leave."""
+    kinds = {d.kind for d in drafts}
+    segment = jobs[-1].segments[-1]
+    extra: list[BenefitDraft] = []
+    if "SICKNESS" not in kinds:
+        day = month_start(max(segment.start, segment.end - 10)) + timedelta(days=rng.randrange(20))
+        extra.extend(_sickness(rng, day, segment.salary, base))
+    if female and "MATERNITY" not in kinds:
+        for job in reversed(jobs):
+            month = max(job.start + 6, BENEFITS_FROM, job.end - 36)
+            if month <= job.end - 6 and 22 <= month // 12 - birth.year <= 40:
+                salary = next(s.salary for s in job.segments if s.end >= month)
+                extra.extend(_maternity(rng, month_start(month) + timedelta(days=9), salary, base))
+                break
+    return extra
+
+
+def unemployment_benefits(rng: random.Random, jobs: list[Job], career_over: bool) -> list[BenefitDraft]:
+    """Trợ cấp thất nghiệp after a job that ended with a gap of 3 months or more and 12+ months of BHTN."""
+    out: list[BenefitDraft] = []
+    insured = 0
+    for i, job in enumerate(jobs):
+        if not job.civil_servant:
+            insured += max(0, job.end - max(job.start, SCHEME_START["BHTN"]) + 1)
+        following = jobs[i + 1].start if i + 1 < len(jobs) else None
+        gap = (following - job.end - 1) if following is not None else (120 if career_over else 0)
+        if gap < 3 or insured < 12 or job.end < BENEFITS_FROM or job.civil_servant:
+            continue
+        months = min(12, 3 + max(0, (insured - 36) // 12), gap - 1)
+        last_salaries = [s.salary for s in job.segments[-2:]]
+        monthly = min(UNEMPLOYMENT_CAP, sum(last_salaries) * 60 // (100 * len(last_salaries)))
+        for month in range(job.end + 2, job.end + 2 + months):
+            out.append(BenefitDraft("UNEMPLOYMENT", month_start(month), month_end(month), None, monthly,
+                                    _paid(rng, month_start(month), 5, 12)))
+        insured = 0  # the months that earned a benefit are used up
+    return out
+
+
+def pension_benefits(rng: random.Random, jobs: list[Job], male: bool, retired: int, now: int) -> list[BenefitDraft]:
+    """Lương hưu: the last 24 monthly payments (older payments are not kept in the synthetic history)."""
+    months = sum(s.end - s.start + 1 for job in jobs for s in job.segments)
+    average = sum(s.salary * (s.end - s.start + 1) for job in jobs for s in job.segments) // max(1, months)
+    rate = min(75, 45 + 2 * max(0, months // 12 - (20 if male else 15)))
+    monthly = average * rate // 100
+    out = []
+    for month in range(max(retired, now - 23), now + 1):
+        # Pensions rose 15% in July 2024.
+        amount = monthly * 115 // 100 if month >= 2024 * 12 + 6 else monthly
+        out.append(BenefitDraft("PENSION", month_start(month), month_end(month), None, amount,
+                                _paid(rng, month_start(month), 2, 9)))
+    return out
+
+
+def lump_sum_benefit(rng: random.Random, jobs: list[Job]) -> BenefitDraft:
+    """BHXH một lần, at least 12 months after the last job: 1.5 months' salary per year before 2014, 2 after."""
+    segments = [s for job in jobs for s in job.segments]
+    months = sum(s.end - s.start + 1 for s in segments)
+    average = sum(s.salary * (s.end - s.start + 1) for s in segments) // max(1, months)
+    before = sum(max(0, min(s.end, 2013 * 12 + 11) - s.start + 1) for s in segments)
+    amount = average * (15 * before + 20 * (months - before)) // 120
+    start, end = month_start(jobs[0].start), month_end(jobs[-1].end)
+    paid = month_start(jobs[-1].end + rng.randint(13, 20)) + timedelta(days=rng.randint(0, 27))
+    return BenefitDraft("LUMP_SUM", start, end, None, amount, paid)
+
+
+def benefit_lines(rng: random.Random, drafts: list[BenefitDraft], *, person_id: int, agency_id: int, today: date,
+                  next_id: int) -> list[str]:
+    lines: list[str] = []
+    for d in drafts:
+        if d.paid_on >= today or d.paid_on < RECORDS_FROM:
+            continue  # not paid yet, or before the records begin
+        decision = f"{rng.randint(1, 9999)}/QĐ-BHXH"
+        period_to = NULL if d.period_to is None else d.period_to.isoformat()
+        days = NULL if d.days is None else d.days
+        lines.append(f"{next_id + len(lines)}\t{person_id}\t{d.kind}\t{decision}\t{d.period_from}\t{period_to}\t"
+                     f"{days}\t{d.amount}\t{d.paid_on}\t{agency_id}\n")
+    return lines

@@ -1,0 +1,137 @@
+"""Fixed, documented demo people and logins (see docs/seed.md), the same for every seed.
+
+Their codes, national ids and phone numbers use suffixes that begin with 9, which generated people never get.
+Their histories are drawn like everyone else's, from a stream of their own, with guaranteed arrears and benefits.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from auth.passwords import hash_password
+from auth.request import KEY_PREFIX_LENGTH
+from auth.tokens import hash_token
+from seed.careers import CareerPlan
+from seed.life import Context, live, make_person, person_line
+from seed.names import street_address
+from seed.people import LifePlan, Person, retirement_month
+from seed.rng import day_minutes, month_index, stream
+from seed.writer import Sink
+
+CITIZEN_PASSWORD = "VssID-demo-2026!"
+OFFICER_PASSWORD = "CanBo-BHXH-2026!"
+TEMPORARY_PASSWORD = "TamThoi#2026-Doi"
+PARTNER_NAME = "Bệnh viện Demo"
+PARTNER_API_KEY = "vsk_demo_7QmZp4Lx9Tb2Rw8Kc5Nf3Hd6Yv1Gs0Ja"
+PARTNER_SCOPES = ("directory:read", "card:verify")
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    social_insurance_code: str
+    full_name: str
+    gender: str
+    date_of_birth: date
+    national_id: str
+    phone: str
+    email: str | None
+    province_code: str
+    ward_code: str
+    first_job: date  # start of the working life (contribution history)
+    retired: bool = False  # a retiree: the career ended in retirement and a pension is paid
+    arrears_months: int = 0  # the current employer's unpaid months (nợ đóng)
+    visits: int = 30
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str  # citizen | citizen_must_change_password | agency_officer | partner
+    label: str
+    social_insurance_code: str | None
+    password: str | None
+    api_key: str | None
+    scopes: tuple[str, ...]
+    note: str
+
+
+AN = DemoPerson("0190000001", "Nguyễn Văn An", "MALE", date(1988, 5, 12), "001090000001", "0989000001",
+                "nguyenvanan.demo@example.vn", "01", "00004", date(2010, 7, 1), arrears_months=3, visits=34)
+BINH = DemoPerson("7990000002", "Trần Thị Bình", "FEMALE", date(1993, 9, 3), "079190000002", "0989000002",
+                  "tranthibinh.demo@example.vn", "79", "26740", date(2015, 3, 1), arrears_months=2, visits=27)
+CUONG = DemoPerson("0190000003", "Lê Văn Cường", "MALE", date(1979, 11, 20), "001090000003", "0989000003",
+                   None, "01", "00167", date(2001, 9, 1), arrears_months=4, visits=24)
+DUNG = DemoPerson("0190000004", "Phạm Thị Dung", "FEMALE", date(1985, 2, 14), "001190000004", "0989000004",
+                  "phamthidung.demo@example.vn", "01", "00235", date(2007, 8, 1), arrears_months=1, visits=21)
+GIANG = DemoPerson("0190000006", "Đỗ Văn Giang", "MALE", date(1962, 3, 8), "001090000006", "0989000006",
+                   None, "01", "00226", date(1984, 9, 1), retired=True, arrears_months=2, visits=38)
+# On record, with a phone, but without an account: for demonstrating registration (đăng ký giao dịch điện tử).
+DEMO_UNREGISTERED = DemoPerson("0190000005", "Võ Thị Hoa", "FEMALE", date(1996, 7, 21), "001190000005",
+                               "0989000005", "vothihoa.demo@example.vn", "01", "00226", date(2018, 8, 1),
+                               arrears_months=2, visits=22)
+DEMO_PEOPLE = (AN, BINH, CUONG, DUNG, GIANG, DEMO_UNREGISTERED)
+
+DEMO_LOGINS: tuple[DemoLogin, ...] = (
+    DemoLogin("citizen", AN.full_name, AN.social_insurance_code, CITIZEN_PASSWORD, None, (),
+              "Employee in Hà Nội; the current employer owes the last 3 months (nợ đóng)."),
+    DemoLogin("citizen", BINH.full_name, BINH.social_insurance_code, CITIZEN_PASSWORD, None, (),
+              "Employee in Hồ Chí Minh City with maternity and sickness benefits."),
+    DemoLogin("citizen", GIANG.full_name, GIANG.social_insurance_code, CITIZEN_PASSWORD, None, (),
+              "Retiree (group HT) receiving a monthly pension; many medical visits."),
+    DemoLogin("citizen_must_change_password", CUONG.full_name, CUONG.social_insurance_code, TEMPORARY_PASSWORD,
+              None, (), "Holds a temporary password: the first login may only change it."),
+    DemoLogin("agency_officer", DUNG.full_name, DUNG.social_insurance_code, OFFICER_PASSWORD, None, (),
+              "Officer of Bảo hiểm xã hội thành phố Hà Nội: decides registrations filed with that agency."),
+    DemoLogin("partner", PARTNER_NAME, None, None, PARTNER_API_KEY, PARTNER_SCOPES,
+              "Partner API key: facility directory and card verification."),
+)
+
+
+def _plan(rng: random.Random, demo: DemoPerson, today: date) -> LifePlan:
+    start = month_index(demo.first_job)
+    if demo.retired:
+        end, current = retirement_month(demo.date_of_birth, demo.gender) - 1, False
+    else:
+        end, current = month_index(today), True
+    level = rng.lognormvariate(math.log(6_500_000), 0.2)
+    career = CareerPlan(start, end, current, demo.retired, level, max_job_months=60, arrears_months=demo.arrears_months)
+    return LifePlan("GD", 0, career, None, "CURRENT", 3, False, visits=demo.visits, showcase=True)
+
+
+def _write_person(rng: random.Random, ctx: Context, sink: Sink, demo: DemoPerson) -> Person:
+    world = ctx.world
+    province = world.provinces[demo.province_code]
+    ward = next(w for w in world.wards[demo.province_code] if w.code == demo.ward_code)
+    person = make_person(rng, ctx, sink.next_id("people"), code=demo.social_insurance_code, name=demo.full_name,
+                         gender=demo.gender, birth=demo.date_of_birth, ward=ward)
+    line = person_line(person, national_id=demo.national_id, phone=demo.phone, email=demo.email,
+                       address=street_address(ctx.parts, rng, ward, province),
+                       created=day_minutes(date(2019, 5, 20), 9 * 60))
+    sink.add_lines("people", [line])
+    live(rng, ctx, sink, person, _plan(rng, demo, world.as_of))
+    return person
+
+
+def write_demo(seed: int, ctx: Context, sink: Sink) -> None:
+    """Demo people with rich histories, their accounts, the officer's agency link and the partner's API key."""
+    ids = {}
+    for demo in DEMO_PEOPLE:
+        rng = stream(seed, f"demo/{demo.social_insurance_code}")
+        ids[demo.social_insurance_code] = _write_person(rng, ctx, sink, demo).id
+    now = ctx.now
+    for login in DEMO_LOGINS:
+        if login.social_insurance_code is None or login.password is None:
+            continue
+        must_change = login.role == "citizen_must_change_password"
+        changed = now - timedelta(days=1 if must_change else 10)
+        sink.add_records("accounts", [(ids[login.social_insurance_code], hash_password(login.password), "ACTIVE",
+                               must_change, changed, changed)])
+    hanoi_agency = ctx.directory.provincial_agency["01"]
+    sink.add_records("agency_officers", [(ids[DUNG.social_insurance_code], hanoi_agency.id, now - timedelta(days=200))])
+    partner_id = sink.next_id("partners")
+    sink.add_records("partners", [(partner_id, PARTNER_NAME, now - timedelta(days=90))])
+    key = (sink.next_id("api_keys"), partner_id, PARTNER_API_KEY[:KEY_PREFIX_LENGTH], hash_token(PARTNER_API_KEY),
+           list(PARTNER_SCOPES), now - timedelta(days=90))
+    sink.add_records("api_keys", [key])

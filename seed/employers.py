@@ -1,0 +1,101 @@
+"""Employers (đơn vị tham gia BHXH): enterprises, public bodies, commune committees, foreign organisations."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+
+from db.reference import read_data_csv
+from seed.directory import Directory
+from seed.names import NameParts, lower_first, short_ward, street_address
+from seed.rng import Permutation, Weighted, apportion, month_index, weighted_by
+from seed.world import World
+
+SECTORS = Weighted(("DN", "HC", "XK", "NN"), (80, 14, 3, 3))
+STATUSES = Weighted(("ACTIVE", "SUSPENDED", "CLOSED"), (88, 5, 7))
+# Share of a province's workers employed elsewhere (migrants to the industrial hubs).
+WORK_ELSEWHERE = 0.12
+
+
+@dataclass(frozen=True, slots=True)
+class Employer:
+    id: int
+    sector: str  # DN enterprise, HC public body, XK commune committee, NN foreign organisation
+    province: str
+    status: str
+    # CLOSED: no job runs past this month. SUSPENDED: declared but unpaid (nợ đóng) from this month.
+    closed_month: int | None
+    arrears_from: int | None
+    titles: Weighted[str]
+
+
+@dataclass(frozen=True, slots=True)
+class EmployerPool:
+    local: dict[str, Weighted[Employer]]
+    local_active: dict[str, Weighted[Employer]]
+    anywhere: Weighted[Employer]
+    anywhere_active: Weighted[Employer]
+
+    def pick(self, rng: random.Random, province: str, *, active: bool = False) -> Employer:
+        local = (self.local_active if active else self.local).get(province)
+        if local is None or rng.random() < WORK_ELSEWHERE:
+            return (self.anywhere_active if active else self.anywhere).pick(rng)
+        return local.pick(rng)
+
+
+def employer_count(persons: int) -> int:
+    return max(20, persons // 25)
+
+
+def generate_employers(
+    world: World, directory: Directory, parts: NameParts, rng: random.Random, count: int
+) -> tuple[list[tuple[object, ...]], EmployerPool]:
+    templates = weighted_by(read_data_csv("employer_names.csv"), "sector", "template")
+    words = weighted_by(read_data_csv("name_parts.csv"), "kind", "value")
+    titles = weighted_by(read_data_csv("job_titles.csv"), "sector", "title")
+    tax_suffix = Permutation(10**8, rng)
+    now = month_index(world.as_of)
+    provinces = list(world.provinces.values())
+    # Industrial hubs employ more than their population alone suggests.
+    hub = {"79": 1.8, "01": 1.5, "75": 1.4, "24": 1.4, "31": 1.3, "48": 1.2}
+    per_province = apportion(count, [p.population * hub.get(p.code, 1.0) for p in provinces])
+    rows: list[tuple[object, ...]] = []
+    employers: list[tuple[Employer, float]] = []
+    for province, n in zip(provinces, per_province, strict=True):
+        for _ in range(n):
+            i = len(rows)
+            ward = world.ward_pickers[province.code].pick(rng)
+            sector = SECTORS.pick(rng)
+            status = STATUSES.pick(rng) if sector in ("DN", "NN") else "ACTIVE"
+            fill = {"form": words["company_form"].pick(rng), "industry": words["company_industry"].pick(rng),
+                    "brand": words["company_brand"].pick(rng), "foreign": words["foreign_org"].pick(rng),
+                    "ward": short_ward(ward), "ward_lower": lower_first(ward.name), "province": province.short_name}
+            name = templates[sector].pick(rng).format(**fill)
+            code = f"{sector}{province.code}{i + 1:05d}" if i < 99_999 else f"{sector}{province.code}{i + 1:06d}"
+            rows.append((i + 1, code, name, f"{province.code}{tax_suffix(i):08d}",
+                         street_address(parts, rng, ward, province), province.code,
+                         directory.agency_of_ward[ward.code].id, status))
+            closed = now - rng.randint(1, 96) if status == "CLOSED" else None
+            arrears = now - rng.randint(1, 12) if status == "SUSPENDED" else None
+            size = min(500.0, rng.paretovariate(1.1))
+            employer = Employer(i + 1, sector, province.code, status, closed, arrears, titles[sector])
+            employers.append((employer, size))
+    return rows, _pool(employers)
+
+
+def _pool(employers: list[tuple[Employer, float]]) -> EmployerPool:
+    def picker(items: list[tuple[Employer, float]]) -> Weighted[Employer]:
+        return Weighted([e for e, _ in items], [w for _, w in items])
+
+    by_province: dict[str, list[tuple[Employer, float]]] = defaultdict(list)
+    for item in employers:
+        by_province[item[0].province].append(item)
+    active = [item for item in employers if item[0].status == "ACTIVE"]
+    return EmployerPool(
+        local={p: picker(items) for p, items in by_province.items()},
+        local_active={p: picker(a) for p, items in by_province.items()
+                      if (a := [x for x in items if x[0].status == "ACTIVE"])},
+        anywhere=picker(employers),
+        anywhere_active=picker(active or employers),
+    )
