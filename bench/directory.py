@@ -26,9 +26,9 @@ from typing import Any
 import asyncpg
 
 from db import directory as sql
-from db.directory import FacilitySearch
 from db.dsn import with_database
 from db.embedded import EmbeddedPostgres
+from db.facility_search import FacilitySearch
 from db.migrate import apply_migrations
 from db.reference import load_reference_data
 from seed import seed_database

@@ -31,10 +31,9 @@ def create_as_before_issue7() -> Starlette:
     and facility statements still carry the names they now join, unused). Run it with VSSID_DB_POOL_MAX=10, the
     default of that time.
     """
-    from resolvers.dataloader import BaseLoader
-    from service.settings import load_settings
-
     import db.pool
+    from core.settings import load_settings
+    from loaders.base import BaseLoader
     from service.app import create_app
 
     vars(db.pool)["_keep_session"] = None  # create_pool passes reset=None: asyncpg's reset query
@@ -76,7 +75,7 @@ def create_with_field_permissions() -> Starlette:
 
 def create_with_separate_names() -> Starlette:
     """The service with the beneficiary group and the province read by statements of their own (9 for Home, not 7)."""
-    from resolvers.dataloader import BaseLoader
+    from loaders.base import BaseLoader
 
     setattr(BaseLoader, "prime_other", lambda self, *args: None)  # noqa: B010
     return create_service_app()

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import orjson
-from schema.root import schema
 
 from service.documents import DocumentCache
+from service.schema import schema
 
 CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contract"
 ROUNDS = 5

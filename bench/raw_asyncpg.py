@@ -19,7 +19,6 @@ from typing import Any
 
 import asyncpg
 import orjson
-from service.settings import load_settings
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,9 +26,10 @@ from starlette.routing import Route
 
 from auth.request import bearer_token
 from auth.tokens import hash_token
+from core.settings import load_settings
 from db import cards, contributions, facilities, viewers, visits
 from db import persons as person_sql
-from db.pool import create_pool
+from db.pool import Database, create_database
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 HOME_VISITS = 5
@@ -147,8 +147,8 @@ async def home_endpoint(request: Request) -> Response:
     token = bearer_token(request)
     if token is None:
         return Response(orjson.dumps(UNAUTHENTICATED), media_type="application/json")
-    pool: asyncpg.Pool = request.app.state.pool
-    async with pool.acquire() as conn:
+    database: Database = request.app.state.database
+    async with database.acquire() as conn:
         body = await home(conn, token)
     return Response(orjson.dumps(body), media_type="application/json")
 
@@ -159,10 +159,10 @@ def create_raw_app(dsn: str | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.pool = await create_pool(target, settings)
+        app.state.database = await create_database(target, settings)
         try:
             yield
         finally:
-            await app.state.pool.close()
+            await app.state.database.close(grace_seconds=settings.shutdown_timeout_seconds)
 
     return Starlette(routes=[Route("/home", home_endpoint, methods=["POST", "GET"])], lifespan=lifespan)

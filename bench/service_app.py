@@ -8,9 +8,9 @@ without the embedded database, migrations or demo data, which the bench prepares
 
 from __future__ import annotations
 
-from service.settings import load_settings
 from starlette.applications import Starlette
 
+from core.settings import load_settings
 from main import tune_collector
 from service.app import create_app
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from db.directory import Params
+from db.statements import Params
 
 COLUMNS = "id, code, name, tax_code, address, province_code, agency_id, status"
 SELECT_BY_ID = f"select {COLUMNS} from employers where id = any($1::bigint[])"

@@ -14,7 +14,7 @@ import strawberry
 from core.errors import ApiError, ErrorCode
 from core.policy import DIRECTORY_PAGES, PUBLIC_DIRECTORY
 from db import directory as sql
-from db.directory import FacilityOrder, FacilitySearch
+from db.facility_search import FacilityOrder, FacilitySearch
 from db.search_words import resolve_text
 from loaders.context import Info
 from loaders.directory import FacilityByCodeLoader

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import gc
 from collections.abc import AsyncIterator
-from typing import TypedDict
 
 import asyncpg
 from starlette.applications import Starlette
@@ -27,6 +26,7 @@ from service.graphql import Endpoint, GraphQLApp
 from service.metrics import metrics_endpoint
 from service.observability import RequestObservation
 from service.schema import schema
+from service.state import database_of
 
 READY_TIMEOUT_SECONDS = 2.0
 # The collector's first generation under load: the default 700 objects makes it run every few fields of a response.
@@ -38,7 +38,7 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    database: Database = request.state.database
+    database = database_of(request)
     try:
         async with asyncio.timeout(READY_TIMEOUT_SECONDS):
             async with database.acquire() as conn:
@@ -59,17 +59,11 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ready"})
 
 
-class State(TypedDict):
-    """The lifespan state every request sees as `request.state`."""
-
-    database: Database
-
-
 def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None) -> Starlette:
     """Build the app; it opens its own pool on `dsn` in the lifespan unless one is handed in (tests)."""
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[State]:
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         password_gate.configure(settings.password_workers, settings.password_queue)
         if pool is None:
             database = await create_database(dsn, settings)
@@ -78,8 +72,9 @@ def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None
         observe_pool(database.pool)
         dispatcher = start_dispatcher(database, settings)
         housekeeping = start_housekeeping(database, settings)
+        app.state.database = database
         try:
-            yield {"database": database}
+            yield
         finally:
             # The server has stopped taking requests and finished those in flight (uvicorn's graceful shutdown).
             await housekeeping.stop()

@@ -45,6 +45,7 @@ from service.documents import GuardedSchema, is_unexpected, with_code
 from service.graphiql import graphiql_html
 from service.observability import current_request_id
 from service.persisted import PersistedQueries
+from service.state import database_of
 
 MASKED_MESSAGE = "Unexpected error."
 ALL_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
@@ -145,7 +146,7 @@ class GraphQLApp(GraphQL[Context, None]):
         request = Request(scope, receive)
         # The request's reads share one pooled connection, taken on first use and given back before the answer
         # is sent, however the request ends (an error, a time-out, the client gone).
-        connection = request.state.connection = RequestConnection(request.state.database)
+        connection = request.state.connection = RequestConnection(database_of(request))
         try:
             response = await self.run(request)
         except RequestError as refused:
@@ -174,7 +175,7 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         assert isinstance(request, Request) and isinstance(response, Response)
-        database, connection = request.state.database, request.state.connection
+        database, connection = database_of(request), request.state.connection
         viewer = await viewer_from_request(request, connection)  # on the request's one connection, as its reads
         return Context(
             request=request, response=response, database=database, settings=self.settings, viewer=viewer,

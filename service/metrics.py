@@ -17,7 +17,7 @@ from starlette.responses import Response
 from core.metrics import OUTBOX_BACKLOG_GAUGE, observe_pool
 from core.settings import Settings
 from db.outbox import backlog
-from db.pool import Database
+from service.state import database_of
 
 
 def allowed(request: Request, settings: Settings) -> bool:
@@ -32,7 +32,7 @@ async def metrics_endpoint(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     if not allowed(request, settings):
         return Response("Not Found", status_code=404, media_type="text/plain")
-    database: Database = request.state.database
+    database = database_of(request)
     observe_pool(database.pool)
     try:
         async with database.acquire() as conn:

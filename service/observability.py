@@ -164,7 +164,7 @@ class RequestObservation:
 
     @staticmethod
     def _record(scope: Scope, info: RequestInfo, status: int, seconds: float) -> None:
-        database = scope.get("state", {}).get("database")
+        database = getattr(getattr(scope.get("app"), "state", None), "database", None)
         if database is not None:
             metrics.observe_pool(database.pool)
         path = scope.get("path", "")

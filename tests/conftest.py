@@ -14,8 +14,8 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
-from service.settings import Settings, load_settings
 
+from core.settings import Settings, load_settings
 from db.dsn import with_database
 from db.embedded import EmbeddedPostgres
 from db.migrate import apply_migrations

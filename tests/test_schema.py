@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from graphql import build_schema, parse, validate
-from schema.root import schema
 
+from service.schema import schema
 from tests.graphql import CONTRACT_DIR
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,9 +11,9 @@ import asyncpg
 import httpx
 import pytest
 from argon2 import PasswordHasher
-from service.settings import Settings
 
 from auth.passwords import verify_password
+from core.settings import Settings
 from service.app import create_app
 from tests.auth.support import OTHER_PASSWORD, PASSWORD, Person, last_message, make_account, sent_otp
 from tests.graphql import contract, error_codes, gql

@@ -14,10 +14,10 @@ from typing import Any
 import asyncpg
 import pytest
 from aiosmtpd.controller import Controller
-from service.notifications import LogSender, Message, SmtpSender, dispatch_once
-from service.settings import Settings, load_settings
 
+from core.settings import Settings, load_settings
 from db import outbox
+from jobs.notifications import LogSender, Message, SmtpSender, dispatch_once
 
 
 class Recorder:

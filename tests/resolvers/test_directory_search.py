@@ -7,9 +7,9 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from resolvers.pagination import decode_cursor
 
 from db import directory
+from schema.cursors import decode_cursor
 from tests.graphql import gql
 from tests.resolvers.test_directory import FACILITIES, add_facility, add_partner_key, facilities, names
 

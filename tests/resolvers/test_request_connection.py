@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 import asyncpg
 import httpx
 import pytest
-from service.settings import load_settings
-from service.unavailable import ServiceUnavailable, UnavailableReason
 
-from db.pool import SERVER_SETTINGS, RequestConnection, create_pool
+from core.errors import ServiceUnavailable, UnavailableReason
+from core.settings import load_settings
+from db.pool import SERVER_SETTINGS, Database, RequestConnection, create_database
 from service.app import create_app
 from tests.graphql import contract, gql
 from tests.resolvers.personal.people import add_card, add_visits, create_citizen
@@ -72,8 +72,9 @@ async def served(db_dsn: str) -> AsyncIterator[Served]:
         await pool.close()
 
 
-def _all_idle(pool: asyncpg.Pool) -> bool:
-    return bool(pool.get_idle_size() == pool.get_size())
+def _all_idle(pool: asyncpg.Pool | Database) -> bool:
+    raw = pool.pool if isinstance(pool, Database) else pool
+    return bool(raw.get_idle_size() == raw.get_size())
 
 
 async def test_home_reads_everything_on_one_connection_and_gives_it_back(
@@ -126,17 +127,17 @@ async def test_a_request_cancelled_mid_read_still_gives_its_connection_back(
 
 
 @pytest.fixture
-async def pool(db_dsn: str) -> AsyncIterator[asyncpg.Pool]:
+async def pool(db_dsn: str) -> AsyncIterator[Database]:
     env = {"VSSID_DB_POOL_MIN": "1", "VSSID_DB_POOL_MAX": "1", "VSSID_DB_ACQUIRE_TIMEOUT_MS": "100"}
     tight = load_settings({"DATABASE_URL": db_dsn, **env})
-    pool = await create_pool(db_dsn, tight)
+    pool = await create_database(db_dsn, tight)
     try:
         yield pool
     finally:
-        await pool.close()
+        await pool.close(grace_seconds=10)
 
 
-async def test_the_connection_is_taken_on_first_use_and_lent_to_one_user_at_a_time(pool: asyncpg.Pool) -> None:
+async def test_the_connection_is_taken_on_first_use_and_lent_to_one_user_at_a_time(pool: Database) -> None:
     connection = RequestConnection(pool)
     # a request that has read nothing holds nothing
     assert not connection.acquired and _all_idle(pool)
@@ -176,7 +177,7 @@ async def test_the_connection_is_taken_on_first_use_and_lent_to_one_user_at_a_ti
             pass
 
 
-async def test_close_waits_for_a_read_left_running_and_survives_being_cancelled(pool: asyncpg.Pool) -> None:
+async def test_close_waits_for_a_read_left_running_and_survives_being_cancelled(pool: Database) -> None:
     # given a read still running on the request's connection (a batch that outlived its request)
     connection = RequestConnection(pool)
     reading = asyncio.Event()
@@ -207,10 +208,10 @@ async def test_close_waits_for_a_read_left_running_and_survives_being_cancelled(
 
 async def test_a_connection_still_being_taken_when_the_request_ends_goes_back_too(db_dsn: str) -> None:
     env = {"VSSID_DB_POOL_MIN": "1", "VSSID_DB_POOL_MAX": "1", "VSSID_DB_ACQUIRE_TIMEOUT_MS": "10000"}
-    patient = await create_pool(db_dsn, load_settings({"DATABASE_URL": db_dsn, **env}))
+    patient = await create_database(db_dsn, load_settings({"DATABASE_URL": db_dsn, **env}))
     try:
         connection = RequestConnection(patient)
-        holder = await patient.acquire()
+        holder = await patient.pool.acquire()
         # given a read of the request waiting for the pool (its one connection busy elsewhere)
         read = asyncio.create_task(_select_one(connection))
         await asyncio.sleep(0.05)
@@ -218,13 +219,13 @@ async def test_a_connection_still_being_taken_when_the_request_ends_goes_back_to
         closing = asyncio.create_task(connection.close())
         await asyncio.sleep(0.05)
         assert not closing.done()
-        await patient.release(holder)
+        await patient.pool.release(holder)
         # then the read gets its connection and finishes, and the connection is given back after it
         assert await read == 1
         await closing
         assert not connection.acquired and _all_idle(patient)
     finally:
-        await patient.close()
+        await patient.close(grace_seconds=10)
 
 
 async def _select_one(connection: RequestConnection) -> int:
@@ -232,7 +233,7 @@ async def _select_one(connection: RequestConnection) -> int:
         return int(await conn.fetchval("select 1"))
 
 
-async def test_a_full_pool_fails_the_request_once_and_for_all(pool: asyncpg.Pool) -> None:
+async def test_a_full_pool_fails_the_request_once_and_for_all(pool: Database) -> None:
     connection = RequestConnection(pool)
     async with pool.acquire():
         # given every pooled connection busy: the first read is refused as overloaded
@@ -249,7 +250,7 @@ async def test_a_full_pool_fails_the_request_once_and_for_all(pool: asyncpg.Pool
     assert _all_idle(pool)
 
 
-async def test_release_sends_no_reset_query_but_rolls_back_an_open_transaction(pool: asyncpg.Pool) -> None:
+async def test_release_sends_no_reset_query_but_rolls_back_an_open_transaction(pool: Database) -> None:
     seen: list[str] = []
     async with pool.acquire() as conn:
         conn.add_query_logger(lambda query: seen.append(query.query))
@@ -266,7 +267,7 @@ async def test_release_sends_no_reset_query_but_rolls_back_an_open_transaction(p
     assert not [q for q in seen if "RESET ALL" in q or "pg_advisory_unlock_all" in q]
 
 
-async def test_a_connection_lost_as_the_request_gives_it_back_ends_the_request_cleanly(pool: asyncpg.Pool) -> None:
+async def test_a_connection_lost_as_the_request_gives_it_back_ends_the_request_cleanly(pool: Database) -> None:
     # given a request that has read on its connection
     connection = RequestConnection(pool)
     raw = None
@@ -286,7 +287,7 @@ async def test_a_connection_lost_as_the_request_gives_it_back_ends_the_request_c
         assert await conn.fetchval("select 1") == 1
 
 
-async def test_a_write_connection_lost_as_it_is_handed_back_leaves_the_pool_usable(pool: asyncpg.Pool) -> None:
+async def test_a_write_connection_lost_as_it_is_handed_back_leaves_the_pool_usable(pool: Database) -> None:
     # given a write transaction on its own pooled connection, lost just as it is handed back
     async with pool.acquire() as conn:
         await conn.execute("select 1")

@@ -10,11 +10,11 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from schema.root import schema
 from strawberry.extensions import SchemaExtension
 
 from auth.tokens import hash_token
 from service import documents
+from service.schema import schema
 
 PROVINCES = "query { provinces { code name } }"
 FACILITY = "query F($code: String!) { facility(code: $code) { code name } }"

@@ -16,9 +16,9 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from service.settings import Settings, load_settings
 
 from auth.passwords import gate, verify_password
+from core.settings import Settings, load_settings
 from db.embedded import EmbeddedPostgres, ensure_database
 from db.migrate import apply_migrations
 from db.reference import load_reference_data
@@ -69,7 +69,7 @@ async def test_a_full_pool_sheds_the_request_quickly_with_a_retry_hint(
 ) -> None:
     # given every pooled connection (one) held by someone else
     http, app = app_client
-    async with app.state.pool.acquire():
+    async with app.state.database.acquire():
         # when a request needs a connection
         response = await _post(http, "{ provinces { code } }")
 
@@ -84,7 +84,7 @@ async def test_a_full_pool_sheds_the_request_quickly_with_a_retry_hint(
 
 async def test_the_pool_serves_again_once_a_connection_is_free(app_client: tuple[httpx.AsyncClient, Any]) -> None:
     http, app = app_client
-    async with app.state.pool.acquire():
+    async with app.state.database.acquire():
         refused = await _post(http, "{ provinces { code } }")
 
     served = await _post(http, "{ provinces { code } }")

@@ -26,9 +26,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema, nodes
-from service.settings import Settings
 from starlette.applications import Starlette
 
+from core.settings import Settings
 from seed.demo import DEMO_LOGINS, PARTNER_API_KEY
 from service.app import create_app
 from tests.sessions import open_session

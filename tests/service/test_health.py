@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncpg
 import httpx
-from service.settings import load_settings
 
+from core.settings import load_settings
+from db.pool import Database
 from service.app import create_app
 from tests.graphql import contract, gql
 
@@ -45,13 +46,13 @@ async def test_readyz_is_503_when_the_database_is_unreachable() -> None:
     # given a real pool pointed at a port where nothing listens (min_size=0: it connects on first use)
     dsn = "postgresql://nobody@127.0.0.1:9/none"
     app = create_app(load_settings({"DATABASE_URL": dsn}), dsn)
-    app.state.pool = await asyncpg.create_pool(dsn, min_size=0, max_size=1)
+    app.state.database = Database(await asyncpg.create_pool(dsn, min_size=0, max_size=1))
 
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
             response = await http.get("/readyz")
     finally:
-        await app.state.pool.close()
+        await app.state.database.pool.close()
 
     assert response.status_code == 503
     assert response.json()["reason"] == "database unreachable"
@@ -82,7 +83,7 @@ async def test_readyz_stays_ready_when_every_connection_is_busy(db_dsn: str) -> 
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://t") as http,
-        app.state.pool.acquire(),
+        app.state.database.acquire(),
     ):
         response = await http.get("/readyz")
 

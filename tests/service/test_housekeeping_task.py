@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import asyncpg
-from service.settings import load_settings
 
+from core.settings import load_settings
 from service.app import create_app
 
 EXPIRED_SESSION = """

@@ -14,17 +14,17 @@ import httpx
 import pytest
 import strawberry
 from graphql import get_introspection_query
-from schema.root import schema
-from service.settings import Settings
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
+from core.settings import Settings
 from db.reference import ward_rows
 from service import limits
 from service.documents import GuardDocument, GuardedSchema
 from service.graphql import GraphQLApp, mask_errors
 from service.observability import RequestObservation
+from service.schema import schema
 from tests.graphql import CONTRACT_DIR, error_codes, gql
 
 LOGIN = 'login(socialInsuranceCode: "0190000001", password: "wrong-password") { accessToken }'
@@ -33,7 +33,7 @@ LOGIN = 'login(socialInsuranceCode: "0190000001", password: "wrong-password") { 
 def limit_of(result: dict[str, object]) -> set[str]:
     errors = result.get("errors") or []
     assert isinstance(errors, list)
-    return {e["extensions"]["limit"] for e in errors if e["extensions"].get("code") == limits.LIMIT_EXCEEDED}
+    return {e["extensions"]["limit"] for e in errors if e["extensions"].get("code") == "QUERY_LIMIT_EXCEEDED"}
 
 
 def nested(depth: int) -> str:
@@ -124,8 +124,8 @@ async def test_plain_lists_cost_by_their_length(client: httpx.AsyncClient) -> No
 
 def test_list_sizes_cover_the_reference_data() -> None:
     wards_per_province = Counter(province for _, province, _ in ward_rows())
-    assert limits.LIST_SIZES["provinces"] == len(wards_per_province)
-    assert limits.LIST_SIZES["wards"] == max(wards_per_province.values())
+    assert schema.policy.list_sizes["provinces"] == len(wards_per_province)
+    assert schema.policy.list_sizes["wards"] == max(wards_per_province.values())
 
 
 def test_a_page_size_variable_costs_its_default_or_the_ceiling() -> None:
@@ -219,7 +219,7 @@ async def test_app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient
         routes=[Route("/graphql", GraphQLApp(slow_schema, quick), methods=["GET", "POST"])],
         middleware=[Middleware(RequestObservation)],
     )
-    app.state.pool = None  # anonymous requests never touch it
+    app.state.database = None  # anonymous requests never touch it
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http

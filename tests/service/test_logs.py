@@ -8,11 +8,11 @@ import sys
 
 import httpx
 import pytest
-from service.settings import Settings
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from core.settings import Settings
 from service.app import create_app
 from service.logs import JsonFormatter
 from tests.graphql import contract

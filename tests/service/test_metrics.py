@@ -8,10 +8,10 @@ import asyncpg
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from service.settings import load_settings
 
+from core import metrics
+from core.settings import load_settings
 from db import outbox
-from service import metrics
 from service.app import create_app
 from tests.graphql import contract
 from tests.sessions import open_session

@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from service.persisted import PersistedQueries, PersistedQueryError, sha256_hex
+from core.errors import ErrorCode, RequestError
+from service.persisted import PersistedQueries, sha256_hex
 from tests.graphql import contract
 
 PROVINCES = contract("public/Provinces")
@@ -84,6 +85,6 @@ def test_the_store_is_bounded_and_drops_the_least_recently_used() -> None:
     use(documents[2], documents[2])
     assert len(store) == 2
     assert use(None, documents[0]) == documents[0]
-    with pytest.raises(PersistedQueryError) as missing:
+    with pytest.raises(RequestError) as missing:
         use(None, documents[1])
-    assert missing.value.code == "PERSISTED_QUERY_NOT_FOUND"
+    assert missing.value.code is ErrorCode.PERSISTED_QUERY_NOT_FOUND

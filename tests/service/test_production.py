@@ -11,11 +11,11 @@ import asyncpg
 import httpx
 import pytest
 from graphql import graphql_sync
-from schema.root import schema
-from service.settings import Settings
 
 from auth.tokens import hash_token
+from core.settings import Settings
 from service.app import create_app
+from service.schema import schema
 from tests.graphql import contract, error_codes, gql
 
 SCHEMA_QUERY = "{ __schema { queryType { name } } }"

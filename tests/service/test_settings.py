@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from service.settings import SettingsError, load_settings
+
+from core.settings import SettingsError, load_settings
 
 
 def test_defaults_use_the_embedded_database_in_development() -> None:

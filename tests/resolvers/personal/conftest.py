@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import asyncpg
 import httpx
 import pytest
-from service.settings import Settings
 
+from core.settings import Settings
 from db.pool import SERVER_SETTINGS
 from service.app import create_app
 

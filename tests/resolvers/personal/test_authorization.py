@@ -12,12 +12,6 @@ import httpx
 import pytest
 import strawberry
 from graphql import GraphQLObjectType
-from resolvers.access_log import entry_from_row
-from resolvers.benefits import benefit_from_row
-from resolvers.cards import card_from_row
-from resolvers.contributions import period_from_row, summary_from_rows
-from resolvers.visits import visit_from_row, year_from_row
-from schema.root import schema
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
 from strawberry.types.private import is_private
@@ -25,7 +19,6 @@ from strawberry.utils.str_converters import to_camel_case
 
 from auth.permissions import OwnedByViewer
 from auth.viewer import Viewer, ViewerKind
-from resolvers.persons import person_from_row
 from schema.access_log import AccessLogEntry
 from schema.benefit import Benefit
 from schema.card import InsuranceCard
@@ -34,6 +27,7 @@ from schema.node import to_global_id
 from schema.person import Person
 from schema.scalars import SCALAR_MAP
 from schema.visit import MedicalVisit, MedicalVisitYear
+from service.schema import schema
 from tests.graphql import contract, error_codes, gql
 from tests.resolvers.personal.people import (
     Citizen,
@@ -273,40 +267,40 @@ _SUMMARY_ROWS = [{"scheme": None, "months": 2, "unpaid_months": 0}, {"scheme": "
 class LeakyQuery:
     @strawberry.field
     def person(self) -> Person | None:
-        return person_from_row(_PERSON)
+        return Person.from_row(_PERSON)
 
     @strawberry.field
     def card(self) -> InsuranceCard | None:
-        return card_from_row(_CARD)
+        return InsuranceCard.from_row(_CARD)
 
     @strawberry.field
     def period(self) -> ContributionPeriod | None:
-        return period_from_row(_PERIOD)
+        return ContributionPeriod.from_row(_PERIOD)
 
     @strawberry.field
     def summary(self) -> ContributionSummary | None:
-        return summary_from_rows(OWNER_ID, _SUMMARY_ROWS)
+        return ContributionSummary.from_rows(OWNER_ID, _SUMMARY_ROWS)
 
     @strawberry.field
     def benefit(self) -> Benefit | None:
-        return benefit_from_row(_BENEFIT)
+        return Benefit.from_row(_BENEFIT)
 
     @strawberry.field
     def visit(self) -> MedicalVisit | None:
-        return visit_from_row(_VISIT)
+        return MedicalVisit.from_row(_VISIT)
 
     @strawberry.field
     def year(self) -> MedicalVisitYear | None:
-        return year_from_row(_YEAR)
+        return MedicalVisitYear.from_row(_YEAR)
 
     @strawberry.field
     def entry(self) -> AccessLogEntry | None:
-        return entry_from_row(_ENTRY)
+        return AccessLogEntry.from_row(_ENTRY)
 
     @strawberry.field
     def visits(self) -> list[MedicalVisit | None]:
         # the owner's visit, then another person's
-        return [visit_from_row(_VISIT), visit_from_row({**_VISIT, "id": 2, "person_id": OWNER_ID + 1})]
+        return [MedicalVisit.from_row(_VISIT), MedicalVisit.from_row({**_VISIT, "id": 2, "person_id": OWNER_ID + 1})]
 
 
 LEAKY_SCHEMA = strawberry.Schema(query=LeakyQuery, config=StrawberryConfig(scalar_map=SCALAR_MAP))

@@ -6,14 +6,19 @@ from typing import Any
 
 import asyncpg
 import httpx
-from resolvers.benefits import BenefitByIdLoader
-from resolvers.cards import BeneficiaryGroupByCodeLoader, InsuranceCardByIdLoader
-from resolvers.contributions import ContributionPeriodByIdLoader, ContributionSummaryByPersonIdLoader
-from resolvers.dataloader import BaseLoader
-from resolvers.visits import DiagnosisByCodeLoader, MedicalVisitByIdLoader, MedicalVisitYearsByPersonIdLoader
 
 from auth.viewer import Viewer, ViewerKind
-from resolvers.persons import PersonByIdLoader
+from loaders.base import BaseLoader
+from loaders.directory import BeneficiaryGroupByCodeLoader, DiagnosisByCodeLoader
+from loaders.personal import (
+    BenefitByIdLoader,
+    ContributionPeriodByIdLoader,
+    ContributionSummaryRowsByPersonIdLoader,
+    InsuranceCardByIdLoader,
+    MedicalVisitByIdLoader,
+    MedicalVisitYearsByPersonIdLoader,
+    PersonByIdLoader,
+)
 from tests.graphql import contract, gql
 from tests.resolvers.personal.conftest import CountingClient
 from tests.resolvers.personal.people import add_period, add_visits, create_citizen
@@ -81,13 +86,13 @@ async def test_each_personal_loader_answers_many_keys_with_one_statement(
     viewer = Viewer(kind=ViewerKind.CITIZEN, person_id=citizen.person_id)
     pool = await asyncpg.create_pool(db_dsn, min_size=1, max_size=2, init=_logging_init(counting))
     try:
-        cases: list[tuple[type[BaseLoader[Any, Any]], list[Any]]] = [
+        cases: list[tuple[type[BaseLoader], list[Any]]] = [
             (MedicalVisitByIdLoader, visit_ids),
             (ContributionPeriodByIdLoader, period_ids),
             (BenefitByIdLoader, visit_ids),
             (InsuranceCardByIdLoader, visit_ids),
             (PersonByIdLoader, [citizen.person_id, citizen.person_id + 1]),
-            (ContributionSummaryByPersonIdLoader, [citizen.person_id, citizen.person_id + 1]),
+            (ContributionSummaryRowsByPersonIdLoader, [citizen.person_id, citizen.person_id + 1]),
             (MedicalVisitYearsByPersonIdLoader, [citizen.person_id, citizen.person_id + 1]),
             (DiagnosisByCodeLoader, codes),
             (BeneficiaryGroupByCodeLoader, groups),
@@ -101,7 +106,7 @@ async def test_each_personal_loader_answers_many_keys_with_one_statement(
             assert len(counting.log.statements) == 1, loader_class.__name__
             assert len(values) == len(keys)
         visits = await MedicalVisitByIdLoader(pool, viewer).load_many(list(reversed(visit_ids)))
-        assert [v.pk if v else None for v in visits] == list(reversed(visit_ids))
+        assert [v["id"] if v else None for v in visits] == list(reversed(visit_ids))
     finally:
         await pool.close()
 
