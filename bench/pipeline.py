@@ -42,7 +42,7 @@ def main() -> None:
     print(f"{'document':28} {'uncached µs':>12} {'cached µs':>10}")
     for name in ("Home", "MedicalHistory", "Facilities", "Login"):
         query = documents[name]
-        cache = DocumentCache(schema._schema)
+        cache = DocumentCache(schema._schema, schema.policy)
         uncached = per_call_us(lambda q=query, c=cache: c._prepare(q), 200)
         cache.prepare(query)
         cached = per_call_us(lambda q=query, c=cache: c.prepare(q), 20_000)

@@ -105,12 +105,9 @@ async def home(conn: asyncpg.Connection, token: str) -> dict[str, Any]:
     if not found:
         return {"data": {"me": None}}
     person = found[0]
-    today = dt.datetime.now(VIETNAM).date()
-    card_rows = await cards.cards_valid_on(conn, [person_id], today, viewer_id=person_id)
+    card_rows = await cards.cards_valid_today(conn, [person_id], viewer_id=person_id)
     summary_rows = await contributions.summaries(conn, [person_id], viewer_id=person_id)
-    visit_rows = (await visits.visits_page(conn, person_id, year=None, after=None, limit=HOME_VISITS + 1))[
-        :HOME_VISITS
-    ]
+    visit_rows = (await visits.VISITS.page(conn, person_id, after=None, limit=HOME_VISITS + 1))[:HOME_VISITS]
     card = card_rows[0] if card_rows else None
     group_name = card["group_name"] if card is not None else None
     facility_ids = {v["facility_id"] for v in visit_rows} | ({card["primary_facility_id"]} if card else set())

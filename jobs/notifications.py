@@ -22,7 +22,7 @@ from core.settings import Settings
 from db import outbox
 from db.pool import ConnectionSource
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("vssid.notifications")
 
 BATCH_SIZE = 20
 LEASE_SECONDS = 60.0

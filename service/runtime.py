@@ -28,7 +28,7 @@ from db.migrate import apply_migrations
 from db.reference import load_reference_data
 from seed import seed_database
 from seed.demo import DEMO_LOGINS
-from service.app import tune_collector
+from service.app import create_app, tune_collector
 from service.logs import logging_config
 
 EMBEDDED_DATABASE = "vssid"
@@ -168,9 +168,7 @@ def serve_workers(settings: Settings, dsn: str, sock: socket.socket) -> None:
 
 
 def serve(settings: Settings) -> int:
-    import uvicorn
-
-    from service.app import create_app
+    import uvicorn  # imported when serving: the other commands do without it
 
     # SIGTERM during start-up stops it like Ctrl-C (the embedded database too); while serving, see below.
     signal.signal(signal.SIGTERM, _raise_terminated)

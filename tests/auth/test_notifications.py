@@ -1,6 +1,6 @@
 """The outbox dispatcher: delivery, retries, sharing the work, de-duplication, and e-mail over real SMTP.
 
-(service/notifications.py belongs to the accounts work, so its tests live here with the rest of it.)
+(jobs/notifications.py belongs to the accounts work, so its tests live here with the rest of it.)
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ def test_a_document_is_parsed_and_validated_once(monkeypatch: pytest.MonkeyPatch
     for name in ("parse", "validate"):
         original = getattr(documents, name)
         monkeypatch.setattr(documents, name, functools.partial(_counted, calls, name, original))
-    cache = documents.DocumentCache(schema._schema)
+    cache = documents.DocumentCache(schema._schema, schema.policy)
     for query in (PROVINCES, "{ provincs { code } }"):
         first = cache.prepare(query)
         assert cache.prepare(query) is first
@@ -98,7 +98,7 @@ def _counted(calls: list[str], name: str, original: Callable[..., Any], *args: A
 
 
 def test_the_document_cache_is_bounded() -> None:
-    cache = documents.DocumentCache(schema._schema, maxsize=2)
+    cache = documents.DocumentCache(schema._schema, schema.policy, maxsize=2)
     for query in ("{ __typename }", PROVINCES, "{ support { hotline } }", "{ __typename }"):
         cache.prepare(query)
     info = cache.cache_info()

@@ -80,7 +80,7 @@ async def test_an_outbox_message_is_delivered_once_by_one_of_the_processes(
         line["message"].rsplit(": ", 1)[-1]
         for served in (a, b)
         for line in served.log_lines()
-        if line["logger"] == "service.notifications" and line["message"].startswith("SMS to 0900000000")
+        if line["logger"] == "vssid.notifications" and line["message"].startswith("SMS to 0900000000")
     )
     assert sent == Counter(keys)
     assert dict(await db.fetch(ATTEMPTS)) == dict.fromkeys(keys, 1)

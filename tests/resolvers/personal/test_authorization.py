@@ -260,7 +260,10 @@ _ENTRY = {
     "purpose": "y",
     "data_categories": ["CARD"],
 }
-_SUMMARY_ROWS = [{"scheme": None, "months": 2, "unpaid_months": 0}, {"scheme": "BHTN", "months": 2, "unpaid_months": 0}]
+_SUMMARY_ROWS: list[dict[str, Any]] = [
+    {"scheme": None, "months": 2, "unpaid_months": 0},
+    {"scheme": "BHTN", "months": 2, "unpaid_months": 0},
+]
 
 
 @strawberry.type
