@@ -9,7 +9,8 @@ from auth.permissions import IsSignedIn
 from core.policy import PRIVATE
 from loaders.context import Info
 from loaders.personal import PersonByIdLoader
-from schema.node import Node, from_global_id, not_an_id
+from schema.ids import from_global_id, not_an_id
+from schema.node import Node
 from schema.person import Person
 
 

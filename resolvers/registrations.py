@@ -18,7 +18,7 @@ from loaders.directory import FacilityByIdLoader
 from resolvers.mutation import run_mutation, user_error
 from schema.cursors import decode_cursor
 from schema.errors import UserError
-from schema.node import from_global_id
+from schema.ids import from_global_id
 from schema.pagination import Connection, build_connection, page_size
 from schema.registration import (
     Registration,

@@ -8,7 +8,7 @@ import enum
 import strawberry
 
 from auth.permissions import OwnedByViewer
-from loaders.base import Row
+from schema.rows import Mapped
 
 
 @strawberry.enum
@@ -19,7 +19,7 @@ class ActorKind(enum.Enum):
 
 
 @strawberry.type(description="One read of the person's data by someone other than the person.")
-class AccessLogEntry(OwnedByViewer):
+class AccessLogEntry(OwnedByViewer, Mapped):
     person_id: strawberry.Private[int]
     at: dt.datetime | None
     actor_kind: ActorKind | None
@@ -27,13 +27,3 @@ class AccessLogEntry(OwnedByViewer):
     purpose: str | None
     data_categories: list[str] | None = strawberry.field(description="What was read, e.g. CARD, CONTRIBUTIONS.")
 
-    @classmethod
-    def from_row(cls, row: Row) -> AccessLogEntry:
-        return cls(
-            person_id=row["person_id"],
-            at=row["at"],
-            actor_kind=ActorKind(row["actor_kind"]),
-            actor_name=row["actor_name"],
-            purpose=row["purpose"],
-            data_categories=list(row["data_categories"]),
-        )

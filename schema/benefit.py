@@ -8,10 +8,9 @@ import enum
 import strawberry
 
 from auth.permissions import OwnedByViewer
-from loaders.base import Row
 from loaders.personal import BenefitByIdLoader
 from schema.facility import Facility, facility_relation
-from schema.node import Node, to_global_id
+from schema.node import Node
 from schema.scalars import Money
 
 
@@ -42,18 +41,3 @@ class Benefit(OwnedByViewer, Node):
     paid_on: dt.date | None
     paying_agency: Facility | None = facility_relation("paying_agency_id")
 
-    @classmethod
-    def from_row(cls, row: Row) -> Benefit:
-        return cls(
-            id=to_global_id("Benefit", row["id"]),
-            pk=row["id"],
-            person_id=row["person_id"],
-            paying_agency_id=row["paying_agency_id"],
-            kind=BenefitKind(row["kind"]),
-            decision_number=row["decision_number"],
-            period_from=row["period_from"],
-            period_to=row["period_to"],
-            days=row["days"],
-            amount=row["amount"],
-            paid_on=row["paid_on"],
-        )

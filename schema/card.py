@@ -8,12 +8,12 @@ import enum
 import strawberry
 
 from auth.permissions import OwnedByViewer
-from loaders.base import Row
 from loaders.directory import BeneficiaryGroupByCodeLoader
 from loaders.personal import InsuranceCardByIdLoader
 from schema.facility import Facility, facility_relation
-from schema.node import Node, to_global_id
+from schema.node import Node
 from schema.relation import relation
+from schema.rows import Mapped
 
 
 @strawberry.enum(description="Residence area (nơi sinh sống) printed on the card: remote areas get extra benefits.")
@@ -24,13 +24,9 @@ class ResidenceArea(enum.Enum):
 
 
 @strawberry.type(description="A beneficiary group (nhóm đối tượng): reference data, public.")
-class BeneficiaryGroup:
+class BeneficiaryGroup(Mapped):
     code: str = strawberry.field(description="Two letters, e.g. DN for enterprise employees.")
     name: str
-
-    @classmethod
-    def from_row(cls, row: Row) -> BeneficiaryGroup:
-        return cls(code=row["code"], name=row["name"])
 
 
 @strawberry.type(description="A BHYT card. Every field answers only to the card's holder.")
@@ -62,19 +58,3 @@ class InsuranceCard(OwnedByViewer, Node):
         "primary_facility_id", "The registered primary-care facility (nơi đăng ký KCB ban đầu)."
     )
 
-    @classmethod
-    def from_row(cls, row: Row) -> InsuranceCard:
-        return cls(
-            id=to_global_id("InsuranceCard", row["id"]),
-            pk=row["id"],
-            person_id=row["person_id"],
-            group_code=row["group_code"],
-            primary_facility_id=row["primary_facility_id"],
-            card_number=row["card_number"],
-            benefit_level=row["benefit_level"],
-            coverage_percent=row["coverage_percent"],
-            valid_from=row["valid_from"],
-            valid_to=row["valid_to"],
-            five_years_continuous_from=row["five_years_continuous_from"],
-            residence_area=ResidenceArea(row["residence_area"]) if row["residence_area"] else None,
-        )

@@ -12,7 +12,7 @@ from loaders.base import Row
 from loaders.directory import EmployerByIdLoader
 from loaders.personal import ContributionPeriodByIdLoader
 from schema.employer import Employer
-from schema.node import Node, to_global_id
+from schema.node import Node
 from schema.relation import relation
 from schema.scalars import Money, Month
 
@@ -51,22 +51,6 @@ class ContributionPeriod(OwnedByViewer, Node):
         Employer.from_row,
         description="Null for voluntary BHXH, which has no employer.",
     )
-
-    @classmethod
-    def from_row(cls, row: Row) -> ContributionPeriod:
-        return cls(
-            id=to_global_id("ContributionPeriod", row["id"]),
-            pk=row["id"],
-            person_id=row["person_id"],
-            employer_id=row["employer_id"],
-            scheme=ContributionScheme(row["scheme"]),
-            from_month=row["from_month"],
-            to_month=row["to_month"],
-            months=row["months"],
-            salary_basis=row["salary_basis"],
-            status=ContributionStatus(row["status"]),
-            job_title=row["job_title"],
-        )
 
 
 @strawberry.type

@@ -6,10 +6,9 @@ import enum
 
 import strawberry
 
-from loaders.base import Row
 from loaders.directory import EmployerByIdLoader, ProvinceByCodeLoader
 from schema.facility import Facility, facility_relation
-from schema.node import Node, to_global_id
+from schema.node import Node
 from schema.province import Province
 from schema.relation import relation
 
@@ -35,16 +34,3 @@ class Employer(Node):
     province: Province | None = relation(ProvinceByCodeLoader, "province_code", Province.from_row)
     agency: Facility | None = facility_relation("agency_id", "The social insurance agency that manages it.")
 
-    @classmethod
-    def from_row(cls, row: Row) -> Employer:
-        return cls(
-            id=to_global_id("Employer", row["id"]),
-            pk=row["id"],
-            code=row["code"],
-            name=row["name"],
-            tax_code=row["tax_code"],
-            address=row["address"],
-            province_code=row["province_code"],
-            agency_id=row["agency_id"],
-            status=EmployerStatus(row["status"]),
-        )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any, Self
 
 import strawberry
 
 from loaders.base import Row
 from loaders.directory import FacilityByIdLoader, ProvinceByCodeLoader, WardByCodeLoader
-from schema.node import Node, to_global_id
+from schema.node import Node
 from schema.province import Province, Ward
 from schema.relation import relation
 
@@ -59,25 +60,9 @@ class Facility(Node):
     ward: Ward | None = relation(WardByCodeLoader, "ward_code", Ward.from_row)
 
     @classmethod
-    def from_row(cls, row: Row, distance_km: float | None = None) -> Facility:
-        return cls(
-            id=to_global_id("Facility", row["id"]),
-            pk=row["id"],
-            code=row["code"],
-            name=row["name"],
-            kind=FacilityKind(row["kind"]),
-            level=FacilityLevel(row["level"]) if row["level"] else None,
-            address=row["address"],
-            phone=row["phone"],
-            province_code=row["province_code"],
-            ward_code=row["ward_code"],
-            location=GeoPoint(latitude=row["latitude"], longitude=row["longitude"]),
-            distance_km=distance_km,
-            bhyt_contracted=row["bhyt_contracted"],
-            accepts_initial_registration=row["accepts_initial_registration"],
-            issues_sick_leave_certificates=row["issues_sick_leave_certificates"],
-            updated_at=row["updated_at"],
-        )
+    def from_row(cls, row: Row, **given: Any) -> Self:
+        location = GeoPoint(latitude=row["latitude"], longitude=row["longitude"])
+        return super().from_row(row, **{"location": location, "distance_km": None, **given})
 
 
 def facility_relation(key: str, description: str | None = None) -> Facility | None:

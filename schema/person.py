@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
+from typing import ClassVar
 
 import strawberry
 
@@ -14,7 +16,6 @@ from db.access_log import ACCESS_LOG
 from db.benefits import BENEFITS
 from db.contributions import PERIODS
 from db.visits import VISITS
-from loaders.base import Row
 from loaders.context import Info
 from loaders.personal import (
     ContributionSummaryRowsByPersonIdLoader,
@@ -26,7 +27,7 @@ from schema.access_log import AccessLogEntry
 from schema.benefit import Benefit, BenefitKind
 from schema.card import InsuranceCard
 from schema.contribution import ContributionPeriod, ContributionScheme, ContributionSummary
-from schema.node import Node, to_global_id
+from schema.node import Node
 from schema.pagination import Connection
 from schema.personal import personal_page
 from schema.relation import relation, relation_list
@@ -46,6 +47,7 @@ class Gender(enum.Enum):
 @strawberry.type(description="A person on record. Only the person themself can read their fields.")
 class Person(OwnedByViewer, Node):
     node_loader = PersonByIdLoader
+    columns: ClassVar[Mapping[str, str]] = {"person_id": "id"}
     pk: strawberry.Private[int]
     # OwnedByViewer compares this with the viewer: the schema layer of authorization (docs/authorization.md).
     person_id: strawberry.Private[int]
@@ -69,20 +71,6 @@ class Person(OwnedByViewer, Node):
         description="Visit counts and money totals per calendar year, latest year first.",
     )
 
-    @classmethod
-    def from_row(cls, row: Row) -> Person:
-        return cls(
-            id=to_global_id("Person", row["id"]),
-            pk=row["id"],
-            person_id=row["id"],
-            social_insurance_code=row["social_insurance_code"],
-            full_name=row["full_name"],
-            date_of_birth=row["date_of_birth"],
-            gender=Gender(row["gender"]),
-            phone=row["phone"],
-            email=row["email"],
-            address=row["address"],
-        )
 
     @strawberry.field
     async def contribution_summary(self, info: Info) -> ContributionSummary | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from core.policy import FieldPolicy
-from loaders.base import Row
 from loaders.directory import ProvinceByCodeLoader, WardsByProvinceCodeLoader
 from schema.relation import relation, relation_list
+from schema.rows import Mapped
 
 # The most wards of one province (tests/service/test_limits.py checks it against the reference data): a list
 # multiplies the cost below it like a connection does, so `provinces { wards { province { wards … } } }` is priced
@@ -16,7 +16,7 @@ MAX_WARDS_PER_PROVINCE = 168
 
 
 @strawberry.type(description="A ward or commune (phường/xã), the level below the province.")
-class Ward:
+class Ward(Mapped):
     code: str = strawberry.field(description="Five-digit official code.")
     name: str
     province_code: strawberry.Private[str]
@@ -25,19 +25,12 @@ class Ward:
         ProvinceByCodeLoader, "province_code", lambda row: Province.from_row(row)  # noqa: PLW0108
     )
 
-    @classmethod
-    def from_row(cls, row: Row) -> Ward:
-        return cls(code=row["code"], name=row["name"], province_code=row["province_code"])
-
 
 @strawberry.type(description="A province or centrally-run city (tỉnh/thành phố).")
-class Province:
+class Province(Mapped):
     code: str = strawberry.field(description="Two-digit official code.")
     name: str
     wards: list[Ward] = relation_list(
         WardsByProvinceCodeLoader, "code", Ward.from_row, policy=FieldPolicy(list_size=MAX_WARDS_PER_PROVINCE)
     )
 
-    @classmethod
-    def from_row(cls, row: Row) -> Province:
-        return cls(code=row["code"], name=row["name"])

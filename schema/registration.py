@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Self
 
 import strawberry
 
 from loaders.base import Row
 from schema.errors import UserError
 from schema.facility import Facility, facility_relation
-from schema.node import Node, to_global_id
+from schema.node import Node
 
 
 @strawberry.enum
@@ -48,21 +49,8 @@ class Registration(Node):
     agency: Facility | None = facility_relation("agency_id")
 
     @classmethod
-    def from_row(cls, row: Row, agency_name: str | None = None) -> Registration:
-        return cls(
-            id=to_global_id("Registration", row["id"]),
-            pk=row["id"],
-            agency_id=row["agency_id"],
-            status=RegistrationStatus(row["status"]),
-            submitted_at=row["submitted_at"],
-            decided_at=row["decided_at"],
-            rejection_reason=row["rejection_reason"],
-            full_name=row["full_name"],
-            social_insurance_code=row["social_insurance_code"],
-            phone=row["phone"],
-            email=row["email"],
-            instructions=instructions(row["status"], agency_name),
-        )
+    def from_row(cls, row: Row, agency_name: str | None = None) -> Self:  # type: ignore[override]
+        return super().from_row(row, instructions=instructions(row["status"], agency_name))
 
 
 @strawberry.input

@@ -7,9 +7,8 @@ import enum
 
 import strawberry
 
-from loaders.base import Row
 from loaders.directory import FaqByIdLoader, NewsItemByIdLoader
-from schema.node import Node, to_global_id
+from schema.node import Node
 
 
 @strawberry.type(description="How to reach the social insurance support desk.")
@@ -24,12 +23,6 @@ class Faq(Node):
     question: str
     answer: str
     category: str
-
-    @classmethod
-    def from_row(cls, row: Row) -> Faq:
-        return cls(
-            id=to_global_id("Faq", row["id"]), question=row["question"], answer=row["answer"], category=row["category"]
-        )
 
 
 @strawberry.enum
@@ -47,13 +40,3 @@ class NewsItem(Node):
     published_at: dt.datetime
     url: str
 
-    @classmethod
-    def from_row(cls, row: Row) -> NewsItem:
-        return cls(
-            id=to_global_id("NewsItem", row["id"]),
-            title=row["title"],
-            summary=row["summary"],
-            kind=NewsKind(row["kind"]),
-            published_at=row["published_at"],
-            url=row["url"],
-        )

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
+from typing import ClassVar
 
 import strawberry
 
 from auth.permissions import OwnedByViewer
-from loaders.base import Row
 from loaders.directory import DiagnosisByCodeLoader
 from loaders.personal import MedicalVisitByIdLoader
 from schema.facility import Facility, facility_relation
-from schema.node import Node, to_global_id
+from schema.node import Node
 from schema.relation import relation
+from schema.rows import Mapped
 from schema.scalars import Money
 
 
@@ -26,18 +28,15 @@ class VisitType(enum.Enum):
 
 
 @strawberry.type(description="An ICD-10 diagnosis: reference data, public.")
-class Diagnosis:
+class Diagnosis(Mapped):
     code: str
     name: str
-
-    @classmethod
-    def from_row(cls, row: Row) -> Diagnosis:
-        return cls(code=row["code"], name=row["name"])
 
 
 @strawberry.type(description="One visit paid by BHYT. Every field answers only to the patient.")
 class MedicalVisit(OwnedByViewer, Node):
     node_loader = MedicalVisitByIdLoader
+    columns: ClassVar[Mapping[str, str]] = {"diagnosis_code": "primary_diagnosis_code"}
     pk: strawberry.Private[int]
     person_id: strawberry.Private[int]
     facility_id: strawberry.Private[int]
@@ -53,25 +52,9 @@ class MedicalVisit(OwnedByViewer, Node):
     patient_paid: Money | None
     facility: Facility | None = facility_relation("facility_id")
 
-    @classmethod
-    def from_row(cls, row: Row) -> MedicalVisit:
-        return cls(
-            id=to_global_id("MedicalVisit", row["id"]),
-            pk=row["id"],
-            person_id=row["person_id"],
-            facility_id=row["facility_id"],
-            diagnosis_code=row["primary_diagnosis_code"],
-            visit_type=VisitType(row["visit_type"]),
-            admitted_at=row["admitted_at"],
-            discharged_at=row["discharged_at"],
-            total_cost=row["total_cost"],
-            insurance_paid=row["insurance_paid"],
-            patient_paid=row["patient_paid"],
-        )
-
 
 @strawberry.type(description="A calendar year of the visit history, totalled by the database.")
-class MedicalVisitYear(OwnedByViewer):
+class MedicalVisitYear(OwnedByViewer, Mapped):
     person_id: strawberry.Private[int]
     year: int | None
     visits: int | None
@@ -79,13 +62,3 @@ class MedicalVisitYear(OwnedByViewer):
     insurance_paid: Money | None
     patient_paid: Money | None
 
-    @classmethod
-    def from_row(cls, row: Row) -> MedicalVisitYear:
-        return cls(
-            person_id=row["person_id"],
-            year=row["year"],
-            visits=row["visits"],
-            total_cost=row["total_cost"],
-            insurance_paid=row["insurance_paid"],
-            patient_paid=row["patient_paid"],
-        )

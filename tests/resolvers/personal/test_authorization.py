@@ -23,7 +23,7 @@ from schema.access_log import AccessLogEntry
 from schema.benefit import Benefit
 from schema.card import InsuranceCard
 from schema.contribution import ContributionPeriod, ContributionSummary, SchemeMonths
-from schema.node import to_global_id
+from schema.ids import to_global_id
 from schema.person import Person
 from schema.scalars import SCALAR_MAP
 from schema.visit import MedicalVisit, MedicalVisitYear

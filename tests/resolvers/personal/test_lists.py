@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from schema.node import to_global_id
+from schema.ids import to_global_id
 from tests.graphql import contract, error_codes, gql
 from tests.resolvers.personal.people import (
     FIRST_VISIT,

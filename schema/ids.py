@@ -1,0 +1,30 @@
+"""Opaque global IDs: "Type:pk", base64url-encoded without padding."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import strawberry
+
+from core.errors import ApiError, ErrorCode
+
+
+def to_global_id(type_name: str, pk: int) -> strawberry.ID:
+    return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("="))
+
+
+def from_global_id(global_id: str) -> tuple[str, int]:
+    """(type name, primary key); INVALID_ID for anything this API did not issue."""
+    try:
+        raw = base64.urlsafe_b64decode((global_id + "=" * (-len(global_id) % 4)).encode("ascii")).decode()
+        type_name, _, pk = raw.partition(":")
+        if not type_name.isidentifier() or not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
+            raise ValueError
+        return type_name, int(pk)
+    except (ValueError, UnicodeError, binascii.Error):
+        raise not_an_id() from None
+
+
+def not_an_id() -> ApiError:
+    return ApiError(ErrorCode.INVALID_ID, "this is not an ID this API gave out", field="id")

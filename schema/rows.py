@@ -1,0 +1,74 @@
+"""A type maps its own row: `Type.from_row(row)` takes exactly the type's declared fields from the row.
+
+Each field of the type (private ones included, fields with a resolver left out) is read from the row's column of
+the same name, or of the name in the type's `columns`; an enum field gets its enum member; a Node's `id` is its
+global ID made from the row's `id`. A column the type does not declare never reaches GraphQL (a `password_hash`
+stays in the row). What a row does not hold is passed as a keyword (`Facility.from_row(row, distance_km=...)`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Self
+
+from loaders.base import Row
+from schema.ids import to_global_id
+
+Convert = Callable[[Any], Any]
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _converter(hint: Any) -> Convert:
+    """The enum member for an enum field (None stays None); the value itself for everything else."""
+    members = [a for a in typing.get_args(hint) if a is not type(None)] if _is_union(hint) else [hint]
+    if len(members) == 1 and isinstance(members[0], type) and issubclass(members[0], enum.Enum):
+        enum_type = members[0]
+        return lambda value: None if value is None else enum_type(value)
+    return _as_is
+
+
+def _is_union(hint: Any) -> bool:
+    return typing.get_origin(hint) in (typing.Union, types.UnionType)
+
+
+class Mapped:
+    """Base of the types that map a database row."""
+
+    # Field -> column, where the column's name differs from the field's.
+    columns: ClassVar[Mapping[str, str]] = {}
+
+    @classmethod
+    def from_row(cls, row: Row, **given: Any) -> Self:
+        plan = _PLANS.get(cls) or _PLANS.setdefault(cls, _plan(cls))
+        values = {name: convert(row[column]) for name, column, convert in plan if name not in given}
+        return cls(**values, **given)
+
+
+_PLANS: dict[type[Mapped], tuple[tuple[str, str, Convert], ...]] = {}
+
+
+def _plan(cls: type[Mapped]) -> tuple[tuple[str, str, Convert], ...]:
+    hints = typing.get_type_hints(cls)
+    plan = []
+    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if not field.init:
+            continue  # a field with a resolver
+        # A Node's private `pk` is its row's `id`.
+        column = cls.columns.get(field.name, "id" if field.name == "pk" else field.name)
+        if field.name == "id" and "id" not in cls.columns:
+            plan.append(("id", "id", _global_id(cls)))
+        else:
+            plan.append((field.name, column, _converter(hints[field.name])))
+    return tuple(plan)
+
+
+def _global_id(cls: type[Mapped]) -> Convert:
+    type_name: str = cls.__strawberry_definition__.name  # type: ignore[attr-defined]
+    return lambda pk: to_global_id(type_name, pk)
