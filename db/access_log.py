@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from db.personal import PersonalList
+from db.lists import KeysetList
 
 INSERT = """
 insert into access_log (person_id, actor_kind, actor_name, actor_ref, purpose, data_categories)
@@ -28,9 +28,10 @@ async def record_access(
     await conn.execute(INSERT, person_id, actor_kind, actor_name, actor_ref, purpose, list(data_categories))
 
 
-ACCESS_LOG = PersonalList(
+ACCESS_LOG = KeysetList(
     "access_log",
     "id, person_id, at, actor_kind, actor_name, purpose, data_categories",
     order="at",
     order_type="timestamptz",
+    owner="person_id",
 )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from db.personal import PersonalList
+from db.lists import KeysetList
 
-BENEFITS = PersonalList(
+BENEFITS = KeysetList(
     "benefits",
     "id, person_id, kind, decision_number, period_from, period_to, days, amount, paid_on, paying_agency_id",
     order="paid_on",
     order_type="date",
-    filter="($2::text is null or kind = $2)",
+    owner="person_id",
+    filter="({value}::text is null or kind = {value})",
 )

@@ -6,14 +6,15 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from db.personal import PersonalList
+from db.lists import KeysetList
 
-PERIODS = PersonalList(
+PERIODS = KeysetList(
     "contribution_periods",
     "id, person_id, scheme, employer_id, job_title, from_month, to_month, months, salary_basis, status",
     order="from_month",
     order_type="date",
-    filter="($2::text is null or scheme = $2)",
+    owner="person_id",
+    filter="({value}::text is null or scheme = {value})",
 )
 # Month totals, counted by calendar month so that overlapping periods never count a month twice.
 # A month is unpaid when only UNPAID periods (nợ đóng) cover it. The row with scheme null is the pension

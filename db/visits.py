@@ -6,21 +6,22 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from db.personal import PersonalList
+from db.lists import KeysetList
 
 # Years are calendar years in Vietnam, whatever the session's time zone.
 LOCAL_YEAR = "extract(year from admitted_at at time zone 'Asia/Ho_Chi_Minh')::integer"
-# `$2::integer is null or ...`: the year filter is optional; the range form keeps the index on
+# `$n::integer is null or ...`: the year filter is optional; the range form keeps the index on
 # (person_id, admitted_at desc, id desc) usable for both the filter and the keyset.
-VISITS = PersonalList(
+VISITS = KeysetList(
     "medical_visits",
     "id, person_id, facility_id, visit_type, admitted_at, discharged_at, primary_diagnosis_code, "
     "total_cost, insurance_paid, patient_paid",
     order="admitted_at",
     order_type="timestamptz",
-    filter="""($2::integer is null
-    or (admitted_at >= make_timestamptz($2, 1, 1, 0, 0, 0, 'Asia/Ho_Chi_Minh')
-        and admitted_at < make_timestamptz($2 + 1, 1, 1, 0, 0, 0, 'Asia/Ho_Chi_Minh')))""",
+    owner="person_id",
+    filter="""({value}::integer is null
+    or (admitted_at >= make_timestamptz({value}, 1, 1, 0, 0, 0, 'Asia/Ho_Chi_Minh')
+        and admitted_at < make_timestamptz({value} + 1, 1, 1, 0, 0, 0, 'Asia/Ho_Chi_Minh')))""",
 )
 # Per-year totals, computed by the database rather than by loading every visit.
 SELECT_YEARS_FOR_VIEWER = f"""

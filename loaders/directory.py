@@ -47,11 +47,11 @@ class EmployerByIdLoader(BaseLoader):
 
 
 class FaqByIdLoader(BaseLoader):
-    fetch = support.faqs_by_id
+    fetch = support.FAQS.by_id
 
 
 class NewsItemByIdLoader(BaseLoader):
-    fetch = support.news_by_id
+    fetch = support.NEWS.by_id
 
 
 class BeneficiaryGroupByCodeLoader(BaseLoader):

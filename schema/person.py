@@ -27,9 +27,9 @@ from schema.access_log import AccessLogEntry
 from schema.benefit import Benefit, BenefitKind
 from schema.card import InsuranceCard
 from schema.contribution import ContributionPeriod, ContributionScheme, ContributionSummary
+from schema.lists import personal_page
 from schema.node import Node
 from schema.pagination import Connection
-from schema.personal import personal_page
 from schema.relation import relation, relation_list
 from schema.visit import MedicalVisit, MedicalVisitYear
 

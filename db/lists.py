@@ -1,0 +1,75 @@
+"""One declaration per keyset-paged list: its page, count and by-id statements.
+
+A list is a table's rows in (order column, id) order. From the table, its columns, its order and an optional filter,
+`KeysetList` writes the statements every list needs. A personal list names its `owner` column: its page and count
+read one person's rows, and its by-id batch is bound to the viewer (defence in depth behind the schema's owner
+check). A filter is SQL with `{value}` where its value goes (a null value: no filter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+
+
+class KeysetList:
+    __slots__ = ("count_sql", "filtered", "order", "order_type", "owner", "select_by_id_sql", "select_page_sql")
+
+    def __init__(
+        self,
+        table: str,
+        columns: str,
+        *,
+        order: str,
+        order_type: str,
+        descending: bool = True,
+        owner: str | None = None,
+        filter: str | None = None,
+    ) -> None:
+        self.order, self.order_type, self.owner = order, order_type, owner
+        self.filtered = filter is not None
+        conditions = [f"{owner} = $1"] if owner else []
+        if filter is not None:
+            conditions.append(filter.format(value=f"${len(conditions) + 1}"))
+        after = len(conditions) + 1
+        where = " and ".join(conditions) or "true"
+        direction, beyond = ("desc", "<") if descending else ("asc", ">")
+        self.select_page_sql = (
+            f"select {columns} from {table}\n"
+            f"where {where}\n"
+            f"and (${after}::{order_type} is null or ({order}, id) {beyond} (${after}, ${after + 1}::bigint))\n"
+            f"order by {order} {direction}, id {direction}\n"
+            f"limit ${after + 2}"
+        )
+        self.count_sql = f"select count(*) from {table} where {where}"
+        # `owner = $2`: a personal row is only ever loaded for its owner, whatever key a resolver passes.
+        bound = f" and {owner} = $2" if owner else ""
+        self.select_by_id_sql = f"select {columns} from {table} where id = any($1::bigint[]){bound}"
+
+    def _arguments(self, owner_id: int | None, value: Any) -> list[Any]:
+        return [*([owner_id] if self.owner else []), *([value] if self.filtered else [])]
+
+    async def page(
+        self,
+        conn: asyncpg.Connection,
+        *,
+        after: Sequence[Any] | None,
+        limit: int,
+        owner_id: int | None = None,
+        value: Any = None,
+    ) -> list[asyncpg.Record]:
+        """In list order; `after` is the (order column, id) of the last row of the previous page."""
+        order_key, last_id = after if after else (None, None)
+        return await conn.fetch(self.select_page_sql, *self._arguments(owner_id, value), order_key, last_id, limit)
+
+    async def count(self, conn: asyncpg.Connection, *, owner_id: int | None = None, value: Any = None) -> int:
+        count: int = await conn.fetchval(self.count_sql, *self._arguments(owner_id, value))
+        return count
+
+    async def by_id(
+        self, conn: asyncpg.Connection, ids: Sequence[int], *, viewer_id: int | None = None
+    ) -> list[asyncpg.Record]:
+        owner = [viewer_id] if self.owner else []
+        return await conn.fetch(self.select_by_id_sql, list(ids), *owner)

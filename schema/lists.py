@@ -1,0 +1,69 @@
+"""A page of a declared list (db.lists.KeysetList) as a connection; a personal list only for its owner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from core.policy import LIST_PAGES, PageSizes
+from db.lists import KeysetList
+from loaders.base import Row, scoped_person_id
+from loaders.context import Info
+from schema.cursors import Int32, decode_cursor
+from schema.pagination import Connection, build_connection, page_size
+
+T = TypeVar("T")
+# The Python type of each keyset column type a list orders by (the cursor checks what comes back).
+KEY_TYPES: dict[str, type[Any]] = {"date": dt.date, "timestamptz": dt.datetime, "integer": Int32}
+
+
+async def list_page(
+    info: Info,
+    rows_of: KeysetList,
+    node: Callable[[Row], T],
+    *,
+    list_name: str,
+    first: int | None,
+    after: str | None,
+    value: Any = None,
+    pages: PageSizes = LIST_PAGES,
+    owner_id: int | None = None,
+) -> Connection[T]:
+    """One page in list order; `value` is the list's filter (None: everything), `owner_id` a personal list's person."""
+    size = page_size(first, pages, info.context.viewer)
+    after_key = decode_cursor(list_name, after, (KEY_TYPES[rows_of.order_type], int))
+    connection = info.context.connection
+    rows: list[Row] = []
+    if rows_of.owner is None or owner_id is not None:
+        async with connection.acquire() as conn:
+            rows = await rows_of.page(conn, after=after_key, limit=size + 1, owner_id=owner_id, value=value)
+
+    async def count_total() -> int:
+        if rows_of.owner is not None and owner_id is None:
+            return 0
+        async with connection.acquire() as conn:
+            return await rows_of.count(conn, owner_id=owner_id, value=value)
+
+    order = rows_of.order
+    key = lambda row: (row[order], row["id"])  # noqa: E731
+    return build_connection(rows, size, list_name=list_name, key=key, node=node, count_total=count_total)
+
+
+async def personal_page(
+    info: Info,
+    person_id: int,
+    rows_of: KeysetList,
+    node: Callable[[Row], T],
+    *,
+    list_name: str,
+    first: int | None,
+    after: str | None,
+    value: Any = None,
+) -> Connection[T]:
+    """A page of the person's list, newest first: empty unless the person is the viewer (with a full session)."""
+    viewer = info.context.viewer
+    owner = scoped_person_id(viewer) if viewer.person_id == person_id else None
+    return await list_page(
+        info, rows_of, node, list_name=list_name, first=first, after=after, value=value, owner_id=owner
+    )
