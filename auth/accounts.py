@@ -119,15 +119,7 @@ async def finish_login(conn: asyncpg.Connection, settings: Settings, attempt: Lo
     session = await sessions.issue_session(
         conn, settings, person_id=person_id, password_change_only=change_only, client_address=address
     )
-    await audit.record_event(
-        conn,
-        "login",
-        actor_kind="CITIZEN",
-        actor_ref=str(person_id),
-        person_id=person_id,
-        client_address=address,
-        details={"password_change_only": change_only},
-    )
+    await audit.record_citizen_event(conn, "login", person_id, address, {"password_change_only": change_only})
     expires = sessions.password_expires_at(settings, account["password_changed_at"])
     return LoginResult(session=session, must_change_password=change_only, password_expires_at=expires)
 
@@ -147,14 +139,7 @@ async def change_password(
     if account is None or len(current_password) > MAX_LENGTH:
         raise Refusal(ErrorCode.INVALID_CREDENTIALS, "the current password is wrong", "currentPassword")
     if not await verify_password_async(account["password_hash"], current_password):
-        await audit.record_event(
-            conn,
-            "password_change_failed",
-            actor_kind="CITIZEN",
-            actor_ref=str(person_id),
-            person_id=person_id,
-            client_address=address,
-        )
+        await audit.record_citizen_event(conn, "password_change_failed", person_id, address)
         raise Refusal(ErrorCode.INVALID_CREDENTIALS, "the current password is wrong", "currentPassword")
     if new_password == current_password:
         raise Refusal(ErrorCode.PASSWORD_REUSED, "choose a password different from the current one", "newPassword")
@@ -164,14 +149,7 @@ async def change_password(
     await session_sql.revoke_others(conn, person_id, family)
     if family is not None:
         await session_sql.unrestrict_family(conn, family)
-    await audit.record_event(
-        conn,
-        "password_changed",
-        actor_kind="CITIZEN",
-        actor_ref=str(person_id),
-        person_id=person_id,
-        client_address=address,
-    )
+    await audit.record_citizen_event(conn, "password_changed", person_id, address)
     return sessions.password_expires_at(settings, changed["password_changed_at"])
 
 
@@ -211,11 +189,4 @@ async def reset_password(
     await sql.set_password(conn, person_id, await hash_password_async(new_password))
     await session_sql.revoke_others(conn, person_id, None)
     await throttling.clear_device(conn, code, address)
-    await audit.record_event(
-        conn,
-        "password_reset",
-        actor_kind="CITIZEN",
-        actor_ref=str(person_id),
-        person_id=person_id,
-        client_address=address,
-    )
+    await audit.record_citizen_event(conn, "password_reset", person_id, address)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncpg
 
+from db.statements import fetch_one
+
 COLUMNS = """
 a.person_id, a.password_hash, a.status, a.must_change_password, a.password_changed_at, a.last_login_at,
 p.social_insurance_code, p.full_name, p.date_of_birth
@@ -64,9 +66,7 @@ async def insert_account(conn: asyncpg.Connection, person_id: int, password_hash
 
 
 async def set_password(conn: asyncpg.Connection, person_id: int, password_hash: str) -> asyncpg.Record:
-    row = await conn.fetchrow(SET_PASSWORD, person_id, password_hash)
-    assert row is not None
-    return row
+    return await fetch_one(conn, SET_PASSWORD, person_id, password_hash)
 
 
 async def rehash(conn: asyncpg.Connection, person_id: int, password_hash: str) -> None:

@@ -27,3 +27,22 @@ async def record_event(
     await conn.execute(
         INSERT, event, actor_kind, actor_ref, person_id, client_address, orjson.dumps(details or {}).decode()
     )
+
+
+async def record_citizen_event(
+    conn: asyncpg.Connection,
+    event: str,
+    person_id: int,
+    client_address: str | None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """An event the person did themself (logged in, changed or reset their password)."""
+    await record_event(
+        conn,
+        event,
+        actor_kind="CITIZEN",
+        actor_ref=str(person_id),
+        person_id=person_id,
+        client_address=client_address,
+        details=details,
+    )

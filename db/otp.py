@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncpg
 
+from db.statements import fetch_one
+
 # A new code supersedes any older live one for the same phone and purpose.
 SUPERSEDE = """
 update otp_challenges set consumed_at = now()
@@ -31,9 +33,7 @@ async def create_challenge(
     conn: asyncpg.Connection, phone: str, purpose: str, code_hash: bytes, ttl_seconds: int
 ) -> asyncpg.Record:
     await conn.execute(SUPERSEDE, phone, purpose)
-    row = await conn.fetchrow(INSERT, phone, purpose, code_hash, float(ttl_seconds))
-    assert row is not None
-    return row
+    return await fetch_one(conn, INSERT, phone, purpose, code_hash, float(ttl_seconds))
 
 
 async def latest_challenge(conn: asyncpg.Connection, phone: str, purpose: str) -> asyncpg.Record | None:

@@ -6,6 +6,8 @@ import datetime as dt
 
 import asyncpg
 
+from db.statements import fetch_one
+
 COLUMNS = """
 r.id, r.person_id, r.agency_id, r.phone, r.email, r.status, r.submitted_at, r.decided_at, r.rejection_reason,
 p.full_name, p.social_insurance_code
@@ -61,9 +63,7 @@ async def has_pending(conn: asyncpg.Connection, person_id: int) -> bool:
 async def insert_registration(
     conn: asyncpg.Connection, person_id: int, agency_id: int, phone: str, email: str | None
 ) -> asyncpg.Record:
-    row = await conn.fetchrow(INSERT, person_id, agency_id, phone, email)
-    assert row is not None
-    return row
+    return await fetch_one(conn, INSERT, person_id, agency_id, phone, email)
 
 
 async def registration_for_decision(
@@ -75,9 +75,7 @@ async def registration_for_decision(
 async def decide(
     conn: asyncpg.Connection, registration_id: int, status: str, officer_id: int, reason: str | None
 ) -> asyncpg.Record:
-    row = await conn.fetchrow(DECIDE, registration_id, status, officer_id, reason)
-    assert row is not None
-    return row
+    return await fetch_one(conn, DECIDE, registration_id, status, officer_id, reason)
 
 
 async def list_by_agency(

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from db.statements import fetch_one
+
 # One statement: start a new window when the old one has passed, otherwise count this hit.
 HIT = """
 insert into throttle_counters as t (key, count, window_started_at)
@@ -73,10 +75,9 @@ class Backoff:
 
 async def fail(conn: asyncpg.Connection, key: str, backoff: Backoff) -> dt.datetime | None:
     """Count one failure under `key` atomically; return until when the key is now blocked, if it is."""
-    row = await conn.fetchrow(
-        FAIL_WITH_BACKOFF, key, backoff.window_seconds, backoff.free, backoff.base_seconds, backoff.max_seconds
+    row = await fetch_one(
+        conn, FAIL_WITH_BACKOFF, key, backoff.window_seconds, backoff.free, backoff.base_seconds, backoff.max_seconds
     )
-    assert row is not None
     blocked: dt.datetime | None = row["blocked_until"]
     return blocked
 

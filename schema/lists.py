@@ -28,10 +28,13 @@ async def list_page(
     after: str | None,
     value: Any = None,
     pages: PageSizes = LIST_PAGES,
-    owner_id: int | None = None,
+    person_id: int | None = None,
 ) -> Connection[T]:
-    """One page in list order; `value` is the list's filter (None: everything), `owner_id` a personal list's person."""
-    size = page_size(first, pages, info.context.viewer)
+    """One page in list order; `value` is the list's filter (None: everything). A personal list reads the rows of
+    `person_id` only when that person is the viewer (with a full session); for anyone else it is empty."""
+    viewer = info.context.viewer
+    owner_id = scoped_person_id(viewer) if viewer.person_id == person_id else None
+    size = page_size(first, pages, viewer)
     after_key = decode_cursor(list_name, after, (KEY_TYPES[rows_of.order_type], int))
     connection = info.context.connection
     rows: list[Row] = []
@@ -49,21 +52,3 @@ async def list_page(
     key = lambda row: (row[order], row["id"])  # noqa: E731
     return build_connection(rows, size, list_name=list_name, key=key, node=node, count_total=count_total)
 
-
-async def personal_page(
-    info: Info,
-    person_id: int,
-    rows_of: KeysetList,
-    node: Callable[[Row], T],
-    *,
-    list_name: str,
-    first: int | None,
-    after: str | None,
-    value: Any = None,
-) -> Connection[T]:
-    """A page of the person's list, newest first: empty unless the person is the viewer (with a full session)."""
-    viewer = info.context.viewer
-    owner = scoped_person_id(viewer) if viewer.person_id == person_id else None
-    return await list_page(
-        info, rows_of, node, list_name=list_name, first=first, after=after, value=value, owner_id=owner
-    )

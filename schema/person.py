@@ -27,7 +27,7 @@ from schema.access_log import AccessLogEntry
 from schema.benefit import Benefit, BenefitKind
 from schema.card import InsuranceCard
 from schema.contribution import ContributionPeriod, ContributionScheme, ContributionSummary
-from schema.lists import personal_page
+from schema.lists import list_page
 from schema.node import Node
 from schema.pagination import Connection
 from schema.relation import relation, relation_list
@@ -83,9 +83,9 @@ class Person(OwnedByViewer, Node):
     async def contribution_periods(
         self, info: Info, scheme: ContributionScheme | None = None, first: int | None = None, after: str | None = None
     ) -> Connection[ContributionPeriod] | None:
-        return await personal_page(
-            info, self.person_id, PERIODS, ContributionPeriod.from_row, list_name="contributionPeriods",
-            first=first, after=after, value=scheme.value if scheme else None,
+        return await list_page(
+            info, PERIODS, ContributionPeriod.from_row, list_name="contributionPeriods", first=first, after=after,
+            value=scheme.value if scheme else None, person_id=self.person_id,
         )
 
     @strawberry.field(
@@ -94,9 +94,9 @@ class Person(OwnedByViewer, Node):
     async def benefits(
         self, info: Info, kind: BenefitKind | None = None, first: int | None = None, after: str | None = None
     ) -> Connection[Benefit] | None:
-        return await personal_page(
-            info, self.person_id, BENEFITS, Benefit.from_row, list_name="benefits",
-            first=first, after=after, value=kind.value if kind else None,
+        return await list_page(
+            info, BENEFITS, Benefit.from_row, list_name="benefits", first=first, after=after,
+            value=kind.value if kind else None, person_id=self.person_id,
         )
 
     @strawberry.field(
@@ -108,9 +108,9 @@ class Person(OwnedByViewer, Node):
     ) -> Connection[MedicalVisit] | None:
         if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
             raise ApiError(ErrorCode.INVALID_INPUT, f"year must be between {MIN_YEAR} and {MAX_YEAR}", field="year")
-        return await personal_page(
-            info, self.person_id, VISITS, MedicalVisit.from_row, list_name="medicalVisits",
-            first=first, after=after, value=year,
+        return await list_page(
+            info, VISITS, MedicalVisit.from_row, list_name="medicalVisits", first=first, after=after,
+            value=year, person_id=self.person_id,
         )
 
     @strawberry.field(
@@ -120,6 +120,7 @@ class Person(OwnedByViewer, Node):
     async def access_log(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[AccessLogEntry] | None:
-        return await personal_page(
-            info, self.person_id, ACCESS_LOG, AccessLogEntry.from_row, list_name="accessLog", first=first, after=after
+        return await list_page(
+            info, ACCESS_LOG, AccessLogEntry.from_row, list_name="accessLog", first=first, after=after,
+            person_id=self.person_id,
         )
