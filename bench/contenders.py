@@ -29,6 +29,7 @@ class Contender:
     command: Callable[[int], list[str]]
     env: dict[str, str] = field(default_factory=dict)
     note: str = ""
+    cwd: Path = ROOT
 
 
 def uvicorn(target: str, workers: int, *, fast: bool = True) -> Callable[[int], list[str]]:
@@ -67,18 +68,35 @@ def postgraphile(port: int) -> list[str]:
 
 SERVICE = "bench.service_app:create_service_app"
 RAW = "bench.raw_asyncpg:create_raw_app"
-NO_RESET = "bench.experiments:create_without_pool_reset"
-TUNED_GC = "bench.experiments:create_with_tuned_gc"
-ONE_CONNECTION = "bench.experiments:create_with_one_connection_per_request"
-ALL_THREE = "bench.experiments:create_with_all_three"
-BEFORE = "bench.experiments:create_as_before_issue7"
-SEPARATE_NAMES = "bench.experiments:create_with_separate_names"
-FIELD_PERMISSIONS = "bench.experiments:create_with_field_permissions"
-# A connection held for the whole request: the pool must cover wrk's 16 connections, or acquires time out.
-ONE_PER_REQUEST_POOL = {"VSSID_DB_POOL_MAX": "20"}
+WORKTREES = ROOT / ".bench" / "worktrees"
 
 
-def all_contenders() -> dict[str, Contender]:
+def baseline_worktree(revision: str) -> Path:
+    """A checkout of `revision` (a git worktree, detached) under .bench/worktrees, made once: the service as it was,
+    for a before/after pair in one run. It shares this checkout's virtual environment."""
+    commit = subprocess.run(  # noqa: S603
+        ["git", "rev-parse", "--verify", f"{revision}^{{commit}}"],  # noqa: S607
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    path = WORKTREES / commit[:12]
+    if not path.exists():
+        WORKTREES.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["git", "worktree", "add", "--detach", str(path), commit], cwd=ROOT, check=True)  # noqa: S603,S607
+    return path
+
+
+def baseline_contenders(revision: str) -> list[Contender]:
+    """The service of `revision`, run from its worktree (its own modules first on the path)."""
+    path = baseline_worktree(revision)
+    env = {"PYTHONPATH": str(path)}
+    return [
+        Contender(f"baseline-uvicorn-{n}w", "service", uvicorn(SERVICE, n), env=env, cwd=path,
+                  note=f"the service at {revision} ({path.name})")
+        for n in (1, 2)
+    ]  # fmt: skip
+
+
+def all_contenders(baseline: str | None = None) -> dict[str, Contender]:
     found = [
         Contender("service-uvicorn-1w", "service", uvicorn(SERVICE, 1), note="uvicorn, uvloop + httptools"),
         Contender("service-uvicorn-2w", "service", uvicorn(SERVICE, 2), note="uvicorn, uvloop + httptools"),
@@ -89,29 +107,10 @@ def all_contenders() -> dict[str, Contender]:
                   note="main.py serve, INFO logs"),
         Contender("serve-2w", "service", serve(2), env={"VSSID_WORKERS": "2", "VSSID_LOG_LEVEL": "INFO"},
                   note="main.py serve, INFO logs"),
-        Contender(
-            "before-1w", "service", uvicorn(BEFORE, 1), env={"VSSID_DB_POOL_MAX": "10"},
-            note="the service before issue 7's speed work",
-        ),
-        Contender(
-            "exp-separate-names-1w", "service", uvicorn(SEPARATE_NAMES, 1),
-            note="experiment: group and province by statements of their own",
-        ),
-        Contender(
-            "exp-field-permissions-1w", "service", uvicorn(FIELD_PERMISSIONS, 1),
-            note="experiment: IsOwner on every personal field, no per-object check (as before)",
-        ),
-        Contender("exp-no-pool-reset-1w", "service", uvicorn(NO_RESET, 1), note="experiment: no pool reset query"),
-        Contender("exp-tuned-gc-1w", "service", uvicorn(TUNED_GC, 1), note="experiment: gc.freeze, gen0 50,000"),
-        Contender(
-            "exp-one-connection-1w", "service", uvicorn(ONE_CONNECTION, 1), env=ONE_PER_REQUEST_POOL,
-            note="experiment: a connection per request",
-        ),
-        Contender("exp-all-three-1w", "service", uvicorn(ALL_THREE, 1), env=ONE_PER_REQUEST_POOL, note="experiment"),
-        Contender("exp-all-three-2w", "service", uvicorn(ALL_THREE, 2), env=ONE_PER_REQUEST_POOL, note="experiment"),
         Contender("postgraphile", "postgraphile", postgraphile, note="PostGraphile v5, Node 22, one process"),
         Contender("raw-1w", "raw", uvicorn(RAW, 1), note="Starlette + asyncpg, uvicorn"),
         Contender("raw-2w", "raw", uvicorn(RAW, 2), note="Starlette + asyncpg, uvicorn"),
+        *(baseline_contenders(baseline) if baseline else []),
     ]
     return {c.name: c for c in found}
 
@@ -180,7 +179,7 @@ class Running:
         self.port = port
         self._log = log.open("w")
         self.process = subprocess.Popen(  # noqa: S603 (our own command line)
-            contender.command(port), cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            contender.command(port), cwd=contender.cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
 

@@ -3,11 +3,15 @@
     .venv/bin/python bench/run.py --persons 10000 [--duration 20] [--only home,history] [--contenders a,b]
     .venv/bin/python bench/run.py --persons 10000,1000000 --contenders service-uvicorn-1w --only home
     .venv/bin/python bench/run.py --persons 10000 --profile service-uvicorn-1w --only home
+    .venv/bin/python bench/run.py --only home --baseline HEAD~1 \
+        --contenders baseline-uvicorn-1w,service-uvicorn-1w,baseline-uvicorn-1w,service-uvicorn-1w
 
 For each size it seeds (once; reused later) an embedded PostgreSQL under .bench/, opens sessions for random
 persons, applies the PostGraphile role and row-level security (bench/postgraphile/rls.sql), then starts each
 contender in turn, warms it up, and drives every document with wrk. It prints requests/s, p50, p99, errors and
 the peak RSS of the contender's processes, then the ratios. Results are also written to bench/results/.
+A before/after comparison names a git revision with --baseline: that revision's service runs from a worktree of its
+own under .bench/worktrees, against the same database, beside the checkout's.
 """
 
 from __future__ import annotations
@@ -222,6 +226,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sessions", type=int, default=3000, help="persons with a session (one per request)")
     parser.add_argument("--only", default=",".join(DOCUMENTS), help=f"documents among {', '.join(DOCUMENTS)}")
     parser.add_argument("--contenders", default=DEFAULT_CONTENDERS, help=f"among {', '.join(all_contenders())}")
+    parser.add_argument(
+        "--baseline", default=None, help="a git revision: adds baseline-uvicorn-1w/-2w, the service as it was then"
+    )
     parser.add_argument("--profile", default="", help="py-spy record this contender during its load")
     parser.add_argument("--profile-native", action="store_true", help="py-spy --native: C frames too (slower)")
     args = parser.parse_args(argv)
@@ -229,10 +236,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.documents = [d for d in args.only.split(",") if d]
     unknown = [d for d in args.documents if d not in DOCUMENTS]
     names = [c for c in args.contenders.split(",") if c]
-    missing = [c for c in names if c not in all_contenders()]
+    known = all_contenders(args.baseline)
+    missing = [c for c in names if c not in known]
     if unknown or missing:
         parser.error(f"unknown: {', '.join(unknown + missing)}")
-    args.chosen = [all_contenders()[c] for c in names]
+    args.chosen = [known[c] for c in names]
     return args
 
 

@@ -95,13 +95,6 @@ def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None
     return app
 
 
-def create_app_from_environment() -> Starlette:
-    """The factory each worker process calls (`main.py serve` with several workers hands it DATABASE_URL)."""
-    settings = load_settings()
-    assert settings.database_url is not None, "serve sets DATABASE_URL for its workers"
-    return create_app(settings, settings.database_url)
-
-
 def tune_collector() -> None:
     """Once the app is built: its long-lived objects (schema, modules) leave the cyclic collector's sight, and the
     collector runs after 50,000 new objects instead of 700 (it took 12 % of a worker's CPU under load)."""
@@ -110,8 +103,10 @@ def tune_collector() -> None:
     gc.set_threshold(GC_GENERATION0, 20, 20)
 
 
-def create_worker_app() -> object:
-    """The factory each worker process of `serve` calls."""
-    app = create_app_from_environment()
+def create_worker_app() -> Starlette:
+    """The factory each worker process of `serve` calls (`serve` hands its workers DATABASE_URL)."""
+    settings = load_settings()
+    assert settings.database_url is not None, "serve sets DATABASE_URL for its workers"
+    app = create_app(settings, settings.database_url)
     tune_collector()
     return app
