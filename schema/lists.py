@@ -15,7 +15,7 @@ from schema.pagination import Connection, build_connection, page_size
 
 T = TypeVar("T")
 # The Python type of each keyset column type a list orders by (the cursor checks what comes back).
-KEY_TYPES: dict[str, type[Any]] = {"date": dt.date, "timestamptz": dt.datetime, "integer": Int32}
+KEY_TYPES: dict[str, type[Any]] = {"date": dt.date, "timestamptz": dt.datetime, "integer": Int32, "text": str}
 
 
 async def list_page(
