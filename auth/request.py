@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncpg
 from starlette.requests import HTTPConnection
 
 from auth.tokens import hash_token
 from auth.viewer import Viewer, ViewerKind, anonymous
 from db import viewers as sql
-from db.pool import RequestConnection
+from db.pool import ConnectionSource
 
 MAX_CREDENTIAL_LENGTH = 512
 # As auth/partners.py names keys: the prefix shown to operators, safe to log.
@@ -27,7 +26,7 @@ def bearer_token(request: HTTPConnection) -> str | None:
     return token.strip()
 
 
-async def viewer_from_request(request: HTTPConnection, pool: asyncpg.Pool | RequestConnection) -> Viewer:
+async def viewer_from_request(request: HTTPConnection, pool: ConnectionSource) -> Viewer:
     """An unknown, expired or revoked credential makes the request anonymous: fields then answer UNAUTHENTICATED."""
     address = client_address(request)
     token = bearer_token(request)

@@ -19,19 +19,17 @@ from loaders.base import Row
 from schema.ids import to_global_id
 
 Convert = Callable[[Any], Any]
+# Per field: its name, its column, and how the column's value becomes the field's (None: as it is).
+Plan = tuple[tuple[str, str, Convert | None], ...]
 
 
-def _as_is(value: Any) -> Any:
-    return value
-
-
-def _converter(hint: Any) -> Convert:
-    """The enum member for an enum field (None stays None); the value itself for everything else."""
+def _converter(hint: Any) -> Convert | None:
+    """The enum member for an enum field (None stays None); nothing to convert for everything else."""
     members = [a for a in typing.get_args(hint) if a is not type(None)] if _is_union(hint) else [hint]
     if len(members) == 1 and isinstance(members[0], type) and issubclass(members[0], enum.Enum):
         enum_type = members[0]
         return lambda value: None if value is None else enum_type(value)
-    return _as_is
+    return None
 
 
 def _is_union(hint: Any) -> bool:
@@ -47,16 +45,18 @@ class Mapped:
     @classmethod
     def from_row(cls, row: Row, **given: Any) -> Self:
         plan = _PLANS.get(cls) or _PLANS.setdefault(cls, _plan(cls))
-        values = {name: convert(row[column]) for name, column, convert in plan if name not in given}
-        return cls(**values, **given)
+        if given:
+            values = {n: row[c] if f is None else f(row[c]) for n, c, f in plan if n not in given}
+            return cls(**values, **given)
+        return cls(**{n: row[c] if f is None else f(row[c]) for n, c, f in plan})
 
 
-_PLANS: dict[type[Mapped], tuple[tuple[str, str, Convert], ...]] = {}
+_PLANS: dict[type[Mapped], Plan] = {}
 
 
-def _plan(cls: type[Mapped]) -> tuple[tuple[str, str, Convert], ...]:
+def _plan(cls: type[Mapped]) -> Plan:
     hints = typing.get_type_hints(cls)
-    plan = []
+    plan: list[tuple[str, str, Convert | None]] = []
     for field in dataclasses.fields(cls):  # type: ignore[arg-type]
         if not field.init:
             continue  # a field with a resolver

@@ -138,6 +138,16 @@ def test_a_page_size_variable_costs_its_default_or_the_ceiling() -> None:
     assert unbounded.operations[0].cost > 1000
 
 
+@pytest.mark.parametrize("field", ["facilities", "employers"])
+def test_a_list_is_priced_at_the_largest_page_any_caller_may_ask(field: str) -> None:
+    # given a list whose page a partner key may make 1,000 long (its declared page sizes)
+    shape = schema.documents.prepare(f"query Q($n: Int) {{ {field}(first: $n) {{ edges {{ node {{ name }} }} }} }}")
+    assert shape.shape is not None
+    # then the cost check prices an unknown page size at that ceiling, not at the anonymous 100
+    assert shape.shape.operations[0].cost > 1000
+    assert schema.policy.page_ceilings[field] == 1000
+
+
 def test_mutations_cost_more_than_queries() -> None:
     mutation = schema.documents.prepare("mutation { logout { ok } }").shape
     query = schema.documents.prepare("query { support { hotline } }").shape
