@@ -49,6 +49,17 @@ class Citizen(Person):
     token: str
 
 
+_password_hashes: dict[str, str] = {}
+
+
+async def _password_hash(password: str) -> str:
+    """The app's hash of `password`, made once per test run: argon2 is slow on purpose (0.1 to 0.2 s here), and
+    accounts of a test need no salt of their own."""
+    if password not in _password_hashes:
+        _password_hashes[password] = await hash_password_async(password)
+    return _password_hashes[password]
+
+
 async def _unused(db: asyncpg.Connection, sql: str, make: Callable[[], str]) -> str:
     while True:
         value = make()
@@ -100,7 +111,7 @@ async def make_account(
     await db.execute(
         "insert into accounts (person_id, password_hash, must_change_password) values ($1, $2, $3)",
         person.id,
-        NO_PASSWORD_HASH if password is None else await hash_password_async(password),
+        NO_PASSWORD_HASH if password is None else await _password_hash(password),
         must_change,
     )
     return person
