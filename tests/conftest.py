@@ -34,6 +34,7 @@ from db.reference import load_reference_data
 from db.seed import seed_database
 from service.settings import Settings, load_settings
 from tests.clients import app_client, asgi_client, fresh_address
+from tests.databases import Clones
 
 TEMPLATE_MIGRATED = "vssid_test_migrated"
 TEMPLATE_SEEDED = "vssid_test_seeded"
@@ -103,10 +104,6 @@ async def templates(admin_dsn: str) -> AsyncIterator[None]:
                 )
         finally:
             await conn.close()
-        # Nothing connects to a template from here on, autovacuum included: CREATE DATABASE waits out (100 ms at a
-        # time) any session in its template, and autovacuum visits a freshly seeded database.
-        for template in (TEMPLATE_MIGRATED, TEMPLATE_SEEDED):
-            await admin.execute(f'alter database "{template}" with allow_connections false')
         yield
     finally:
         await admin.close()
@@ -130,11 +127,22 @@ async def fresh_dsn(admin_dsn: str, templates: None) -> AsyncIterator[str]:
         yield dsn
 
 
+@pytest.fixture(scope="session")
+async def seeded_clones(admin_dsn: str, templates: None) -> AsyncIterator[Clones]:
+    clones = Clones(admin_dsn, TEMPLATE_SEEDED)
+    await clones.start()
+    try:
+        yield clones
+    finally:
+        await clones.close()
+
+
 @pytest.fixture
-async def db_dsn(admin_dsn: str, templates: None) -> AsyncIterator[str]:
+async def db_dsn(seeded_clones: Clones) -> AsyncIterator[str]:
     """A new database holding reference data and the small seeded data set (demo accounts included)."""
-    async for dsn in _clone(admin_dsn, TEMPLATE_SEEDED):
-        yield dsn
+    dsn = await seeded_clones.take()
+    yield dsn
+    await seeded_clones.drop(dsn)
 
 
 @pytest.fixture
