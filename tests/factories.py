@@ -21,6 +21,7 @@ from auth.passwords import hash_password_async
 from auth.request import KEY_PREFIX_LENGTH
 from auth.tokens import hash_token, new_token
 from db import partners
+from db.seed.demo import DEMO_LOGINS
 
 PASSWORD = "Cay-Lua-Xanh-2024"
 OTHER_PASSWORD = "Song-Hong-Chay-97!"
@@ -131,6 +132,13 @@ async def open_session(db: asyncpg.Connection, person_id: int, *, password_chang
         INSERT_SESSION, person_id, uuid.uuid4(), hash_token(token), hash_token(new_token()), password_change_only
     )
     return token
+
+
+async def open_demo_session(db: asyncpg.Connection, role: str) -> str:
+    """A bearer access token of the first seeded demo login with `role` (db/seed/demo.py), e.g. "citizen"."""
+    demo = next(d for d in DEMO_LOGINS if d.role == role)
+    person_id = await db.fetchval("select id from people where social_insurance_code = $1", demo.social_insurance_code)
+    return await open_session(db, person_id)
 
 
 async def make_citizen(db: asyncpg.Connection, *, full_name: str = "Nguyễn Văn Thử") -> Citizen:

@@ -17,9 +17,9 @@ import asyncpg
 import httpx
 import pytest
 
-from db.seed.demo import DEMO_LOGINS, PARTNER_API_KEY
+from db.seed.demo import PARTNER_API_KEY
 from schema.scalars import SCALAR_MAP, Money, Month
-from tests.factories import open_session
+from tests.factories import open_demo_session
 from tests.graphql import error_codes, gql
 
 FACILITIES = """
@@ -217,12 +217,6 @@ async def test_public_bad_input_to_a_mutation_answers_a_code(
 # ---- signed in: personal lists, the officer's registrations, the partner's card check -------------------------------
 
 
-async def _token(db: asyncpg.Connection, role: str) -> str:
-    demo = next(d for d in DEMO_LOGINS if d.role == role)
-    person_id = await db.fetchval("select id from people where social_insurance_code = $1", demo.social_insurance_code)
-    return await open_session(db, person_id)
-
-
 SIGNED_IN_CASES: list[tuple[str, str, dict[str, Any], list[str]]] = [
     ("citizen", VISITS, {"year": -1}, ["INVALID_INPUT"]),
     ("citizen", VISITS, {"year": 2_147_483_647}, ["INVALID_INPUT"]),
@@ -247,7 +241,7 @@ async def test_signed_in_bad_input_answers_a_code_or_an_empty_result(
     client: httpx.AsyncClient, db: asyncpg.Connection, role: str, document: str, *, variables: dict[str, Any],
     codes: list[str],
 ) -> None:
-    result = await gql(client, document, variables, token=await _token(db, role))
+    result = await gql(client, document, variables, token=await open_demo_session(db, role))
 
     assert all_codes(result) == codes, result
     assert_clean(result)

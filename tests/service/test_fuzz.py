@@ -27,10 +27,10 @@ from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema, nodes
 from starlette.applications import Starlette
 
-from db.seed.demo import DEMO_LOGINS, PARTNER_API_KEY
+from db.seed.demo import PARTNER_API_KEY
 from service.settings import Settings
 from tests.clients import app_client, asgi_client, fresh_address
-from tests.factories import open_session
+from tests.factories import open_demo_session
 
 SCHEMA_SDL = (Path(__file__).resolve().parents[2] / "schema.graphql").read_text(encoding="utf-8")
 # Examples per root field (and one more test mixing them), each from a randomly drawn caller.
@@ -210,9 +210,7 @@ async def credentials(role: str, db: asyncpg.Connection) -> dict[str, str]:
         return {}
     if role == "partner":
         return {"X-API-Key": PARTNER_API_KEY}
-    demo = next(d for d in DEMO_LOGINS if d.role == role)
-    person_id = await db.fetchval("select id from people where social_insurance_code = $1", demo.social_insurance_code)
-    return {"Authorization": f"Bearer {await open_session(db, person_id)}"}
+    return {"Authorization": f"Bearer {await open_demo_session(db, role)}"}
 
 
 def check_response(response: httpx.Response) -> None:

@@ -12,11 +12,10 @@ from service import metrics
 from service.app import create_app
 from service.settings import Settings, load_settings
 from tests.clients import app_client, asgi_client
-from tests.factories import open_session
+from tests.factories import open_demo_session
 from tests.graphql import contract
 
 HOME = contract("mobile/Home")
-PERSON_OF_CODE = "select person_id from accounts a join people p on p.id = a.person_id where social_insurance_code = $1"
 
 
 async def _samples(http: httpx.AsyncClient, **headers: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -32,7 +31,7 @@ async def _samples(http: httpx.AsyncClient, **headers: str) -> dict[tuple[str, t
 async def test_requests_latency_and_loader_batches_are_counted(
     client: httpx.AsyncClient, db: asyncpg.Connection
 ) -> None:
-    token = await open_session(db, await db.fetchval(PERSON_OF_CODE, "0190000001"))
+    token = await open_demo_session(db, "citizen")
     requests = ("vssid_graphql_requests_total", (("operation", "Home"), ("outcome", "ok")))
     latency = ("vssid_graphql_request_duration_seconds_count", (("operation", "Home"),))
     batches = ("vssid_loader_batch_size_count", (("loader", "PersonByIdLoader"),))
