@@ -75,6 +75,7 @@ class StatementLog:
 class AppClient:
     http: httpx.AsyncClient
     app: Starlette
+    # What the app's pool sent: empty unless app_client() was given a log.
     log: StatementLog
 
     @property

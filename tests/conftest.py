@@ -44,8 +44,8 @@ SHARED_ROLE = "vssid_test_reader"
 TEST_PERSONS = 60
 TEST_SEED = 7
 TEST_FACILITIES = 400
-# The session's own throwaway server keeps nothing across a crash, so it need not wait for the disk: a clone per
-# test otherwise costs several fsyncs and a checkpoint (about 0.3 s against 0.03 s).
+# The session's own throwaway server keeps nothing across a crash, so it need not wait for the disk: creating and
+# dropping a database per test otherwise waits for fsyncs and checkpoints.
 NO_DURABILITY = ("fsync", "synchronous_commit", "full_page_writes")
 # What the shared database lets its role do: read, and count anonymous callers per address.
 SHARED_GRANTS = f"""

@@ -2,7 +2,7 @@
 facilities, and a person's records (cards, contribution periods, benefits, visits, access-log entries).
 
 Tests make their own rows instead of relying on which seeded person is which, so the seed can change freely and every
-assertion knows its data. Nothing here commits for the caller or reads what a test asserts on.
+assertion knows its data. They write, so they belong to tests on a database of their own (conftest's `db`).
 """
 
 from __future__ import annotations

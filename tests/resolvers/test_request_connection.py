@@ -26,8 +26,8 @@ async def served(db_dsn: str) -> AsyncIterator[AppClient]:
     # that one request could spread its reads over several.
     env = {"VSSID_NOTIFICATION_DISPATCHER": "off", "VSSID_HOUSEKEEPING_SECONDS": "0"}
     settings = load_settings({"DATABASE_URL": db_dsn, "VSSID_DB_POOL_MIN": "4", "VSSID_DB_POOL_MAX": "4", **env})
-    async with app_client(settings, db_dsn, log=StatementLog()) as app:
-        yield app
+    async with app_client(settings, db_dsn, log=StatementLog()) as app_with_log:
+        yield app_with_log
 
 
 def _all_idle(pool: asyncpg.Pool) -> bool:
