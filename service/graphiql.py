@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
+from importlib import resources
 
 from strawberry.http.ides import get_graphql_ide_html
 
-# A copy of ../shared/contract/mobile shipped in the package: the service must not depend on the contract folder.
-DOCS_DIR = Path(__file__).with_name("graphiql_docs")
+# Documents of the client contract's mobile folder (the `contract` package, installed with the service).
 TABS = ("Home", "Contributions", "Benefits", "MedicalHistory", "AccessLog")
 HEADERS = json.dumps({"Authorization": "Bearer <paste accessToken from Login>"}, indent=2)
 
@@ -24,13 +23,17 @@ def _script_literal(value: object) -> str:
     return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
 
 
+def _mobile_document(name: str) -> str:
+    return (resources.files("contract") / "mobile" / f"{name}.graphql").read_text(encoding="utf-8")
+
+
 @functools.cache
 def graphiql_html() -> str:
     """The GraphiQL page with one tab per mobile document and the Authorization header ready to fill in."""
     html = get_graphql_ide_html("graphiql")
     if _BEFORE_EXAMPLE not in html or _QUERY_PROP not in html:
         raise RuntimeError("Strawberry's GraphiQL template changed; update service/graphiql.py")
-    tabs = [{"query": (DOCS_DIR / f"{name}.graphql").read_text(encoding="utf-8"), "headers": HEADERS} for name in TABS]
+    tabs = [{"query": _mobile_document(name), "headers": HEADERS} for name in TABS]
     constants = (
         f"const VSSID_TABS = {_script_literal(tabs)};\n      const VSSID_HEADERS = {_script_literal(HEADERS)};\n"
     )

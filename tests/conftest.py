@@ -1,4 +1,13 @@
-"""Test fixtures: one PostgreSQL server per session, a migrated and seeded template, a fresh clone per test.
+"""Test fixtures: one PostgreSQL server per session, a migrated and seeded template, and two kinds of database.
+
+- A test that writes anything (rows, sessions, logins, keys, outbox messages) gets a database of its own, cloned
+  from the seeded template: `db_dsn`, `db`, `settings`, `client`.
+- A test that only reads uses the one seeded database the session shares: `shared_dsn`, `shared_db`,
+  `shared_settings`, `shared_client`. There it connects as a role that may read everything and write nothing but
+  the per-address counters the app keeps for anonymous callers (the directory rate limit, the look-up throttle);
+  each `shared_client` calls from an address of its own, so those counters start at zero for it and no other test
+  sees them. Any other write is refused (permission denied): a test put on the shared database by mistake fails
+  instead of leaking state into the tests after it.
 
 Set TEST_DATABASE_URL (a superuser DSN to any database on a PostgreSQL 18 server with contrib) to use that
 server instead of the embedded one.
@@ -6,14 +15,17 @@ server instead of the embedded one.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from core.settings import Settings, load_settings
 from db.dsn import with_database
@@ -21,33 +33,54 @@ from db.embedded import EmbeddedPostgres
 from db.migrate import apply_migrations
 from db.reference import load_reference_data
 from seed import seed_database
-from service.app import create_app
+from tests.clients import app_client, asgi_client, fresh_address
+from tests.databases import Clones
 
 TEMPLATE_MIGRATED = "vssid_test_migrated"
 TEMPLATE_SEEDED = "vssid_test_seeded"
+SHARED_DATABASE = "vssid_test_shared"
+SHARED_ROLE = "vssid_test_reader"
 # The small data set every test database starts from.
 TEST_PERSONS = 60
 TEST_SEED = 7
 TEST_FACILITIES = 400
+# The session's own throwaway server keeps nothing across a crash, so it need not wait for the disk: creating and
+# dropping a database per test otherwise waits for fsyncs and checkpoints.
+NO_DURABILITY = ("fsync", "synchronous_commit", "full_page_writes")
+# What the shared database lets its role do: read, and count anonymous callers per address.
+SHARED_GRANTS = f"""
+grant select on all tables in schema public to {SHARED_ROLE};
+grant insert, update on throttle_counters to {SHARED_ROLE};
+alter table throttle_counters enable row level security;
+create policy per_address_counters on throttle_counters to {SHARED_ROLE}
+    using (key like 'rate:directory:address:%' or key like 'lookup-code:%');
+"""
 
 
 @pytest.fixture(scope="session")
-def admin_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+async def admin_dsn(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
     external = os.environ.get("TEST_DATABASE_URL")
     if external:
         yield with_database(external, "postgres")
         return
     server = EmbeddedPostgres(Path(tmp_path_factory.mktemp("pg")) / "postgres")
-    server.start()
+    await asyncio.to_thread(server.start)
     try:
+        admin = await asyncpg.connect(server.uri("postgres"))
+        try:
+            for setting in NO_DURABILITY:
+                await admin.execute(f"alter system set {setting} = off")
+            await admin.execute("select pg_reload_conf()")
+        finally:
+            await admin.close()
         yield server.uri("postgres")
     finally:
-        server.stop()
+        await asyncio.to_thread(server.stop)
 
 
 async def _recreate(admin: asyncpg.Connection, name: str, template: str | None = None) -> None:
     await admin.execute(f'drop database if exists "{name}" with (force)')
-    suffix = f' template "{template}"' if template else ""
+    suffix = f' template "{template}" strategy file_copy' if template else ""
     await admin.execute(f'create database "{name}"{suffix}')
 
 
@@ -80,7 +113,7 @@ async def _clone(admin_dsn: str, template: str) -> AsyncIterator[str]:
     name = f"t_{uuid.uuid4().hex[:16]}"
     admin = await asyncpg.connect(admin_dsn)
     try:
-        await admin.execute(f'create database "{name}" template "{template}"')
+        await admin.execute(f'create database "{name}" template "{template}" strategy file_copy')
         yield with_database(admin_dsn, name)
         await admin.execute(f'drop database if exists "{name}" with (force)')
     finally:
@@ -94,11 +127,22 @@ async def fresh_dsn(admin_dsn: str, templates: None) -> AsyncIterator[str]:
         yield dsn
 
 
+@pytest.fixture(scope="session")
+async def seeded_clones(admin_dsn: str, templates: None) -> AsyncIterator[Clones]:
+    clones = Clones(admin_dsn, TEMPLATE_SEEDED)
+    await clones.start()
+    try:
+        yield clones
+    finally:
+        await clones.close()
+
+
 @pytest.fixture
-async def db_dsn(admin_dsn: str, templates: None) -> AsyncIterator[str]:
+async def db_dsn(seeded_clones: Clones) -> AsyncIterator[str]:
     """A new database holding reference data and the small seeded data set (demo accounts included)."""
-    async for dsn in _clone(admin_dsn, TEMPLATE_SEEDED):
-        yield dsn
+    dsn = await seeded_clones.take()
+    yield dsn
+    await seeded_clones.drop(dsn)
 
 
 @pytest.fixture
@@ -118,8 +162,65 @@ def settings(db_dsn: str) -> Settings:
 @pytest.fixture
 async def client(settings: Settings, db_dsn: str) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the whole app (lifespan included) over ASGI, on its own seeded database."""
-    app = create_app(settings, db_dsn)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http
+    async with app_client(settings, db_dsn) as served:
+        yield served.http
+
+
+# ---- the shared, read-only database -------------------------------------------------------------------------------
+
+
+def _as_role(dsn: str, role: str) -> str:
+    """The same DSN, its sessions running as `role` (a startup setting: the session user stays the superuser)."""
+    parts = urlsplit(dsn)
+    query = f"{parts.query}&role={role}" if parts.query else f"role={role}"
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+@pytest.fixture(scope="session")
+async def shared_dsn(admin_dsn: str, templates: None) -> AsyncIterator[str]:
+    """The session's one seeded database, as the role that may only read it (and count callers per address)."""
+    admin = await asyncpg.connect(admin_dsn)
+    try:
+        if not await admin.fetchval("select exists (select 1 from pg_roles where rolname = $1)", SHARED_ROLE):
+            await admin.execute(f"create role {SHARED_ROLE} nologin")
+        await _recreate(admin, SHARED_DATABASE, TEMPLATE_SEEDED)
+        conn = await asyncpg.connect(with_database(admin_dsn, SHARED_DATABASE))
+        try:
+            await conn.execute(SHARED_GRANTS)
+        finally:
+            await conn.close()
+        yield _as_role(with_database(admin_dsn, SHARED_DATABASE), SHARED_ROLE)
+        await admin.execute(f'drop database if exists "{SHARED_DATABASE}" with (force)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+async def shared_db(shared_dsn: str) -> AsyncIterator[asyncpg.Connection]:
+    """A connection to the shared database, for reading only."""
+    conn = await asyncpg.connect(shared_dsn)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def shared_settings(shared_dsn: str) -> Settings:
+    # No outbox dispatcher and no housekeeping: nothing for them to do where nobody writes, and they could not.
+    env = {"VSSID_NOTIFICATION_DISPATCHER": "off", "VSSID_HOUSEKEEPING_SECONDS": "0"}
+    return load_settings({"DATABASE_URL": shared_dsn, "VSSID_DB_POOL_MIN": "1", "VSSID_DB_POOL_MAX": "4", **env})
+
+
+@pytest.fixture(scope="session")
+async def shared_app(shared_settings: Settings, shared_dsn: str) -> AsyncIterator[Starlette]:
+    """The whole app on the shared database, started once for the session."""
+    async with app_client(shared_settings, shared_dsn) as served:
+        yield served.app
+
+
+@pytest.fixture
+async def shared_client(shared_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the shared app, calling from an address no other test uses."""
+    async with asgi_client(shared_app, fresh_address()) as http:
+        yield http

@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 
-CONTRACT_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "contract"
+# The client contract as the repository keeps it (the `contract` package).
+CONTRACT_DIR = Path(__file__).resolve().parents[1] / "contract"
 
 
 def contract(name: str) -> str:

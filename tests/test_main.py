@@ -103,6 +103,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[subproces
     log.close()
 
 
+@pytest.mark.slow
 def test_serve_answers_graphql_over_the_demo_data(served: tuple[subprocess.Popen[str], int, Path]) -> None:
     _, port, _ = served
 
@@ -112,6 +113,7 @@ def test_serve_answers_graphql_over_the_demo_data(served: tuple[subprocess.Popen
     assert len(response.json()["data"]["provinces"]) == 34
 
 
+@pytest.mark.slow
 def test_a_second_serve_on_the_same_data_directory_is_one_line(
     served: tuple[subprocess.Popen[str], int, Path],
 ) -> None:
@@ -122,6 +124,7 @@ def test_a_second_serve_on_the_same_data_directory_is_one_line(
     assert "already using the data directory" in line
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_the_service_and_the_embedded_database(
     served: tuple[subprocess.Popen[str], int, Path],
 ) -> None:
@@ -136,6 +139,7 @@ def test_ctrl_c_stops_the_service_and_the_embedded_database(
         httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
 
 
+@pytest.mark.slow
 async def test_serve_with_two_workers_shares_the_port_and_sums_metrics_over_them(db_dsn: str, tmp_path: Path) -> None:
     from prometheus_client.parser import text_string_to_metric_families
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from tests.auth.support import Person, make_account, make_agency, make_officer
+from tests.factories import Person, make_account, make_agency, make_officer
 
 
 @pytest.fixture

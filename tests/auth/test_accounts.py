@@ -14,8 +14,9 @@ from argon2 import PasswordHasher
 
 from auth.passwords import verify_password
 from core.settings import Settings
-from service.app import create_app
-from tests.auth.support import OTHER_PASSWORD, PASSWORD, Person, last_message, make_account, sent_otp
+from tests.auth.support import last_message, sent_otp
+from tests.clients import app_client
+from tests.factories import OTHER_PASSWORD, PASSWORD, Person, make_account
 from tests.graphql import contract, error_codes, gql
 
 LOGIN = contract("mobile/Login")
@@ -43,11 +44,8 @@ def codes(payload: dict[str, Any]) -> list[str]:
 @pytest.fixture
 async def elsewhere(settings: Settings, db_dsn: str) -> AsyncIterator[httpx.AsyncClient]:
     """A second client, on the same database, from another address."""
-    app = create_app(settings, db_dsn)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, client=("198.51.100.20", 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http
+    async with app_client(settings, db_dsn, address="198.51.100.20") as served:
+        yield served.http
 
 
 async def test_unknown_code_and_wrong_password_get_the_same_answer(

@@ -7,7 +7,8 @@ from typing import Any
 import asyncpg
 import httpx
 
-from tests.auth.support import Person, make_person, sent_otp
+from tests.auth.support import sent_otp
+from tests.factories import Person, make_person
 from tests.graphql import contract, gql
 
 REQUEST_OTP = contract("mobile/RequestOtp")

@@ -22,6 +22,7 @@ def parse(*argv: str) -> argparse.Namespace:
 
 
 async def create_key(db: asyncpg.Connection, capsys: pytest.CaptureFixture[str], scopes: str) -> str:
+    """The operator's command, which these tests are about; other tests make keys with factories.make_partner_key."""
     status = await run_partner_command(parse("partner", "create", "--name", "Bệnh viện Thử", "--scopes", scopes), db)
     assert status == 0
     key = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("vsk_"))

@@ -8,7 +8,8 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.auth.support import PASSWORD, Person, last_message, make_agency, make_officer, make_person, sent_otp
+from tests.auth.support import last_message, sent_otp
+from tests.factories import PASSWORD, Person, make_agency, make_officer, make_person
 from tests.graphql import contract, error_codes, gql
 
 REQUEST_OTP = contract("mobile/RequestOtp")

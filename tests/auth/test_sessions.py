@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from tests.auth.support import PASSWORD, Person
+from tests.factories import PASSWORD, Person
 from tests.graphql import contract, error_codes, gql
 
 LOGIN = contract("mobile/Login")

@@ -10,6 +10,7 @@ import pytest
 
 from bench.database import make_sessions
 from bench.raw_asyncpg import create_raw_app
+from tests.clients import asgi_client
 from tests.graphql import contract, gql
 
 HOME = contract("mobile/Home")
@@ -18,10 +19,8 @@ HOME = contract("mobile/Home")
 @pytest.fixture
 async def raw_client(db_dsn: str) -> AsyncIterator[httpx.AsyncClient]:
     app = create_raw_app(db_dsn)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://raw") as http:
-            yield http
+    async with app.router.lifespan_context(app), asgi_client(app) as http:
+        yield http
 
 
 async def test_raw_home_matches_graphql_home_for_every_sampled_person(

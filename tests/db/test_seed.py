@@ -150,8 +150,8 @@ async def test_new_rows_get_ids_after_the_seeded_ones(db: asyncpg.Connection) ->
     assert new_id > highest
 
 
-async def test_dataset_info_describes_the_seed(db: asyncpg.Connection) -> None:
-    info = json.loads(await db.fetchval("select value::text from dataset_info where key = 'seed'"))
+async def test_dataset_info_describes_the_seed(shared_db: asyncpg.Connection) -> None:
+    info = json.loads(await shared_db.fetchval("select value::text from dataset_info where key = 'seed'"))
 
     assert {k: info[k] for k in ("persons", "seed", "facilities", "demo")} == {
         "persons": 60, "seed": 7, "facilities": 400, "demo": True}
@@ -161,8 +161,8 @@ async def test_dataset_info_describes_the_seed(db: asyncpg.Connection) -> None:
 # Consistency of the seeded template (60 people, seed 7, 400 facilities, demo people).
 
 
-async def test_card_numbers_are_group_level_province_and_social_insurance_code(db: asyncpg.Connection) -> None:
-    rows = await db.fetch("""select c.card_number, c.group_code || c.benefit_level || c.province_code
+async def test_card_numbers_are_group_level_province_and_social_insurance_code(shared_db: asyncpg.Connection) -> None:
+    rows = await shared_db.fetch("""select c.card_number, c.group_code || c.benefit_level || c.province_code
                                     || p.social_insurance_code as expected, p.province_code
                              from insurance_cards c join people p on p.id = c.person_id""")
 
@@ -171,13 +171,13 @@ async def test_card_numbers_are_group_level_province_and_social_insurance_code(d
     assert all(r["card_number"][3:5] == r["province_code"] for r in rows)
 
 
-async def test_cards_carry_the_level_their_group_had_when_they_were_issued(db: asyncpg.Connection) -> None:
+async def test_cards_carry_the_level_their_group_had_when_they_were_issued(shared_db: asyncpg.Connection) -> None:
     current = {r["code"]: (r["benefit_level"], r["coverage_percent"])
-               for r in await db.fetch("select * from beneficiary_groups")}
+               for r in await shared_db.fetch("select * from beneficiary_groups")}
     earlier = {(r["code"], dt.date.fromisoformat(r["valid_before"])): (int(r["benefit_level"]),
                                                                        int(r["coverage_percent"]))
                for r in read_data_csv("beneficiary_group_changes.csv")}
-    cards = await db.fetch("select group_code, benefit_level, coverage_percent, valid_from from insurance_cards")
+    cards = await shared_db.fetch("select group_code, benefit_level, coverage_percent, valid_from from insurance_cards")
 
     def expected(group: str, valid_from: dt.date) -> tuple[int, int]:
         for (code, before), terms in earlier.items():
@@ -189,17 +189,17 @@ async def test_cards_carry_the_level_their_group_had_when_they_were_issued(db: a
                for c in cards)
 
 
-async def test_most_people_hold_a_card_valid_on_the_data_set_date(db: asyncpg.Connection) -> None:
-    as_of = await _as_of(db)
-    valid = await db.fetchval("""select count(distinct person_id) from insurance_cards
+async def test_most_people_hold_a_card_valid_on_the_data_set_date(shared_db: asyncpg.Connection) -> None:
+    as_of = await _as_of(shared_db)
+    valid = await shared_db.fetchval("""select count(distinct person_id) from insurance_cards
                                  where $1 between valid_from and valid_to""", as_of)
-    people = await db.fetchval("select count(*) from people")
+    people = await shared_db.fetchval("select count(*) from people")
 
     assert valid / people > 0.75
 
 
-async def test_visits_are_paid_by_the_coverage_of_the_card_of_the_day(db: asyncpg.Connection) -> None:
-    wrong = await db.fetchval(f"""
+async def test_visits_are_paid_by_the_coverage_of_the_card_of_the_day(shared_db: asyncpg.Connection) -> None:
+    wrong = await shared_db.fetchval(f"""
         select count(*) from medical_visits v
         cross join lateral (
             select c.coverage_percent from insurance_cards c where c.person_id = v.person_id
@@ -209,21 +209,21 @@ async def test_visits_are_paid_by_the_coverage_of_the_card_of_the_day(db: asyncp
             limit 1) c
         where v.insurance_paid <> floor(v.total_cost * c.coverage_percent / 100)""")
 
-    assert await db.fetchval("select count(*) from medical_visits") > 100
+    assert await shared_db.fetchval("select count(*) from medical_visits") > 100
     assert wrong == 0
 
 
-async def test_visits_fall_in_the_persons_lifetime_before_the_data_set_date(db: asyncpg.Connection) -> None:
+async def test_visits_fall_in_the_persons_lifetime_before_the_data_set_date(shared_db: asyncpg.Connection) -> None:
     day = LOCAL_DAY.format(column="v.admitted_at")
-    outside = await db.fetchval(f"""
+    outside = await shared_db.fetchval(f"""
         select count(*) from medical_visits v join people p on p.id = v.person_id
-        where {day} < greatest(date '2017-01-01', p.date_of_birth) or {day} >= $1""", await _as_of(db))
+        where {day} < greatest(date '2017-01-01', p.date_of_birth) or {day} >= $1""", await _as_of(shared_db))
 
     assert outside == 0
 
 
-async def test_every_province_has_a_hospital_an_agency_and_somewhere_to_register(db: asyncpg.Connection) -> None:
-    rows = await db.fetch("""
+async def test_every_province_has_a_hospital_an_agency_and_somewhere_to_register(shared_db: asyncpg.Connection) -> None:
+    rows = await shared_db.fetch("""
         select p.code,
                count(*) filter (where f.kind = 'HOSPITAL') as hospitals,
                count(*) filter (where f.kind = 'SOCIAL_INSURANCE_AGENCY') as agencies,
@@ -232,14 +232,14 @@ async def test_every_province_has_a_hospital_an_agency_and_somewhere_to_register
 
     assert len(rows) == 34
     assert all(r["hospitals"] and r["agencies"] and r["registering"] for r in rows)
-    named = {r["name"]: r["code"] for r in await db.fetch(
+    named = {r["name"]: r["code"] for r in await shared_db.fetch(
         "select name, code from facilities where name in ('Bệnh viện Bạch Mai', 'Bệnh viện Chợ Rẫy')")}
     assert named["Bệnh viện Bạch Mai"].startswith("01")
     assert named["Bệnh viện Chợ Rẫy"].startswith("79")
 
 
-async def test_agencies_manage_employers_and_people_of_their_own_province(db: asyncpg.Connection) -> None:
-    wrong = await db.fetchrow("""
+async def test_agencies_manage_employers_and_people_of_their_own_province(shared_db: asyncpg.Connection) -> None:
+    wrong = await shared_db.fetchrow("""
         select
           (select count(*) from employers e join facilities f on f.id = e.agency_id
            where f.kind <> 'SOCIAL_INSURANCE_AGENCY' or f.province_code <> e.province_code) as employers,
@@ -254,26 +254,27 @@ async def test_agencies_manage_employers_and_people_of_their_own_province(db: as
     assert dict(wrong) == {"employers": 0, "people": 0, "benefits": 0, "cards": 0}
 
 
-async def test_social_insurance_codes_begin_with_the_province(db: asyncpg.Connection) -> None:
-    assert await db.fetchval("select count(*) from people where left(social_insurance_code, 2) <> province_code") == 0
+async def test_social_insurance_codes_begin_with_the_province(shared_db: asyncpg.Connection) -> None:
+    mismatched = "select count(*) from people where left(social_insurance_code, 2) <> province_code"
+    assert await shared_db.fetchval(mismatched) == 0
 
 
 async def test_contribution_periods_of_one_scheme_never_overlap_and_end_by_the_current_month(
-    db: asyncpg.Connection,
+    shared_db: asyncpg.Connection,
 ) -> None:
-    overlapping = await db.fetchval("""
+    overlapping = await shared_db.fetchval("""
         select count(*) from contribution_periods a join contribution_periods b
           on a.person_id = b.person_id and a.scheme = b.scheme and a.id < b.id
          and daterange(a.from_month, a.to_month, '[]') && daterange(b.from_month, b.to_month, '[]')""")
-    latest = await db.fetchval("select max(to_month) from contribution_periods")
+    latest = await shared_db.fetchval("select max(to_month) from contribution_periods")
 
     assert overlapping == 0
-    assert latest == (await _as_of(db)).replace(day=1)
+    assert latest == (await _as_of(shared_db)).replace(day=1)
 
 
-async def test_benefits_fit_the_person(db: asyncpg.Connection) -> None:
-    as_of = await _as_of(db)
-    wrong = await db.fetchrow("""
+async def test_benefits_fit_the_person(shared_db: asyncpg.Connection) -> None:
+    as_of = await _as_of(shared_db)
+    wrong = await shared_db.fetchrow("""
         select
           (select count(*) from benefits where paid_on >= $1) as unpaid_yet,
           (select count(*) from benefits b join people p on p.id = b.person_id
@@ -289,17 +290,17 @@ async def test_benefits_fit_the_person(db: asyncpg.Connection) -> None:
     assert wrong is not None
     assert dict(wrong) == {"unpaid_yet": 0, "maternity": 0, "pensioners_without_ht_card": 0,
                            "without_contributions": 0}
-    assert await db.fetchval("select count(*) from benefits where decision_number !~ '^[0-9]+/QĐ-BHXH$'") == 0
+    assert await shared_db.fetchval("select count(*) from benefits where decision_number !~ '^[0-9]+/QĐ-BHXH$'") == 0
 
 
 # Demo logins and people.
 
 
-async def test_demo_logins_exist_and_their_passwords_verify(db: asyncpg.Connection) -> None:
+async def test_demo_logins_exist_and_their_passwords_verify(shared_db: asyncpg.Connection) -> None:
     for login in DEMO_LOGINS:
         if login.role == "partner":
             continue
-        account = await db.fetchrow("""select a.* from accounts a join people p on p.id = a.person_id
+        account = await shared_db.fetchrow("""select a.* from accounts a join people p on p.id = a.person_id
                                        where p.social_insurance_code = $1""", login.social_insurance_code)
         assert account is not None, login.label
         assert account["status"] == "ACTIVE"
@@ -308,10 +309,10 @@ async def test_demo_logins_exist_and_their_passwords_verify(db: asyncpg.Connecti
         assert not verify_password(account["password_hash"], login.password + "x")
 
 
-async def test_the_demo_officer_works_for_the_hanoi_agency(db: asyncpg.Connection) -> None:
+async def test_the_demo_officer_works_for_the_hanoi_agency(shared_db: asyncpg.Connection) -> None:
     officer = next(login for login in DEMO_LOGINS if login.role == "agency_officer")
 
-    agency = await db.fetchrow("""select f.kind, f.province_code from agency_officers o
+    agency = await shared_db.fetchrow("""select f.kind, f.province_code from agency_officers o
                                   join people p on p.id = o.person_id join facilities f on f.id = o.agency_id
                                   where p.social_insurance_code = $1""", officer.social_insurance_code)
 
@@ -319,9 +320,10 @@ async def test_the_demo_officer_works_for_the_hanoi_agency(db: asyncpg.Connectio
     assert (agency["kind"], agency["province_code"]) == ("SOCIAL_INSURANCE_AGENCY", "01")
 
 
-async def test_the_demo_partner_key_is_stored_as_a_hash_with_both_scopes(db: asyncpg.Connection) -> None:
-    key = await db.fetchrow("""select k.prefix, k.scopes, p.name from api_keys k join partners p on p.id = k.partner_id
-                               where k.key_hash = $1""", hash_token(PARTNER_API_KEY))
+async def test_the_demo_partner_key_is_stored_as_a_hash_with_both_scopes(shared_db: asyncpg.Connection) -> None:
+    key = await shared_db.fetchrow("""select k.prefix, k.scopes, p.name
+                                      from api_keys k join partners p on p.id = k.partner_id
+                                      where k.key_hash = $1""", hash_token(PARTNER_API_KEY))
 
     assert key is not None
     assert key["name"] == "Bệnh viện Demo"
@@ -329,22 +331,22 @@ async def test_the_demo_partner_key_is_stored_as_a_hash_with_both_scopes(db: asy
     assert sorted(key["scopes"]) == ["card:verify", "directory:read"]
 
 
-async def test_the_unregistered_demo_person_is_on_record_without_an_account(db: asyncpg.Connection) -> None:
-    person = await db.fetchrow("select * from people where social_insurance_code = $1",
+async def test_the_unregistered_demo_person_is_on_record_without_an_account(shared_db: asyncpg.Connection) -> None:
+    person = await shared_db.fetchrow("select * from people where social_insurance_code = $1",
                                DEMO_UNREGISTERED.social_insurance_code)
 
     assert person is not None
     assert (person["full_name"], person["date_of_birth"], person["national_id"], person["phone"]) == (
         DEMO_UNREGISTERED.full_name, DEMO_UNREGISTERED.date_of_birth, DEMO_UNREGISTERED.national_id,
         DEMO_UNREGISTERED.phone)
-    assert await db.fetchval("select count(*) from accounts where person_id = $1", person["id"]) == 0
-    assert await db.fetchval("select count(*) from people where phone = $1", DEMO_UNREGISTERED.phone) == 1
+    assert await shared_db.fetchval("select count(*) from accounts where person_id = $1", person["id"]) == 0
+    assert await shared_db.fetchval("select count(*) from people where phone = $1", DEMO_UNREGISTERED.phone) == 1
 
 
-async def test_demo_people_have_rich_histories(db: asyncpg.Connection) -> None:
-    as_of = await _as_of(db)
+async def test_demo_people_have_rich_histories(shared_db: asyncpg.Connection) -> None:
+    as_of = await _as_of(shared_db)
     for demo in DEMO_PEOPLE:
-        history = await db.fetchrow("""
+        history = await shared_db.fetchrow("""
             select
               (select count(*) from insurance_cards c where c.person_id = p.id
                and $2 between c.valid_from and c.valid_to) as current_cards,

@@ -7,11 +7,10 @@ from typing import Any
 import asyncpg
 import httpx
 
-from auth.tokens import hash_token
+from tests.factories import make_partner_key
 from tests.graphql import contract, error_codes, gql
 
 VERIFY = contract("partner/VerifyInsuranceCard")
-KEY = "test-card-verify-key-0001"
 PARTNER = "Bệnh viện Thử Nghiệm"
 
 CARD = """
@@ -26,16 +25,6 @@ with gone as (delete from insurance_cards where person_id = $1 and id <> $2)
 update insurance_cards set valid_from = current_date + $3::integer, valid_to = current_date + $4::integer where id = $2
 """
 ACCESS_LOG = "select actor_kind, actor_name, purpose, data_categories from access_log where person_id = $1 order by id"
-
-
-async def partner_key(db: asyncpg.Connection, scopes: list[str]) -> str:
-    partner_id = await db.fetchval("insert into partners (name) values ($1) returning id", PARTNER)
-    key = f"{KEY}-{len(scopes)}"
-    await db.execute(
-        "insert into api_keys (partner_id, prefix, key_hash, scopes) values ($1, $2, $3, $4)",
-        partner_id, key[:12], hash_token(key), scopes,
-    )
-    return key
 
 
 async def a_card(db: asyncpg.Connection, valid_from_days: int = -30, valid_to_days: int = 300) -> asyncpg.Record:
@@ -60,7 +49,7 @@ async def verify(client: httpx.AsyncClient, key: str | None, card: asyncpg.Recor
 async def test_a_valid_card_answers_its_facts_and_is_logged(
     client: httpx.AsyncClient, db: asyncpg.Connection
 ) -> None:
-    key = await partner_key(db, ["card:verify"])
+    key = await make_partner_key(db, ["card:verify"], name=PARTNER)
     card = await a_card(db)
     result = await verify(client, key, card)
     answer = result["data"]["verifyInsuranceCard"]
@@ -74,7 +63,7 @@ async def test_a_valid_card_answers_its_facts_and_is_logged(
 
 
 async def test_the_ten_digit_code_finds_the_card_too(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
-    key = await partner_key(db, ["card:verify"])
+    key = await make_partner_key(db, ["card:verify"], name=PARTNER)
     card = await a_card(db)
     result = await verify(client, key, card, cardNumber=card["social_insurance_code"])
     assert result["data"]["verifyInsuranceCard"]["reason"] == "VALID"
@@ -82,7 +71,7 @@ async def test_the_ten_digit_code_finds_the_card_too(client: httpx.AsyncClient, 
 
 
 async def test_expired_and_not_yet_valid_cards(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
-    key = await partner_key(db, ["card:verify"])
+    key = await make_partner_key(db, ["card:verify"], name=PARTNER)
     for span, reason in (((-400, -1), "EXPIRED"), ((5, 370), "NOT_YET_VALID")):
         card = await a_card(db, *span)
         answer = (await verify(client, key, card))["data"]["verifyInsuranceCard"]
@@ -93,7 +82,7 @@ async def test_expired_and_not_yet_valid_cards(client: httpx.AsyncClient, db: as
 async def test_mismatches_answer_the_reason_without_card_facts(
     client: httpx.AsyncClient, db: asyncpg.Connection
 ) -> None:
-    key = await partner_key(db, ["card:verify"])
+    key = await make_partner_key(db, ["card:verify"], name=PARTNER)
     card = await a_card(db)
     for changes, reason in (
         ({"fullName": "Trần Thị Không Khớp"}, "NAME_MISMATCH"),
@@ -109,14 +98,14 @@ async def test_mismatches_answer_the_reason_without_card_facts(
 
 
 async def test_name_compares_without_diacritics_or_case(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
-    key = await partner_key(db, ["card:verify"])
+    key = await make_partner_key(db, ["card:verify"], name=PARTNER)
     card = await a_card(db)
     plain = await db.fetchval("select upper(search_fold($1))", card["full_name"])
     assert (await verify(client, key, card, fullName=plain))["data"]["verifyInsuranceCard"]["reason"] == "VALID"
 
 
 async def test_an_unknown_card_is_not_found_and_logs_nothing(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
-    key = await partner_key(db, ["card:verify"])
+    key = await make_partner_key(db, ["card:verify"], name=PARTNER)
     card = await a_card(db)
     answer = (await verify(client, key, card, cardNumber="DN4019999999999"))["data"]["verifyInsuranceCard"]
     assert (answer["valid"], answer["reason"], answer["cardNumber"]) == (False, "NOT_FOUND", None)
@@ -124,7 +113,7 @@ async def test_an_unknown_card_is_not_found_and_logs_nothing(client: httpx.Async
 
 
 async def test_a_wrong_shape_is_invalid_input(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
-    key = await partner_key(db, ["card:verify"])
+    key = await make_partner_key(db, ["card:verify"], name=PARTNER)
     card = await a_card(db)
     for number in ("DN40", "12345678901", "'; select 1; --", "dn4" + "0" * 12 + "x"):
         result = await verify(client, key, card, cardNumber=number)
@@ -134,7 +123,7 @@ async def test_a_wrong_shape_is_invalid_input(client: httpx.AsyncClient, db: asy
 
 async def test_only_keys_with_card_verify_may_check(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
     card = await a_card(db)
-    directory_key = await partner_key(db, ["directory:read"])
+    directory_key = await make_partner_key(db, ["directory:read"], name=PARTNER)
     assert error_codes(await verify(client, None, card)) == ["UNAUTHENTICATED"]
     assert error_codes(await verify(client, "not-a-key", card)) == ["UNAUTHENTICATED"]
     assert error_codes(await verify(client, directory_key, card)) == ["FORBIDDEN"]

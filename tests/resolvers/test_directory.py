@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from auth.tokens import hash_token
+from tests.factories import add_facility, make_partner_key
 from tests.graphql import contract, error_codes, gql
 
 FACILITIES = """
@@ -22,40 +22,8 @@ query F($filter: FacilityFilter, $near: GeoPointInput, $first: Int, $after: Stri
 """
 FACILITY = "query F($code: String!) { facility(code: $code) { code name province { code } } }"
 
-INSERT_FACILITY = """
-insert into facilities (code, kind, level, name, address, province_code, latitude, longitude,
-                        bhyt_contracted, accepts_initial_registration, issues_sick_leave_certificates)
-values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-returning id
-"""
 # earthdistance's sphere (the `earth()` function): metres.
 EARTH_RADIUS_KM = 6378.168
-
-
-async def add_facility(
-    db: asyncpg.Connection,
-    code: str,
-    name: str,
-    *,
-    kind: str = "HOSPITAL",
-    address: str = "Số 1 phố Thử Nghiệm",
-    latitude: float = 21.0,
-    longitude: float = 105.8,
-    flags: tuple[bool, bool, bool] = (False, False, False),
-) -> int:
-    level = "BASIC" if kind in ("HOSPITAL", "CLINIC") else None
-    pk: int = await db.fetchval(
-        INSERT_FACILITY, code, kind, level, name, address, code[:2], latitude, longitude, *flags
-    )
-    return pk
-
-
-async def add_partner_key(db: asyncpg.Connection, key: str, scopes: list[str]) -> None:
-    partner_id = await db.fetchval("insert into partners (name) values ($1) returning id", f"Partner {key[:6]}")
-    await db.execute(
-        "insert into api_keys (partner_id, prefix, key_hash, scopes) values ($1, $2, $3, $4)",
-        partner_id, key[:8], hash_token(key), scopes,
-    )
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -119,22 +87,24 @@ async def test_search_pages_by_relevance_without_repeats(client: httpx.AsyncClie
     assert {f"Trạm y tế Quảng Khoa số {i}" for i in range(7)} <= set(seen)
 
 
-async def test_search_with_sql_or_regex_characters_is_harmless(client: httpx.AsyncClient) -> None:
+async def test_search_with_sql_or_regex_characters_is_harmless(shared_client: httpx.AsyncClient) -> None:
     for query in ("'; drop table facilities; --", ".*[(?", "%_\\", "    "):
-        result = await gql(client, FACILITIES, {"filter": {"search": query}, "first": 5})
+        result = await gql(shared_client, FACILITIES, {"filter": {"search": query}, "first": 5})
         assert "errors" not in result, (query, result)
-    assert (await facilities(client, first=1))["totalCount"] > 0
+    assert (await facilities(shared_client, first=1))["totalCount"] > 0
 
 
-async def test_search_too_long_is_invalid_input(client: httpx.AsyncClient) -> None:
-    result = await gql(client, FACILITIES, {"filter": {"search": "a" * 10_000}})
+async def test_search_too_long_is_invalid_input(shared_client: httpx.AsyncClient) -> None:
+    result = await gql(shared_client, FACILITIES, {"filter": {"search": "a" * 10_000}})
     assert error_codes(result) == ["INVALID_INPUT"]
     assert result["errors"][0]["extensions"]["field"] == "filter.search"
 
 
 # --- filters ----------------------------------------------------------------------------------------------------
 
-async def test_each_filter_keeps_only_matching_facilities(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+async def test_each_filter_keeps_only_matching_facilities(
+    shared_client: httpx.AsyncClient, shared_db: asyncpg.Connection
+) -> None:
     cases: list[tuple[dict[str, Any], str]] = [
         ({"provinceCode": "01"}, "province_code = '01'"),
         ({"kinds": ["HEALTH_STATION", "CLINIC"]}, "kind in ('HEALTH_STATION', 'CLINIC')"),
@@ -143,12 +113,14 @@ async def test_each_filter_keeps_only_matching_facilities(client: httpx.AsyncCli
         ({"issuesSickLeaveCertificates": True}, "issues_sick_leave_certificates"),
         ({"issuesSickLeaveCertificates": False}, "not issues_sick_leave_certificates"),
     ]
-    ward = await db.fetchval("select ward_code from facilities where ward_code is not null order by code limit 1")
+    ward = await shared_db.fetchval(
+        "select ward_code from facilities where ward_code is not null order by code limit 1"
+    )
     cases.append(({"wardCode": ward}, f"ward_code = '{ward}'"))
     for filter_, condition in cases:
-        expected = {r["code"] for r in await db.fetch(f"select code from facilities where {condition}")}
+        expected = {r["code"] for r in await shared_db.fetch(f"select code from facilities where {condition}")}
         assert expected, condition  # the seed has some of each, or the test proves nothing
-        found = await facilities(client, filter=filter_, first=100)
+        found = await facilities(shared_client, filter=filter_, first=100)
         codes = [e["node"]["code"] for e in found["edges"]]
         assert found["totalCount"] == len(expected), condition
         assert set(codes) <= expected and len(codes) == min(100, len(expected)), condition
@@ -162,21 +134,23 @@ async def test_updated_since_returns_only_changed_facilities(client: httpx.Async
     assert found["totalCount"] == 3
 
 
-async def test_unknown_province_is_empty_and_malformed_codes_are_invalid(client: httpx.AsyncClient) -> None:
-    assert (await facilities(client, filter={"provinceCode": "99"}))["totalCount"] == 0
+async def test_unknown_province_is_empty_and_malformed_codes_are_invalid(shared_client: httpx.AsyncClient) -> None:
+    assert (await facilities(shared_client, filter={"provinceCode": "99"}))["totalCount"] == 0
     for filter_, field in (({"provinceCode": "Hà Nội"}, "filter.provinceCode"), ({"wardCode": "1"}, "filter.wardCode")):
-        result = await gql(client, FACILITIES, {"filter": filter_})
+        result = await gql(shared_client, FACILITIES, {"filter": filter_})
         assert error_codes(result) == ["INVALID_INPUT"]
         assert result["errors"][0]["extensions"]["field"] == field
-    result = await gql(client, FACILITIES, {"filter": {"kinds": ["CASTLE"]}})
+    result = await gql(shared_client, FACILITIES, {"filter": {"kinds": ["CASTLE"]}})
     assert result["data"] is None and result["errors"]  # GraphQL refuses an unknown enum value
 
 
 # --- near me ----------------------------------------------------------------------------------------------------
 
-async def test_near_orders_by_distance_matching_haversine(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+async def test_near_orders_by_distance_matching_haversine(
+    shared_client: httpx.AsyncClient, shared_db: asyncpg.Connection
+) -> None:
     here = (21.0285, 105.8542)
-    found = await facilities(client, near={"latitude": here[0], "longitude": here[1]}, first=50)
+    found = await facilities(shared_client, near={"latitude": here[0], "longitude": here[1]}, first=50)
     distances = [e["node"]["distanceKm"] for e in found["edges"]]
     assert distances == sorted(distances) and len(distances) == 50
     for edge in found["edges"]:
@@ -186,43 +160,45 @@ async def test_near_orders_by_distance_matching_haversine(client: httpx.AsyncCli
     # and nothing nearer was left out
     nearest = min(
         haversine_km(here[0], here[1], r["latitude"], r["longitude"])
-        for r in await db.fetch("select latitude, longitude from facilities")
+        for r in await shared_db.fetch("select latitude, longitude from facilities")
     )
     assert math.isclose(distances[0], nearest, rel_tol=1e-6)
 
 
-async def test_near_with_radius_keeps_only_facilities_inside(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+async def test_near_with_radius_keeps_only_facilities_inside(
+    shared_client: httpx.AsyncClient, shared_db: asyncpg.Connection
+) -> None:
     here = (21.0285, 105.8542)
-    rows = await db.fetch("select code, latitude, longitude from facilities")
+    rows = await shared_db.fetch("select code, latitude, longitude from facilities")
     inside = {r["code"] for r in rows if haversine_km(*here, r["latitude"], r["longitude"]) <= 30}
     assert inside
-    found = await facilities(client, near={"latitude": here[0], "longitude": here[1], "radiusKm": 30}, first=100)
+    found = await facilities(shared_client, near={"latitude": here[0], "longitude": here[1], "radiusKm": 30}, first=100)
     codes = {e["node"]["code"] for e in found["edges"]}
     assert codes <= inside and len(codes) == min(100, len(inside))
     assert found["totalCount"] == len(inside)
 
 
-async def test_near_pages_in_distance_order_without_repeats(client: httpx.AsyncClient) -> None:
+async def test_near_pages_in_distance_order_without_repeats(shared_client: httpx.AsyncClient) -> None:
     near = {"latitude": 10.77, "longitude": 106.70}
-    page = await facilities(client, near=near, first=40)
+    page = await facilities(shared_client, near=near, first=40)
     seen = [e["node"]["code"] for e in page["edges"]]
     distances = [e["node"]["distanceKm"] for e in page["edges"]]
     for _ in range(3):
-        page = await facilities(client, near=near, first=40, after=page["pageInfo"]["endCursor"])
+        page = await facilities(shared_client, near=near, first=40, after=page["pageInfo"]["endCursor"])
         seen += [e["node"]["code"] for e in page["edges"]]
         distances += [e["node"]["distanceKm"] for e in page["edges"]]
     assert len(seen) == len(set(seen)) == 160
     assert distances == sorted(distances)
 
 
-async def test_bad_points_and_radii_are_invalid_input(client: httpx.AsyncClient) -> None:
+async def test_bad_points_and_radii_are_invalid_input(shared_client: httpx.AsyncClient) -> None:
     for near, field in (
         ({"latitude": 200, "longitude": 105}, "near.latitude"),
         ({"latitude": 21, "longitude": -181}, "near.longitude"),
         ({"latitude": 21, "longitude": 105, "radiusKm": -1}, "near.radiusKm"),
         ({"latitude": 21, "longitude": 105, "radiusKm": 100_000}, "near.radiusKm"),
     ):
-        result = await gql(client, FACILITIES, {"near": near})
+        result = await gql(shared_client, FACILITIES, {"near": near})
         assert error_codes(result) == ["INVALID_INPUT"], near
         assert result["errors"][0]["extensions"]["field"] == field
 
@@ -230,13 +206,13 @@ async def test_bad_points_and_radii_are_invalid_input(client: httpx.AsyncClient)
 # --- paging -----------------------------------------------------------------------------------------------------
 
 async def test_paging_by_code_visits_every_facility_exactly_once(
-    client: httpx.AsyncClient, db: asyncpg.Connection
+    shared_client: httpx.AsyncClient, shared_db: asyncpg.Connection
 ) -> None:
-    expected = [r["code"] for r in await db.fetch("select code from facilities order by code")]
+    expected = [r["code"] for r in await shared_db.fetch("select code from facilities order by code")]
     seen: list[str] = []
     after = None
     while True:
-        page = await facilities(client, first=100, after=after)
+        page = await facilities(shared_client, first=100, after=after)
         seen += [e["node"]["code"] for e in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
             break
@@ -248,45 +224,45 @@ async def test_page_size_is_limited_unless_the_key_has_directory_read(
     client: httpx.AsyncClient, db: asyncpg.Connection
 ) -> None:
     # given an anonymous caller, a key with only card:verify and a key with directory:read
-    await add_partner_key(db, "card-only-key-0001", ["card:verify"])
-    await add_partner_key(db, "directory-key-0001", ["directory:read"])
+    card_only = await make_partner_key(db, ["card:verify"])
+    directory_key = await make_partner_key(db, ["directory:read"])
     query = contract("partner/FacilityDirectory")
     assert error_codes(await gql(client, query, {"first": 101})) == ["INVALID_INPUT"]
-    assert error_codes(await gql(client, query, {"first": 101}, api_key="card-only-key-0001")) == ["INVALID_INPUT"]
-    result = await gql(client, query, {"first": 1000}, api_key="directory-key-0001")
+    assert error_codes(await gql(client, query, {"first": 101}, api_key=card_only)) == ["INVALID_INPUT"]
+    result = await gql(client, query, {"first": 1000}, api_key=directory_key)
     assert "errors" not in result
     assert len(result["data"]["facilities"]["edges"]) == await db.fetchval("select count(*) from facilities")
 
 
-async def test_a_cursor_from_another_order_is_refused(client: httpx.AsyncClient) -> None:
-    page = await facilities(client, first=2)
+async def test_a_cursor_from_another_order_is_refused(shared_client: httpx.AsyncClient) -> None:
+    page = await facilities(shared_client, first=2)
     near = {"latitude": 21, "longitude": 105}
-    result = await gql(client, FACILITIES, {"near": near, "after": page["pageInfo"]["endCursor"]})
+    result = await gql(shared_client, FACILITIES, {"near": near, "after": page["pageInfo"]["endCursor"]})
     assert error_codes(result) == ["INVALID_CURSOR"]
 
 
 # --- one facility and the contract documents ----------------------------------------------------------------------
 
-async def test_facility_by_code(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
-    code = await db.fetchval("select code from facilities order by code limit 1")
-    result = await gql(client, contract("public/Facility"), {"code": code})
+async def test_facility_by_code(shared_client: httpx.AsyncClient, shared_db: asyncpg.Connection) -> None:
+    code = await shared_db.fetchval("select code from facilities order by code limit 1")
+    result = await gql(shared_client, contract("public/Facility"), {"code": code})
     assert result["data"]["facility"]["code"] == code
     assert result["data"]["facility"]["province"]["code"] == code[:2]
-    assert (await gql(client, FACILITY, {"code": "01ZZZ"}))["data"]["facility"] is None
-    assert error_codes(await gql(client, FACILITY, {"code": "x' or 1=1"})) == ["INVALID_INPUT"]
+    assert (await gql(shared_client, FACILITY, {"code": "01ZZZ"}))["data"]["facility"] is None
+    assert error_codes(await gql(shared_client, FACILITY, {"code": "x' or 1=1"})) == ["INVALID_INPUT"]
 
 
-async def test_contract_facilities_document(client: httpx.AsyncClient) -> None:
+async def test_contract_facilities_document(shared_client: httpx.AsyncClient) -> None:
     variables = {"filter": {"search": "benh vien", "provinceCode": "01"}, "near": {"latitude": 21, "longitude": 105.8}}
-    result = await gql(client, contract("public/Facilities"), {**variables, "first": 5})
+    result = await gql(shared_client, contract("public/Facilities"), {**variables, "first": 5})
     assert "errors" not in result, result
     nodes = [e["node"] for e in result["data"]["facilities"]["edges"]]
     assert nodes and all(n["province"]["code"] == "01" and n["distanceKm"] is not None for n in nodes)
 
 
-async def test_contract_provinces_and_partner_directory_documents(client: httpx.AsyncClient) -> None:
-    provinces = await gql(client, contract("public/Provinces"))
+async def test_contract_provinces_and_partner_directory_documents(shared_client: httpx.AsyncClient) -> None:
+    provinces = await gql(shared_client, contract("public/Provinces"))
     assert len(provinces["data"]["provinces"]) == 34
-    result = await gql(client, contract("partner/FacilityDirectory"), {"provinceCode": "01", "first": 10})
+    result = await gql(shared_client, contract("partner/FacilityDirectory"), {"provinceCode": "01", "first": 10})
     assert "errors" not in result, result
     assert all(e["node"]["updatedAt"] for e in result["data"]["facilities"]["edges"])

@@ -10,8 +10,9 @@ import pytest
 
 from db import directory
 from schema.cursors import decode_cursor
+from tests.factories import add_facility, make_partner_key
 from tests.graphql import gql
-from tests.resolvers.test_directory import FACILITIES, add_facility, add_partner_key, facilities, names
+from tests.resolvers.test_directory import FACILITIES, facilities, names
 
 KEY = "search-paging-key-01"
 TARGET = "Bệnh viện Quảng Khoa Bạch Đằng"
@@ -65,9 +66,9 @@ async def test_an_unfinished_last_word_is_completed(client: httpx.AsyncClient, d
     assert names(found)[0] == TARGET
 
 
-async def test_words_the_directory_does_not_hold_find_nothing(client: httpx.AsyncClient) -> None:
+async def test_words_the_directory_does_not_hold_find_nothing(shared_client: httpx.AsyncClient) -> None:
     for query in ("zzqx wvvk", "!!! ???", "zzqx"):
-        found = await facilities(client, filter={"search": query}, first=5)
+        found = await facilities(shared_client, filter={"search": query}, first=5)
         assert found["edges"] == [] and found["totalCount"] == 0, query
 
 
@@ -104,7 +105,7 @@ async def _assert_relevance_paging(client: httpx.AsyncClient, query: str) -> lis
 
 
 async def test_paging_by_relevance_visits_every_match_once(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
-    await add_partner_key(db, KEY, ["directory:read"])
+    await make_partner_key(db, ["directory:read"], key=KEY)
     await _assert_relevance_paging(client, "tram y te xa")
 
 
@@ -112,7 +113,7 @@ async def test_paging_by_relevance_through_large_levels(
     client: httpx.AsyncClient, db: asyncpg.Connection, small_levels: None
 ) -> None:
     # given levels larger than the candidate limit: read in the shuffled order, by window, candidates and walk
-    await add_partner_key(db, KEY, ["directory:read"])
+    await make_partner_key(db, ["directory:read"], key=KEY)
     codes = await _assert_relevance_paging(client, "tram y te xa")
     # then it is the same set as with the limits that sort every level
     with pytest.MonkeyPatch.context() as patch:
@@ -123,7 +124,7 @@ async def test_paging_by_relevance_through_large_levels(
 async def test_paging_near_with_search_visits_every_match_once(
     client: httpx.AsyncClient, db: asyncpg.Connection, small_levels: None
 ) -> None:
-    await add_partner_key(db, KEY, ["directory:read"])
+    await make_partner_key(db, ["directory:read"], key=KEY)
     near = {"latitude": 21.0285, "longitude": 105.8542}
     edges, total = await page_through(client, filter={"search": "tram y te"}, near=near, first=9)
     codes = [edge["node"]["code"] for edge in edges]
@@ -137,7 +138,7 @@ async def test_facilities_at_the_same_place_page_once(
     client: httpx.AsyncClient, db: asyncpg.Connection, small_levels: None
 ) -> None:
     # given twelve matches at exactly one point (equal distances: the id breaks the tie)
-    await add_partner_key(db, KEY, ["directory:read"])
+    await make_partner_key(db, ["directory:read"], key=KEY)
     for i in range(12):
         await add_facility(db, f"01ZC{i:X}", f"Phòng khám Quảng Khoa {i}", latitude=21.5, longitude=105.5)
     near = {"latitude": 21.5, "longitude": 105.5, "radiusKm": 0.5}

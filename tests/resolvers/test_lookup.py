@@ -35,27 +35,29 @@ def facts(person: asyncpg.Record, **changes: str) -> dict[str, Any]:
     return {"input": {**value, **changes}}
 
 
-async def test_all_four_facts_find_the_code_and_agency(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
-    person = await a_person(db)
-    answer = (await gql(client, LOOKUP, facts(person)))["data"]["lookupSocialInsuranceCode"]
+async def test_all_four_facts_find_the_code_and_agency(
+    shared_client: httpx.AsyncClient, shared_db: asyncpg.Connection
+) -> None:
+    person = await a_person(shared_db)
+    answer = (await gql(shared_client, LOOKUP, facts(person)))["data"]["lookupSocialInsuranceCode"]
     assert answer["found"] is True
     assert answer["socialInsuranceCode"] == person["social_insurance_code"]
     assert answer["agency"]["code"] == person["agency_code"]
 
 
 async def test_name_matches_without_diacritics_case_or_extra_spaces(
-    client: httpx.AsyncClient, db: asyncpg.Connection
+    shared_client: httpx.AsyncClient, shared_db: asyncpg.Connection
 ) -> None:
-    person = await a_person(db)
-    plain = await db.fetchval("select search_fold($1)", person["full_name"])
-    result = await gql(client, LOOKUP, facts(person, fullName=f"  {plain.upper().replace(' ', '   ')} "))
+    person = await a_person(shared_db)
+    plain = await shared_db.fetchval("select search_fold($1)", person["full_name"])
+    result = await gql(shared_client, LOOKUP, facts(person, fullName=f"  {plain.upper().replace(' ', '   ')} "))
     assert result["data"]["lookupSocialInsuranceCode"]["found"] is True
 
 
 async def test_any_wrong_fact_answers_not_found_and_nothing_else(
-    client: httpx.AsyncClient, db: asyncpg.Connection
+    shared_client: httpx.AsyncClient, shared_db: asyncpg.Connection
 ) -> None:
-    person = await a_person(db)
+    person = await a_person(shared_db)
     other_province = "01" if person["province_code"] != "01" else "79"
     wrong_id = ("1" if person["national_id"][0] != "1" else "2") + person["national_id"][1:]
     answers = []
@@ -65,33 +67,37 @@ async def test_any_wrong_fact_answers_not_found_and_nothing_else(
         {"provinceCode": other_province},
         {"nationalIdNumber": wrong_id},
     ):
-        result = await gql(client, LOOKUP, facts(person, **changes))
+        result = await gql(shared_client, LOOKUP, facts(person, **changes))
         assert "errors" not in result
         answers.append(result["data"]["lookupSocialInsuranceCode"])
     # then each answer is the same empty one: it tells neither which fact failed nor any candidate
     assert answers == [{"found": False, "socialInsuranceCode": None, "agency": None}] * 4
 
 
-async def test_malformed_input_is_invalid_input(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
-    person = await a_person(db)
+async def test_malformed_input_is_invalid_input(
+    shared_client: httpx.AsyncClient, shared_db: asyncpg.Connection
+) -> None:
+    person = await a_person(shared_db)
     for changes, field in (
         ({"nationalIdNumber": "12345"}, "input.nationalIdNumber"),
         ({"provinceCode": "Hà Nội"}, "input.provinceCode"),
         ({"fullName": "   "}, "input.fullName"),
     ):
-        result = await gql(client, LOOKUP, facts(person, **changes))
+        result = await gql(shared_client, LOOKUP, facts(person, **changes))
         assert error_codes(result) == ["INVALID_INPUT"]
         assert result["errors"][0]["extensions"]["field"] == field
 
 
-async def test_lookups_are_throttled_per_client_address(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+async def test_lookups_are_throttled_per_client_address(
+    shared_client: httpx.AsyncClient, shared_db: asyncpg.Connection
+) -> None:
     # given ten failed guesses from one address
-    person = await a_person(db)
+    person = await a_person(shared_db)
     for i in range(10):
-        result = await gql(client, LOOKUP, facts(person, dateOfBirth=f"1950-01-{i + 1:02d}"))
+        result = await gql(shared_client, LOOKUP, facts(person, dateOfBirth=f"1950-01-{i + 1:02d}"))
         assert result["data"]["lookupSocialInsuranceCode"]["found"] is False
     # when the eleventh comes, even with the right facts
-    result = await gql(client, LOOKUP, facts(person))
+    result = await gql(shared_client, LOOKUP, facts(person))
     # then it is refused with the time to wait
     assert error_codes(result) == ["RATE_LIMITED"]
     assert 0 < result["errors"][0]["extensions"]["retryAfterSeconds"] <= 3600

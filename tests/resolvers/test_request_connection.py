@@ -5,71 +5,29 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 
 import asyncpg
-import httpx
 import pytest
 
 from core.errors import ServiceUnavailable, UnavailableReason
 from core.settings import load_settings
-from db.pool import SERVER_SETTINGS, Database, RequestConnection, create_database
-from service.app import create_app
+from db.pool import Database, RequestConnection, create_database
+from tests.clients import AppClient, StatementLog, app_client
+from tests.factories import add_card, add_visits, make_citizen
 from tests.graphql import contract, gql
-from tests.resolvers.personal.people import add_card, add_visits, create_citizen
 
 HOME = contract("mobile/Home")
 SESSION_LOOKUP = "from sessions"
-# asyncpg's own traffic: type introspection, and the reset on release (this test's pool keeps asyncpg's default).
-DRIVER = ("pg_catalog.", "pg_advisory_unlock_all()", "current_setting('jit')", "set_config('jit'")
-
-
-@dataclass
-class Traffic:
-    """Each statement the app sends, with the server process (so the connection) that ran it."""
-
-    statements: list[tuple[int, str]] = field(default_factory=list)
-    first_read: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def logger(self, conn: asyncpg.Connection) -> object:
-        pid = conn.get_server_pid()
-
-        def record(query: object) -> None:
-            text = getattr(query, "query", "")
-            if not any(marker in text for marker in DRIVER):
-                self.statements.append((pid, text))
-                if SESSION_LOOKUP not in text:
-                    self.first_read.set()
-
-        return record
-
-
-@dataclass
-class Served:
-    http: httpx.AsyncClient
-    pool: asyncpg.Pool
-    traffic: Traffic
 
 
 @pytest.fixture
-async def served(db_dsn: str) -> AsyncIterator[Served]:
-    # Only the requests' statements: no outbox dispatcher, no housekeeping in the background.
+async def served(db_dsn: str) -> AsyncIterator[AppClient]:
+    # Only the requests' statements: no outbox dispatcher, no housekeeping in the background; four connections, so
+    # that one request could spread its reads over several.
     env = {"VSSID_NOTIFICATION_DISPATCHER": "off", "VSSID_HOUSEKEEPING_SECONDS": "0"}
-    settings = load_settings({"DATABASE_URL": db_dsn, **env})
-    traffic = Traffic()
-
-    async def init(conn: asyncpg.Connection) -> None:
-        conn.add_query_logger(traffic.logger(conn))
-
-    pool = await asyncpg.create_pool(db_dsn, min_size=4, max_size=4, init=init, server_settings=SERVER_SETTINGS)
-    try:
-        app = create_app(settings, db_dsn, pool=pool)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
-            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-                yield Served(http, pool, traffic)
-    finally:
-        await pool.close()
+    settings = load_settings({"DATABASE_URL": db_dsn, "VSSID_DB_POOL_MIN": "4", "VSSID_DB_POOL_MAX": "4", **env})
+    async with app_client(settings, db_dsn, log=StatementLog()) as app_with_log:
+        yield app_with_log
 
 
 def _all_idle(pool: asyncpg.Pool | Database) -> bool:
@@ -78,23 +36,23 @@ def _all_idle(pool: asyncpg.Pool | Database) -> bool:
 
 
 async def test_home_reads_everything_on_one_connection_and_gives_it_back(
-    db: asyncpg.Connection, served: Served
+    db: asyncpg.Connection, served: AppClient
 ) -> None:
     # given a citizen with a current card and a history, so every loader of Home has rows to read
-    citizen = await create_citizen(db)
-    await add_visits(db, citizen.person_id, 8)
+    citizen = await make_citizen(db)
+    await add_visits(db, citizen.id, 8)
     today = dt.date.today()
     await add_card(db, citizen, valid_from=today - dt.timedelta(days=400), valid_to=today + dt.timedelta(days=400))
 
     # when the citizen opens Home
-    served.traffic.statements.clear()
+    served.log.clear()
     result = await gql(served.http, HOME, token=citizen.token)
 
     # then the answer is whole, and all its reads (several loaders, dispatched concurrently) ran on one connection
     assert "errors" not in result, result
     me = result["data"]["me"]
     assert len(me["medicalVisits"]["edges"]) == 5
-    reads = [(pid, text) for pid, text in served.traffic.statements if SESSION_LOOKUP not in text]
+    reads = [(pid, text) for pid, text in served.log.entries if SESSION_LOOKUP not in text]
     assert len({pid for pid, _ in reads}) == 1
     # in six statements: person, card (with its group's name), contribution summary, visits page, facilities (with
     # their province's name), diagnoses; the group and the province come with the card and the facility
@@ -106,12 +64,12 @@ async def test_home_reads_everything_on_one_connection_and_gives_it_back(
 
 
 async def test_a_request_cancelled_mid_read_still_gives_its_connection_back(
-    db: asyncpg.Connection, served: Served
+    db: asyncpg.Connection, served: AppClient
 ) -> None:
     # given a Home request that has started reading
-    citizen = await create_citizen(db)
+    citizen = await make_citizen(db)
     request = asyncio.create_task(gql(served.http, HOME, token=citizen.token))
-    await asyncio.wait_for(served.traffic.first_read.wait(), 10)
+    await served.log.wait_for(lambda text: SESSION_LOOKUP not in text)
 
     # when its client goes away (the request task is cancelled)
     request.cancel()
@@ -127,10 +85,11 @@ async def test_a_request_cancelled_mid_read_still_gives_its_connection_back(
 
 
 @pytest.fixture
-async def pool(db_dsn: str) -> AsyncIterator[Database]:
+async def pool(shared_dsn: str) -> AsyncIterator[Database]:
+    """The app's pool with one connection, on the shared database: these tests read no data."""
     env = {"VSSID_DB_POOL_MIN": "1", "VSSID_DB_POOL_MAX": "1", "VSSID_DB_ACQUIRE_TIMEOUT_MS": "100"}
-    tight = load_settings({"DATABASE_URL": db_dsn, **env})
-    pool = await create_database(db_dsn, tight)
+    tight = load_settings({"DATABASE_URL": shared_dsn, **env})
+    pool = await create_database(shared_dsn, tight)
     try:
         yield pool
     finally:
@@ -206,9 +165,9 @@ async def test_close_waits_for_a_read_left_running_and_survives_being_cancelled(
         assert await conn.fetchval("select 1") == 1
 
 
-async def test_a_connection_still_being_taken_when_the_request_ends_goes_back_too(db_dsn: str) -> None:
+async def test_a_connection_still_being_taken_when_the_request_ends_goes_back_too(shared_dsn: str) -> None:
     env = {"VSSID_DB_POOL_MIN": "1", "VSSID_DB_POOL_MAX": "1", "VSSID_DB_ACQUIRE_TIMEOUT_MS": "10000"}
-    patient = await create_database(db_dsn, load_settings({"DATABASE_URL": db_dsn, **env}))
+    patient = await create_database(shared_dsn, load_settings({"DATABASE_URL": shared_dsn, **env}))
     try:
         connection = RequestConnection(patient)
         holder = await patient.pool.acquire()

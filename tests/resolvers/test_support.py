@@ -81,9 +81,9 @@ async def test_news_newest_first_through_pages(client: httpx.AsyncClient, db: as
     assert titles == [f"Tin {i}" for i in range(5)]
 
 
-async def test_faq_and_news_items_are_nodes(client: httpx.AsyncClient) -> None:
+async def test_faq_and_news_items_are_nodes(shared_client: httpx.AsyncClient) -> None:
     both = "{ faqs(first: 1) { edges { node { id question } } } news(first: 1) { edges { node { id title } } } }"
-    lists = await gql(client, both)
+    lists = await gql(shared_client, both)
     faq = lists["data"]["faqs"]["edges"][0]["node"]
     item = lists["data"]["news"]["edges"][0]["node"]
     query = """
@@ -92,6 +92,6 @@ async def test_faq_and_news_items_are_nodes(client: httpx.AsyncClient) -> None:
       news: node(id: $news) { id ... on NewsItem { title } }
     }
     """
-    result = await gql(client, query, {"faq": faq["id"], "news": item["id"]})
+    result = await gql(shared_client, query, {"faq": faq["id"], "news": item["id"]})
     assert "errors" not in result
     assert result["data"] == {"faq": faq, "news": item}

@@ -12,9 +12,9 @@ import httpx
 import pytest
 from strawberry.extensions import SchemaExtension
 
-from auth.tokens import hash_token
 from service import documents
 from service.schema import schema
+from tests.factories import make_partner_key
 
 PROVINCES = "query { provinces { code name } }"
 FACILITY = "query F($code: String!) { facility(code: $code) { code name } }"
@@ -32,48 +32,46 @@ async def get(client: httpx.AsyncClient, query: str, variables: dict[str, str] |
     return await client.get("/graphql", params=params, headers=headers or {})
 
 
-async def test_anonymous_directory_query_over_get_is_public_with_etag(client: httpx.AsyncClient) -> None:
-    response = await get(client, PROVINCES)
+async def test_anonymous_directory_query_over_get_is_public_with_etag(shared_client: httpx.AsyncClient) -> None:
+    response = await get(shared_client, PROVINCES)
     assert response.status_code == 200 and len(response.json()["data"]["provinces"]) == 34
     assert response.headers["cache-control"] == "public, max-age=300"
     etag = response.headers["etag"]
-    # when the client asks again with the ETag it holds
-    again = await get(client, PROVINCES, headers={"If-None-Match": etag})
+    # when the shared_client asks again with the ETag it holds
+    again = await get(shared_client, PROVINCES, headers={"If-None-Match": etag})
     # then the answer is 304 with no body
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
 
 
-async def test_a_different_answer_has_a_different_etag(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
-    codes = [r["code"] for r in await db.fetch("select code from facilities order by code limit 2")]
-    first = await get(client, FACILITY, {"code": codes[0]})
-    second = await get(client, FACILITY, {"code": codes[1]})
+async def test_a_different_answer_has_a_different_etag(
+    shared_client: httpx.AsyncClient, shared_db: asyncpg.Connection
+) -> None:
+    codes = [r["code"] for r in await shared_db.fetch("select code from facilities order by code limit 2")]
+    first = await get(shared_client, FACILITY, {"code": codes[0]})
+    second = await get(shared_client, FACILITY, {"code": codes[1]})
     assert first.headers["etag"] != second.headers["etag"]
-    stale = await get(client, FACILITY, {"code": codes[1]}, {"If-None-Match": first.headers["etag"]})
+    stale = await get(shared_client, FACILITY, {"code": codes[1]}, {"If-None-Match": first.headers["etag"]})
     assert stale.status_code == 200
 
 
 async def test_requests_with_credentials_are_no_store(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
-    partner = await db.fetchval("insert into partners (name) values ('Cache test') returning id")
-    await db.execute(
-        "insert into api_keys (partner_id, prefix, key_hash, scopes) values ($1, 'cachekey', $2, '{directory:read}')",
-        partner, hash_token("cache-test-key"),
-    )
-    for headers in ({"X-API-Key": "cache-test-key"}, {"Authorization": "Bearer not-a-token"}):
+    key = await make_partner_key(db, ["directory:read"])
+    for headers in ({"X-API-Key": key}, {"Authorization": "Bearer not-a-token"}):
         response = await get(client, PROVINCES, headers=headers)
         assert response.status_code == 200
         assert response.headers["cache-control"] == "no-store" and "etag" not in response.headers
 
 
-async def test_personal_and_failed_answers_are_no_store(client: httpx.AsyncClient) -> None:
+async def test_personal_and_failed_answers_are_no_store(shared_client: httpx.AsyncClient) -> None:
     for query, variables in ((LOOKUP, None), (FACILITY, {"code": "bad code"})):
-        response = await get(client, query, variables)
+        response = await get(shared_client, query, variables)
         assert response.headers["cache-control"] == "no-store", query
-    response = await client.post("/graphql", json={"query": LOOKUP})
+    response = await shared_client.post("/graphql", json={"query": LOOKUP})
     assert response.headers["cache-control"] == "no-store"
 
 
-async def test_mutations_are_refused_over_get(client: httpx.AsyncClient) -> None:
-    response = await get(client, "mutation { logout { ok } }")
+async def test_mutations_are_refused_over_get(shared_client: httpx.AsyncClient) -> None:
+    response = await get(shared_client, "mutation { logout { ok } }")
     assert response.status_code in (400, 405)
     assert "cache-control" not in response.headers or response.headers["cache-control"] == "no-store"
 
@@ -105,11 +103,11 @@ def test_the_document_cache_is_bounded() -> None:
     assert info.currsize == 2 and info.hits == 0 and info.misses == 4
 
 
-async def test_requests_share_the_prepared_document(client: httpx.AsyncClient) -> None:
+async def test_requests_share_the_prepared_document(shared_client: httpx.AsyncClient) -> None:
     query = "query CacheProbe { provinces { code name } }"
     before = schema.documents.cache_info()
     for _ in range(3):
-        assert (await client.post("/graphql", json={"query": query})).status_code == 200
+        assert (await shared_client.post("/graphql", json={"query": query})).status_code == 200
     after = schema.documents.cache_info()
     assert after.misses - before.misses == 1 and after.hits - before.hits >= 2
 

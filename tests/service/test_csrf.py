@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import asyncpg
 import httpx
 
-from auth.tokens import hash_token
+from tests.factories import make_partner_key
 from tests.graphql import contract
 
 LOOKUP_VARIABLES = {
@@ -28,82 +28,74 @@ async def get(client: httpx.AsyncClient, query: str, variables: Mapping[str, obj
     return await client.get(path, params=params, headers=headers or {})
 
 
-async def partner_key(db: asyncpg.Connection, scopes: list[str]) -> str:
-    partner = await db.fetchval("insert into partners (name) values ('CSRF test') returning id")
-    await db.execute(
-        "insert into api_keys (partner_id, prefix, key_hash, scopes) values ($1, 'csrfkey1', $2, $3)",
-        partner, hash_token("csrf-test-key"), scopes,
-    )
-    return "csrf-test-key"
-
-
-async def test_a_mutation_over_get_is_refused(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+async def test_a_mutation_over_get_is_refused(shared_client: httpx.AsyncClient, shared_db: asyncpg.Connection) -> None:
     variables = {"socialInsuranceCode": "0190000001", "password": "VssID-demo-2026!"}
-    response = await get(client, contract("mobile/Login"), variables)
+    response = await get(shared_client, contract("mobile/Login"), variables)
     assert response.status_code == 405 and code_of(response) == "METHOD_NOT_ALLOWED"
     assert response.headers["allow"] == "POST" and response.headers["cache-control"] == "no-store"
-    assert await db.fetchval("select count(*) from sessions") == 0
+    assert await shared_db.fetchval("select count(*) from sessions") == 0
 
 
-async def test_the_code_look_up_over_get_is_refused(client: httpx.AsyncClient) -> None:
-    response = await get(client, contract("public/LookupSocialInsuranceCode"), LOOKUP_VARIABLES)
+async def test_the_code_look_up_over_get_is_refused(shared_client: httpx.AsyncClient) -> None:
+    response = await get(shared_client, contract("public/LookupSocialInsuranceCode"), LOOKUP_VARIABLES)
     assert response.status_code == 405 and code_of(response) == "METHOD_NOT_ALLOWED"
     assert response.json()["data"] is None
     # and by POST it runs
-    posted = await client.post("/graphql", json={"query": contract("public/LookupSocialInsuranceCode"),
-                                                 "variables": LOOKUP_VARIABLES})
+    posted = await shared_client.post("/graphql", json={"query": contract("public/LookupSocialInsuranceCode"),
+                                                        "variables": LOOKUP_VARIABLES})
     assert posted.status_code == 200 and posted.json()["data"]["lookupSocialInsuranceCode"]["found"] is False
 
 
 async def test_the_card_check_over_get_is_refused_even_with_a_key(
     client: httpx.AsyncClient, db: asyncpg.Connection
 ) -> None:
-    key = await partner_key(db, ["card:verify"])
+    key = await make_partner_key(db, ["card:verify"])
     for path in ("/graphql", "/graphql/partner"):
         response = await get(client, contract("partner/VerifyInsuranceCard"), CARD_VARIABLES, {"X-API-Key": key}, path)
         assert response.status_code == 405 and code_of(response) == "METHOD_NOT_ALLOWED", path
     assert await db.fetchval("select count(*) from access_log") == 0
 
 
-async def test_form_text_and_multipart_bodies_are_refused(client: httpx.AsyncClient) -> None:
+async def test_form_text_and_multipart_bodies_are_refused(shared_client: httpx.AsyncClient) -> None:
     body = json.dumps({"query": "mutation { logout { ok } }"})
     for content_type in ("application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x",
                          "application/graphql", "application/jsonp"):
-        response = await client.post("/graphql", content=body, headers={"Content-Type": content_type})
+        response = await shared_client.post("/graphql", content=body, headers={"Content-Type": content_type})
         assert response.status_code == 415 and code_of(response) == "UNSUPPORTED_MEDIA_TYPE", content_type
     # a charset parameter is fine
     query = json.dumps({"query": "{ __typename }"})
-    response = await client.post("/graphql", content=query, headers={"Content-Type": "application/json; charset=utf-8"})
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    response = await shared_client.post("/graphql", content=query, headers=headers)
     assert response.status_code == 200 and response.json()["data"] == {"__typename": "Query"}
 
 
-async def test_a_json_array_batch_is_refused(client: httpx.AsyncClient) -> None:
+async def test_a_json_array_batch_is_refused(shared_client: httpx.AsyncClient) -> None:
     login = {"socialInsuranceCode": "0190000001", "password": "x"}
     batch = [{"query": contract("mobile/Login"), "variables": login}] * 2
-    response = await client.post("/graphql", json=batch)
+    response = await shared_client.post("/graphql", json=batch)
     assert response.status_code == 400 and code_of(response) == "BATCHING_NOT_SUPPORTED"
 
 
-async def test_malformed_requests_get_a_clear_coded_error(client: httpx.AsyncClient) -> None:
+async def test_malformed_requests_get_a_clear_coded_error(shared_client: httpx.AsyncClient) -> None:
     bad = (
         b"{not json", b'"just a string"', b'{"query": 42}', b'{"query": "{ __typename }", "variables": []}', b"{}",
     )
     for body in bad:
-        response = await client.post("/graphql", content=body, headers={"Content-Type": "application/json"})
+        response = await shared_client.post("/graphql", content=body, headers={"Content-Type": "application/json"})
         assert response.status_code == 400 and code_of(response) == "BAD_REQUEST", body
 
 
-async def test_the_partner_endpoint_is_read_only(client: httpx.AsyncClient) -> None:
-    response = await client.post("/graphql/partner", json={"query": "mutation { logout { ok } }"})
+async def test_the_partner_endpoint_is_read_only(shared_client: httpx.AsyncClient) -> None:
+    response = await shared_client.post("/graphql/partner", json={"query": "mutation { logout { ok } }"})
     assert response.status_code == 405 and code_of(response) == "METHOD_NOT_ALLOWED"
-    directory = await client.post("/graphql/partner", json={"query": "{ provinces { code } }"})
+    directory = await shared_client.post("/graphql/partner", json={"query": "{ provinces { code } }"})
     assert directory.status_code == 200 and len(directory.json()["data"]["provinces"]) == 34
 
 
-async def test_bad_variables_and_operation_names_are_coded(client: httpx.AsyncClient) -> None:
+async def test_bad_variables_and_operation_names_are_coded(shared_client: httpx.AsyncClient) -> None:
     query = "query Page($n: Int!) { facilities(first: $n) { totalCount } }"
     for variables in ({"n": "ten"}, {}):
-        response = await client.post("/graphql", json={"query": query, "variables": variables})
+        response = await shared_client.post("/graphql", json={"query": query, "variables": variables})
         assert code_of(response) == "BAD_USER_INPUT" and response.json()["data"] is None, variables
-    response = await client.post("/graphql", json={"query": query, "operationName": "Other"})
+    response = await shared_client.post("/graphql", json={"query": query, "operationName": "Other"})
     assert response.status_code == 400 and code_of(response) == "BAD_REQUEST"

@@ -6,6 +6,7 @@ The outage test runs its own embedded PostgreSQL (not the session's), stops it u
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -23,7 +24,7 @@ from db.embedded import EmbeddedPostgres, ensure_database
 from db.migrate import apply_migrations
 from db.reference import load_reference_data
 from seed import seed_database
-from service.app import create_app
+from tests.clients import AppClient, app_client, fresh_address
 from tests.graphql import contract
 
 HOME = contract("mobile/Home")
@@ -46,13 +47,11 @@ def _settings(dsn: str, **extra: str) -> Settings:
 
 
 @pytest.fixture
-async def app_client(settings: Settings, db_dsn: str) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
-    tight = _settings(db_dsn, VSSID_DB_POOL_MAX="1", VSSID_DB_ACQUIRE_TIMEOUT_MS="100")
-    app = create_app(tight, db_dsn)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, client=("203.0.113.9", 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http, app
+async def tight(shared_settings: Settings, shared_dsn: str) -> AsyncIterator[AppClient]:
+    """The app with a pool of one connection on the shared database (these requests only read)."""
+    settings = dataclasses.replace(shared_settings, pool_max_size=1, db_acquire_timeout_ms=100)
+    async with app_client(settings, shared_dsn, address=fresh_address()) as served:
+        yield served
 
 
 def _codes(body: dict[str, Any]) -> list[str]:
@@ -64,14 +63,11 @@ async def _post(http: httpx.AsyncClient, query: str, token: str | None = None, *
     return await http.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
 
 
-async def test_a_full_pool_sheds_the_request_quickly_with_a_retry_hint(
-    app_client: tuple[httpx.AsyncClient, Any],
-) -> None:
+async def test_a_full_pool_sheds_the_request_quickly_with_a_retry_hint(tight: AppClient) -> None:
     # given every pooled connection (one) held by someone else
-    http, app = app_client
-    async with app.state.database.acquire():
+    async with tight.pool.acquire():
         # when a request needs a connection
-        response = await _post(http, "{ provinces { code } }")
+        response = await _post(tight.http, "{ provinces { code } }")
 
     # then it is refused at once as overloaded, with a retry hint, rather than queued
     assert response.status_code == 503
@@ -82,12 +78,11 @@ async def test_a_full_pool_sheds_the_request_quickly_with_a_retry_hint(
     assert error["extensions"]["retryAfterSeconds"] >= 1
 
 
-async def test_the_pool_serves_again_once_a_connection_is_free(app_client: tuple[httpx.AsyncClient, Any]) -> None:
-    http, app = app_client
-    async with app.state.database.acquire():
-        refused = await _post(http, "{ provinces { code } }")
+async def test_the_pool_serves_again_once_a_connection_is_free(tight: AppClient) -> None:
+    async with tight.pool.acquire():
+        refused = await _post(tight.http, "{ provinces { code } }")
 
-    served = await _post(http, "{ provinces { code } }")
+    served = await _post(tight.http, "{ provinces { code } }")
 
     assert refused.status_code == 503
     assert served.status_code == 200
@@ -228,40 +223,39 @@ async def _until_ready(http: httpx.AsyncClient, want: int) -> None:
             await asyncio.sleep(0.1)
 
 
+@pytest.mark.slow
 async def test_the_service_fails_fast_while_the_database_is_away_and_recovers_without_losing_a_change(
     own_database: tuple[EmbeddedPostgres, str],
 ) -> None:
     server, dsn = own_database
-    app = create_app(_settings(dsn, VSSID_DB_ACQUIRE_TIMEOUT_MS="500"), dsn)
     seen = Observed()
     stop = asyncio.Event()
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=30) as http:
-            tokens = []
-            for code in CITIZENS:
-                login = await _post(http, LOGIN, socialInsuranceCode=code, password=DEMO_PASSWORD)
-                tokens.append(login.json()["data"]["login"]["accessToken"])
-            writers = [Writer(code, token) for code, token in zip(CITIZENS, tokens, strict=True)]
-            load = [asyncio.create_task(w.run(http, seen, stop)) for w in writers]
-            load.append(asyncio.create_task(_readers(http, tokens, seen, stop)))
-            await asyncio.sleep(1.5)
+    async with app_client(_settings(dsn, VSSID_DB_ACQUIRE_TIMEOUT_MS="500"), dsn) as served:
+        http = served.http
+        tokens = []
+        for code in CITIZENS:
+            login = await _post(http, LOGIN, socialInsuranceCode=code, password=DEMO_PASSWORD)
+            tokens.append(login.json()["data"]["login"]["accessToken"])
+        writers = [Writer(code, token) for code, token in zip(CITIZENS, tokens, strict=True)]
+        load = [asyncio.create_task(w.run(http, seen, stop)) for w in writers]
+        load.append(asyncio.create_task(_readers(http, tokens, seen, stop)))
+        await asyncio.sleep(1.5)
 
-            # when the database stops under load
-            await asyncio.to_thread(server.stop)
-            await _until_ready(http, 503)
-            away = await _post(http, HOME, tokens[0])
-            ready_away = await http.get("/readyz")
-            await asyncio.sleep(1.0)
-            failed_while_away = seen.statuses[503]
-            # and comes back
-            await asyncio.to_thread(server.start)
-            await _until_ready(http, 200)
-            succeeded_before = seen.statuses[200]
-            await asyncio.sleep(1.5)
-            stop.set()
-            await asyncio.gather(*load)
-            back = await _post(http, HOME, tokens[0])
+        # when the database stops under load
+        await asyncio.to_thread(server.stop)
+        await _until_ready(http, 503)
+        away = await _post(http, HOME, tokens[0])
+        ready_away = await http.get("/readyz")
+        await asyncio.sleep(1.0)
+        failed_while_away = seen.statuses[503]
+        # and comes back
+        await asyncio.to_thread(server.start)
+        await _until_ready(http, 200)
+        succeeded_before = seen.statuses[200]
+        await asyncio.sleep(1.5)
+        stop.set()
+        await asyncio.gather(*load)
+        back = await _post(http, HOME, tokens[0])
 
     # then while it was away: quick, coded SERVICE_UNAVAILABLE answers and an unready service
     assert away.status_code == 503

@@ -11,7 +11,6 @@ The run is derandomized and bounded for CI; raise VSSID_FUZZ_EXAMPLES for a long
 from __future__ import annotations
 
 import base64
-import itertools
 import json
 import os
 import re
@@ -29,9 +28,9 @@ from hypothesis_graphql import Mode, from_schema, nodes
 from starlette.applications import Starlette
 
 from core.settings import Settings
-from seed.demo import DEMO_LOGINS, PARTNER_API_KEY
-from service.app import create_app
-from tests.sessions import open_session
+from seed.demo import PARTNER_API_KEY
+from tests.clients import app_client, asgi_client, fresh_address
+from tests.factories import open_demo_session
 
 SCHEMA_SDL = (Path(__file__).resolve().parents[2] / "schema.graphql").read_text(encoding="utf-8")
 # Examples per root field (and one more test mixing them), each from a randomly drawn caller.
@@ -201,9 +200,8 @@ FUZZ_SETTINGS = settings(
 
 @pytest.fixture
 async def fuzz_app(settings: Settings, db_dsn: str) -> AsyncIterator[Starlette]:
-    app = create_app(settings, db_dsn)
-    async with app.router.lifespan_context(app):
-        yield app
+    async with app_client(settings, db_dsn) as served:
+        yield served.app
 
 
 async def credentials(role: str, db: asyncpg.Connection) -> dict[str, str]:
@@ -212,9 +210,7 @@ async def credentials(role: str, db: asyncpg.Connection) -> dict[str, str]:
         return {}
     if role == "partner":
         return {"X-API-Key": PARTNER_API_KEY}
-    demo = next(d for d in DEMO_LOGINS if d.role == role)
-    person_id = await db.fetchval("select id from people where social_insurance_code = $1", demo.social_insurance_code)
-    return {"Authorization": f"Bearer {await open_session(db, person_id)}"}
+    return {"Authorization": f"Bearer {await open_demo_session(db, role)}"}
 
 
 def check_response(response: httpx.Response) -> None:
@@ -230,17 +226,13 @@ def check_response(response: httpx.Response) -> None:
         assert code != "INTERNAL_ERROR", f"an unhandled exception: {error}"
 
 
-# Each example comes from its own client address, so that per-address rate limits do not end the run early.
-_addresses = itertools.count(1)
-
-
 async def post(app: Starlette, path: str, document: str, headers: dict[str, str]) -> httpx.Response:
-    n = next(_addresses)
-    transport = httpx.ASGITransport(app=app, client=(f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}", 40000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    # Each example comes from its own client address, so that per-address rate limits do not end the run early.
+    async with asgi_client(app, fresh_address()) as http:
         return await http.post(path, json={"query": document}, headers=headers)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("field", [*ROOT_FIELDS, None], ids=lambda field: field or "many")
 @FUZZ_SETTINGS
 @given(data=st.data())

@@ -2,41 +2,42 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import asyncpg
 import httpx
 
-from core.settings import load_settings
+from core.settings import Settings, load_settings
 from db.pool import Database
 from service.app import create_app
+from tests.clients import app_client, asgi_client
 from tests.graphql import contract, gql
 
 PROVINCES = contract("public/Provinces")
 
 
-async def test_healthz_answers_while_the_process_is_up(client: httpx.AsyncClient) -> None:
-    response = await client.get("/healthz")
+async def test_healthz_answers_while_the_process_is_up(shared_client: httpx.AsyncClient) -> None:
+    response = await shared_client.get("/healthz")
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
 
 
-async def test_readyz_is_200_when_migrations_are_current(client: httpx.AsyncClient) -> None:
-    response = await client.get("/readyz")
+async def test_readyz_is_200_when_migrations_are_current(shared_client: httpx.AsyncClient) -> None:
+    response = await shared_client.get("/readyz")
 
     assert response.status_code == 200
     assert response.json()["status"] == "ready"
 
 
-async def test_readyz_is_503_when_migrations_are_pending(fresh_dsn: str, db_dsn: str) -> None:
+async def test_readyz_is_503_when_migrations_are_pending(fresh_dsn: str) -> None:
     # given a database whose last migration has been forgotten
     conn = await asyncpg.connect(fresh_dsn)
     await conn.execute("delete from schema_migrations where version = (select max(version) from schema_migrations)")
     await conn.close()
-    app = create_app(load_settings({"DATABASE_URL": fresh_dsn}), fresh_dsn)
 
-    transport = httpx.ASGITransport(app=app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-        response = await http.get("/readyz")
+    async with app_client(load_settings({"DATABASE_URL": fresh_dsn}), fresh_dsn) as served:
+        response = await served.http.get("/readyz")
 
     assert response.status_code == 503
     assert response.json()["reason"] == "migrations pending"
@@ -49,7 +50,7 @@ async def test_readyz_is_503_when_the_database_is_unreachable() -> None:
     app.state.database = Database(await asyncpg.create_pool(dsn, min_size=0, max_size=1))
 
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        async with asgi_client(app) as http:
             response = await http.get("/readyz")
     finally:
         await app.state.database.pool.close()
@@ -58,8 +59,8 @@ async def test_readyz_is_503_when_the_database_is_unreachable() -> None:
     assert response.json()["reason"] == "database unreachable"
 
 
-async def test_graphql_reaches_the_database(client: httpx.AsyncClient) -> None:
-    result = await gql(client, PROVINCES)
+async def test_graphql_reaches_the_database(shared_client: httpx.AsyncClient) -> None:
+    result = await gql(shared_client, PROVINCES)
 
     provinces = result["data"]["provinces"]
     assert len(provinces) == 34
@@ -67,33 +68,26 @@ async def test_graphql_reaches_the_database(client: httpx.AsyncClient) -> None:
     assert {k: provinces[0][k] for k in ("code", "name")} == {"code": "01", "name": "Thành phố Hà Nội"}
 
 
-async def test_graphiql_is_served_to_a_browser(client: httpx.AsyncClient) -> None:
-    response = await client.get("/graphql", headers={"Accept": "text/html"})
+async def test_graphiql_is_served_to_a_browser(shared_client: httpx.AsyncClient) -> None:
+    response = await shared_client.get("/graphql", headers={"Accept": "text/html"})
 
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
 
 
-async def test_readyz_stays_ready_when_every_connection_is_busy(db_dsn: str) -> None:
+async def test_readyz_stays_ready_when_every_connection_is_busy(shared_settings: Settings, shared_dsn: str) -> None:
     # given a one-connection pool whose connection is in use
-    env = {"DATABASE_URL": db_dsn, "VSSID_DB_POOL_MIN": "1", "VSSID_DB_POOL_MAX": "1"}
-    env["VSSID_DB_ACQUIRE_TIMEOUT_MS"] = "100"
-    app = create_app(load_settings(env), db_dsn)
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://t") as http,
-        app.state.database.acquire(),
-    ):
-        response = await http.get("/readyz")
+    tight = dataclasses.replace(shared_settings, pool_min_size=1, pool_max_size=1, db_acquire_timeout_ms=100)
+    async with app_client(tight, shared_dsn) as served, served.pool.acquire():
+        response = await served.http.get("/readyz")
 
     # then a busy process is not taken out of rotation (that would turn load into an outage)
     assert response.status_code == 200
     assert response.json() == {"status": "ready", "busy": True}
 
 
-async def test_every_response_carries_a_request_id(client: httpx.AsyncClient) -> None:
-    first = await client.get("/healthz")
-    second = await client.get("/healthz")
+async def test_every_response_carries_a_request_id(shared_client: httpx.AsyncClient) -> None:
+    first = await shared_client.get("/healthz")
+    second = await shared_client.get("/healthz")
 
     assert len({first.headers["x-request-id"], second.headers["x-request-id"]}) == 2

@@ -7,7 +7,7 @@ import asyncio
 import asyncpg
 
 from core.settings import load_settings
-from service.app import create_app
+from tests.clients import app_client
 
 EXPIRED_SESSION = """
 insert into sessions
@@ -21,8 +21,7 @@ returning id
 async def test_the_app_purges_expired_sessions_on_its_interval(db: asyncpg.Connection, db_dsn: str) -> None:
     session = await db.fetchval(EXPIRED_SESSION)
     settings = load_settings({"DATABASE_URL": db_dsn, "VSSID_DB_POOL_MAX": "2", "VSSID_HOUSEKEEPING_SECONDS": "1"})
-    app = create_app(settings, db_dsn)
-    async with app.router.lifespan_context(app):
+    async with app_client(settings, db_dsn):
         assert await db.fetchval("select count(*) from sessions where id = $1", session) == 1  # not at start
         for _ in range(100):
             if await db.fetchval("select count(*) from sessions where id = $1", session) == 0:
@@ -34,7 +33,6 @@ async def test_the_app_purges_expired_sessions_on_its_interval(db: asyncpg.Conne
 async def test_housekeeping_can_be_turned_off(db: asyncpg.Connection, db_dsn: str) -> None:
     session = await db.fetchval(EXPIRED_SESSION)
     settings = load_settings({"DATABASE_URL": db_dsn, "VSSID_DB_POOL_MAX": "2", "VSSID_HOUSEKEEPING_SECONDS": "0"})
-    app = create_app(settings, db_dsn)
-    async with app.router.lifespan_context(app):
+    async with app_client(settings, db_dsn):
         await asyncio.sleep(1.5)
     assert await db.fetchval("select count(*) from sessions where id = $1", session) == 1

@@ -25,6 +25,7 @@ from service.documents import GuardDocument, GuardedSchema
 from service.graphql import GraphQLApp, mask_errors
 from service.observability import RequestObservation
 from service.schema import schema
+from tests.clients import asgi_client
 from tests.graphql import CONTRACT_DIR, error_codes, gql
 
 LOGIN = 'login(socialInsuranceCode: "0190000001", password: "wrong-password") { accessToken }'
@@ -64,7 +65,7 @@ async def test_a_hundred_aliased_logins_run_none(client: httpx.AsyncClient, db: 
     assert await db.fetchval("select count(*) from throttle_counters") == 0
 
 
-async def test_two_credential_fields_in_one_operation_are_refused(client: httpx.AsyncClient) -> None:
+async def test_two_credential_fields_in_one_operation_are_refused(shared_client: httpx.AsyncClient) -> None:
     # Without aliases, and through fragments: each occurrence counts as one attempt.
     documents = [
         'mutation { ' + LOGIN + ' requestOtp(phone: "0989000005", purpose: REGISTRATION) { errors { code } } }',
@@ -74,52 +75,52 @@ async def test_two_credential_fields_in_one_operation_are_refused(client: httpx.
         'dateOfBirth: "1990-01-01") { valid } }',
     ]
     for document in documents:
-        result = await gql(client, document)
+        result = await gql(shared_client, document)
         assert result["data"] is None and limit_of(result) == {"credentialFields"}, document
 
 
-async def test_a_depth_50_query_is_refused(client: httpx.AsyncClient) -> None:
-    result = await gql(client, nested(50))
+async def test_a_depth_50_query_is_refused(shared_client: httpx.AsyncClient) -> None:
+    result = await gql(shared_client, nested(50))
     assert result["data"] is None and limit_of(result) == {"depth"}
     # and just within the limit the same shape reaches validation instead
-    assert limit_of(await gql(client, nested(limits.MAX_DEPTH - 1))) == set()
+    assert limit_of(await gql(shared_client, nested(limits.MAX_DEPTH - 1))) == set()
 
 
-async def test_very_deep_nesting_is_refused_without_blowing_the_stack(client: httpx.AsyncClient) -> None:
+async def test_very_deep_nesting_is_refused_without_blowing_the_stack(shared_client: httpx.AsyncClient) -> None:
     for depth in (100, 300):  # past our walk's give-up point, and past the parser's own
-        result = await gql(client, nested(depth))
+        result = await gql(shared_client, nested(depth))
         assert result["data"] is None and limit_of(result) == {"depth"}
 
 
-async def test_circular_fragments_are_refused_by_validation(client: httpx.AsyncClient) -> None:
+async def test_circular_fragments_are_refused_by_validation(shared_client: httpx.AsyncClient) -> None:
     document = "query { ...A } fragment A on Query { provinces { code } ...B } fragment B on Query { ...A }"
-    result = await gql(client, document)
+    result = await gql(shared_client, document)
     assert result["data"] is None and "GRAPHQL_VALIDATION_FAILED" in error_codes(result)
 
 
-async def test_a_fragment_bomb_is_priced_by_its_expansion(client: httpx.AsyncClient) -> None:
+async def test_a_fragment_bomb_is_priced_by_its_expansion(shared_client: httpx.AsyncClient) -> None:
     # F20 expands to 2^20 copies of `provinces`: cheap to write, and counted as what it would cost to run.
     fragments = ["fragment F0 on Query { provinces { code } }"]
     fragments += [f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, 21)]
-    result = await gql(client, "query { ...F20 } " + " ".join(fragments))
+    result = await gql(shared_client, "query { ...F20 } " + " ".join(fragments))
     assert result["data"] is None and limit_of(result) == {"cost"}
 
 
-async def test_connections_cost_by_their_page_size(client: httpx.AsyncClient) -> None:
+async def test_connections_cost_by_their_page_size(shared_client: httpx.AsyncClient) -> None:
     page = "edges { node { code name address kind level bhytContracted updatedAt } } pageInfo { hasNextPage }"
     costly = "query { " + " ".join(f"p{i}: facilities(first: 1000) {{ {page} }}" for i in range(5)) + " }"
-    result = await gql(client, costly)
+    result = await gql(shared_client, costly)
     assert result["data"] is None and limit_of(result) == {"cost"}
     cheap = "query { " + " ".join(f"p{i}: facilities(first: 5) {{ {page} }}" for i in range(4)) + " }"
-    assert "errors" not in await gql(client, cheap)
+    assert "errors" not in await gql(shared_client, cheap)
 
 
-async def test_plain_lists_cost_by_their_length(client: httpx.AsyncClient) -> None:
+async def test_plain_lists_cost_by_their_length(shared_client: httpx.AsyncClient) -> None:
     # Found by the fuzzer: 55 characters that loaded every ward of a province for every ward of the country.
     cyclic = "{ provinces { wards { province { wards { name } } } } }"
-    result = await gql(client, cyclic)
+    result = await gql(shared_client, cyclic)
     assert result["data"] is None and limit_of(result) == {"cost"}
-    assert "errors" not in await gql(client, "{ provinces { code name wards { code name province { code } } } }")
+    assert "errors" not in await gql(shared_client, "{ provinces { code name wards { code name province { code } } } }")
 
 
 def test_list_sizes_cover_the_reference_data() -> None:
@@ -155,44 +156,49 @@ def test_mutations_cost_more_than_queries() -> None:
     assert mutation.operations[0].cost >= limits.MUTATION_FIELD_COST > query.operations[0].cost
 
 
-async def test_too_many_tokens_are_refused_while_parsing(client: httpx.AsyncClient) -> None:
-    result = await gql(client, "{ " + "a " * limits.MAX_TOKENS + "}")
+async def test_too_many_tokens_are_refused_while_parsing(shared_client: httpx.AsyncClient) -> None:
+    result = await gql(shared_client, "{ " + "a " * limits.MAX_TOKENS + "}")
     assert result["data"] is None and limit_of(result) == {"tokens"}
 
 
-async def test_too_long_a_document_is_refused(client: httpx.AsyncClient) -> None:
-    result = await gql(client, "# " + "x" * limits.MAX_QUERY_LENGTH + "\n{ __typename }")
+async def test_too_long_a_document_is_refused(shared_client: httpx.AsyncClient) -> None:
+    result = await gql(shared_client, "# " + "x" * limits.MAX_QUERY_LENGTH + "\n{ __typename }")
     assert result["data"] is None and limit_of(result) == {"length"}
 
 
-async def test_too_many_directives_are_refused(client: httpx.AsyncClient) -> None:
+async def test_too_many_directives_are_refused(shared_client: httpx.AsyncClient) -> None:
     document = "{ " + "__typename @include(if: true) " * (limits.MAX_DIRECTIVES + 1) + "}"
-    result = await gql(client, document)
+    result = await gql(shared_client, document)
     assert result["data"] is None and limit_of(result) == {"directives"}
     within = "{ " + "__typename @include(if: true) " * limits.MAX_DIRECTIVES + "}"
-    assert (await gql(client, within))["data"] == {"__typename": "Query"}
+    assert (await gql(shared_client, within))["data"] == {"__typename": "Query"}
 
 
-async def test_too_many_aliases_are_refused(client: httpx.AsyncClient) -> None:
-    result = await gql(client, "{ " + " ".join(f"a{i}: __typename" for i in range(limits.MAX_ALIASES + 1)) + " }")
+async def test_too_many_aliases_are_refused(shared_client: httpx.AsyncClient) -> None:
+    aliases = " ".join(f"a{i}: __typename" for i in range(limits.MAX_ALIASES + 1))
+    result = await gql(shared_client, "{ " + aliases + " }")
     assert result["data"] is None and limit_of(result) == {"aliases"}
 
 
-async def test_circular_introspection_is_refused(client: httpx.AsyncClient) -> None:
+async def test_circular_introspection_is_refused(shared_client: httpx.AsyncClient) -> None:
     chain = "fields { type { " * 10
-    result = await gql(client, "{ __schema { types { " + chain + "name" + " } }" * 10 + " } } }")
+    result = await gql(shared_client, "{ __schema { types { " + chain + "name" + " } }" * 10 + " } } }")
     assert result["data"] is None and limit_of(result) == {"introspectionDepth"}
 
 
-async def test_a_body_over_the_limit_is_refused_with_413(client: httpx.AsyncClient, settings: Settings) -> None:
+async def test_a_body_over_the_limit_is_refused_with_413(
+    shared_client: httpx.AsyncClient, shared_settings: Settings
+) -> None:
     padding = "x" * (10 * 1024 * 1024)
-    response = await client.post("/graphql", json={"query": "{ __typename }", "variables": {"pad": padding}})
+    response = await shared_client.post("/graphql", json={"query": "{ __typename }", "variables": {"pad": padding}})
     assert response.status_code == 413
     assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
     assert response.headers["cache-control"] == "no-store"
 
 
-async def test_a_streamed_body_is_not_read_past_the_limit(client: httpx.AsyncClient, settings: Settings) -> None:
+async def test_a_streamed_body_is_not_read_past_the_limit(
+    shared_client: httpx.AsyncClient, shared_settings: Settings
+) -> None:
     # Chunked, with no Content-Length: the service stops reading once the limit is passed.
     chunk = b" " * 65536
     sent = 0
@@ -203,9 +209,9 @@ async def test_a_streamed_body_is_not_read_past_the_limit(client: httpx.AsyncCli
             sent += 1
             yield chunk
 
-    response = await client.post("/graphql", content=body(), headers={"Content-Type": "application/json"})
+    response = await shared_client.post("/graphql", content=body(), headers={"Content-Type": "application/json"})
     assert response.status_code == 413
-    assert sent * len(chunk) <= settings.max_body_bytes + 2 * len(chunk) < 160 * len(chunk)
+    assert sent * len(chunk) <= shared_settings.max_body_bytes + 2 * len(chunk) < 160 * len(chunk)
 
 
 @strawberry.type
@@ -221,17 +227,16 @@ class SlowQuery:
 
 
 @pytest.fixture
-async def test_app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def test_app_client(shared_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """A small schema with a slow and a broken field, served by our view and the request middleware."""
     slow_schema = GuardedSchema(query=SlowQuery, extensions=[mask_errors, GuardDocument])
-    quick = dataclasses.replace(settings, request_timeout_seconds=0.05)
+    quick = dataclasses.replace(shared_settings, request_timeout_seconds=0.05)
     app = Starlette(
         routes=[Route("/graphql", GraphQLApp(slow_schema, quick), methods=["GET", "POST"])],
         middleware=[Middleware(RequestObservation)],
     )
     app.state.database = None  # anonymous requests never touch it
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with asgi_client(app) as http:
         yield http
 
 

@@ -13,8 +13,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from core.settings import Settings
-from service.app import create_app
 from service.logs import JsonFormatter
+from tests.clients import app_client
 from tests.graphql import contract
 
 LOGIN = contract("mobile/Login")
@@ -51,13 +51,13 @@ async def test_a_login_is_logged_as_one_json_line_without_its_secrets(
 
 
 async def test_a_signed_in_request_logs_the_viewer_kind_and_error_codes_only(
-    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+    shared_client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="vssid.request")
     token = "vsa_not-a-real-token"
 
     headers = {"Authorization": f"Bearer {token}"}
-    await client.post("/graphql", json={"query": "query Me { me { id } }"}, headers=headers)
+    await shared_client.post("/graphql", json={"query": "query Me { me { id } }"}, headers=headers)
 
     [text] = _request_lines(caplog)
     line = json.loads(text)
@@ -65,15 +65,15 @@ async def test_a_signed_in_request_logs_the_viewer_kind_and_error_codes_only(
     assert token not in text
 
 
-async def test_a_well_formed_request_id_from_the_caller_is_kept(client: httpx.AsyncClient) -> None:
-    response = await client.get("/healthz", headers={"X-Request-Id": "edge-7f3a9c1e"})
+async def test_a_well_formed_request_id_from_the_caller_is_kept(shared_client: httpx.AsyncClient) -> None:
+    response = await shared_client.get("/healthz", headers={"X-Request-Id": "edge-7f3a9c1e"})
 
     assert response.headers["x-request-id"] == "edge-7f3a9c1e"
 
 
 @pytest.mark.parametrize("sent", ["short", "has spaces in it", "x" * 65, "line\\nbreak-injected"])
-async def test_a_malformed_request_id_is_replaced(client: httpx.AsyncClient, sent: str) -> None:
-    response = await client.get("/healthz", headers={"X-Request-Id": sent})
+async def test_a_malformed_request_id_is_replaced(shared_client: httpx.AsyncClient, sent: str) -> None:
+    response = await shared_client.get("/healthz", headers={"X-Request-Id": sent})
 
     assert response.headers["x-request-id"] != sent
     assert len(response.headers["x-request-id"]) == 32
@@ -94,17 +94,15 @@ def test_other_events_are_json_lines_too_with_the_exception_inside() -> None:
 
 
 async def test_an_unhandled_error_is_a_json_500_with_the_request_id_and_no_internals(
-    settings: Settings, db_dsn: str, caplog: pytest.LogCaptureFixture
+    shared_settings: Settings, shared_dsn: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     # given a route that fails in a way nothing handles
     async def broken(request: Request) -> Response:
         raise RuntimeError("secret internals")
 
-    app = create_app(settings, db_dsn)
-    app.router.routes.append(Route("/broken", broken))
-    transport = httpx.ASGITransport(app=app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-        response = await http.get("/broken")
+    async with app_client(shared_settings, shared_dsn) as served:
+        served.app.router.routes.append(Route("/broken", broken))
+        response = await served.http.get("/broken")
 
     assert response.status_code == 500
     request_id = response.headers["x-request-id"]

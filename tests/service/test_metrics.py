@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import asyncpg
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from core import metrics
-from core.settings import load_settings
+from core.settings import Settings, load_settings
 from db import outbox
 from service.app import create_app
+from tests.clients import app_client, asgi_client
+from tests.factories import open_demo_session
 from tests.graphql import contract
-from tests.sessions import open_session
 
 HOME = contract("mobile/Home")
-PERSON_OF_CODE = "select person_id from accounts a join people p on p.id = a.person_id where social_insurance_code = $1"
 
 
 async def _samples(http: httpx.AsyncClient, **headers: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -33,7 +31,7 @@ async def _samples(http: httpx.AsyncClient, **headers: str) -> dict[tuple[str, t
 async def test_requests_latency_and_loader_batches_are_counted(
     client: httpx.AsyncClient, db: asyncpg.Connection
 ) -> None:
-    token = await open_session(db, await db.fetchval(PERSON_OF_CODE, "0190000001"))
+    token = await open_demo_session(db, "citizen")
     requests = ("vssid_graphql_requests_total", (("operation", "Home"), ("outcome", "ok")))
     latency = ("vssid_graphql_request_duration_seconds_count", (("operation", "Home"),))
     batches = ("vssid_loader_batch_size_count", (("loader", "PersonByIdLoader"),))
@@ -49,47 +47,46 @@ async def test_requests_latency_and_loader_batches_are_counted(
     assert after[("vssid_db_pool_connections", (("state", "max"),))] == 4
 
 
-async def test_a_refusal_is_counted_under_its_error_code(client: httpx.AsyncClient) -> None:
+async def test_a_refusal_is_counted_under_its_error_code(shared_client: httpx.AsyncClient) -> None:
     key = ("vssid_graphql_requests_total", (("operation", "Me"), ("outcome", "UNAUTHENTICATED")))
-    before = await _samples(client)
+    before = await _samples(shared_client)
 
-    await client.post("/graphql", json={"query": "query Me { me { id } }"})
+    await shared_client.post("/graphql", json={"query": "query Me { me { id } }"})
 
-    assert (await _samples(client))[key] - before.get(key, 0.0) == 1
+    assert (await _samples(shared_client))[key] - before.get(key, 0.0) == 1
 
 
-@pytest.fixture
-async def quiet_app(db_dsn: str) -> AsyncIterator[httpx.AsyncClient]:
-    """The app with the outbox dispatcher off, in production with a metrics token."""
-    env = {"DATABASE_URL": db_dsn, "VSSID_NOTIFICATION_DISPATCHER": "off", "VSSID_ENV": "production",
+def quiet(dsn: str) -> Settings:
+    """The outbox dispatcher off, in production with a metrics token."""
+    env = {"DATABASE_URL": dsn, "VSSID_NOTIFICATION_DISPATCHER": "off", "VSSID_ENV": "production",
            "VSSID_METRICS_TOKEN": "scrape-secret"}
-    app = create_app(load_settings(env), db_dsn)
-    transport = httpx.ASGITransport(app=app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-        yield http
+    return load_settings(env)
 
 
-async def test_the_outbox_backlog_is_read_at_scrape(quiet_app: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+async def test_the_outbox_backlog_is_read_at_scrape(db_dsn: str, db: asyncpg.Connection) -> None:
     for key in ("m:1", "m:2"):
         await outbox.enqueue(db, dedupe_key=key, person_id=None, channel="SMS", recipient="0900000000", body="x")
 
-    samples = await _samples(quiet_app, Authorization="Bearer scrape-secret")
+    async with app_client(quiet(db_dsn), db_dsn) as served:
+        samples = await _samples(served.http, Authorization="Bearer scrape-secret")
 
     assert samples[("vssid_outbox_backlog", ())] == 2
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer wrong", "scrape-secret"])
-async def test_metrics_need_the_token_when_one_is_set(quiet_app: httpx.AsyncClient, authorization: str | None) -> None:
+async def test_metrics_need_the_token_when_one_is_set(shared_dsn: str, authorization: str | None) -> None:
     headers = {"Authorization": authorization} if authorization else {}
 
-    response = await quiet_app.get("/metrics", headers=headers)
+    async with app_client(quiet(shared_dsn), shared_dsn) as served:
+        response = await served.http.get("/metrics", headers=headers)
 
     assert response.status_code == 404
 
 
-async def test_production_without_a_token_serves_no_metrics(db_dsn: str) -> None:
-    app = create_app(load_settings({"DATABASE_URL": db_dsn, "VSSID_ENV": "production"}), db_dsn)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+async def test_production_without_a_token_serves_no_metrics(shared_dsn: str) -> None:
+    # No lifespan: the refusal comes before the pool is needed.
+    app = create_app(load_settings({"DATABASE_URL": shared_dsn, "VSSID_ENV": "production"}), shared_dsn)
+    async with asgi_client(app) as http:
         response = await http.get("/metrics")
 
     assert response.status_code == 404

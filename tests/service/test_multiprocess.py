@@ -19,6 +19,8 @@ from tests.service.serving import Served, serve
 LOGIN = contract("mobile/Login")
 HOME = contract("mobile/Home")
 LOGOUT = contract("mobile/Logout")
+pytestmark = pytest.mark.slow
+
 PROVINCES = "query Provinces { provinces { code } }"
 UNDELIVERED = "select count(*) from notification_outbox where delivered_at is null"
 ATTEMPTS = "select dedupe_key, attempts from notification_outbox where dedupe_key like 'mp:%'"

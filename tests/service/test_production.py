@@ -12,10 +12,10 @@ import httpx
 import pytest
 from graphql import graphql_sync
 
-from auth.tokens import hash_token
 from core.settings import Settings
-from service.app import create_app
 from service.schema import schema
+from tests.clients import app_client, fresh_address
+from tests.factories import make_partner_key
 from tests.graphql import contract, error_codes, gql
 
 SCHEMA_QUERY = "{ __schema { queryType { name } } }"
@@ -37,21 +37,11 @@ SUGGESTION_BAITS: dict[str, tuple[str, dict[str, Any] | None]] = {
 
 
 @pytest.fixture
-async def production(settings: Settings, db_dsn: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(dataclasses.replace(settings, environment="production"), db_dsn)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, client=("203.0.113.8", 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http
-
-
-async def partner_key(db: asyncpg.Connection) -> str:
-    partner = await db.fetchval("insert into partners (name) values ('Portal') returning id")
-    await db.execute(
-        "insert into api_keys (partner_id, prefix, key_hash, scopes) values ($1, 'portal01', $2, '{directory:read}')",
-        partner, hash_token("portal-test-key"),
-    )
-    return "portal-test-key"
+async def production(shared_settings: Settings, shared_dsn: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The app in production mode on the shared database, called from an address of this test's own."""
+    settings = dataclasses.replace(shared_settings, environment="production")
+    async with app_client(settings, shared_dsn, address=fresh_address()) as served:
+        yield served.http
 
 
 async def test_production_refuses_introspection_on_the_citizen_endpoint(production: httpx.AsyncClient) -> None:
@@ -70,21 +60,23 @@ async def test_production_serves_no_graphiql(production: httpx.AsyncClient) -> N
 
 
 async def test_partners_introspect_on_their_read_only_path(
-    production: httpx.AsyncClient, db: asyncpg.Connection
+    settings: Settings, db_dsn: str, db: asyncpg.Connection
 ) -> None:
-    key = await partner_key(db)
-    anonymous = await production.post("/graphql/partner", json={"query": SCHEMA_QUERY})
-    assert error_codes(anonymous.json()) == ["INTROSPECTION_DISABLED"]
-    keyed = await production.post("/graphql/partner", json={"query": TYPE_QUERY}, headers={"X-API-Key": key})
-    assert keyed.status_code == 200 and keyed.json()["data"]["__type"]["name"] == "Person"
-    # the citizen endpoint stays closed to the same key
-    citizen = await production.post("/graphql", json={"query": SCHEMA_QUERY}, headers={"X-API-Key": key})
-    assert error_codes(citizen.json()) == ["INTROSPECTION_DISABLED"]
+    key = await make_partner_key(db, ["directory:read"])
+    async with app_client(dataclasses.replace(settings, environment="production"), db_dsn) as served:
+        production = served.http
+        anonymous = await production.post("/graphql/partner", json={"query": SCHEMA_QUERY})
+        assert error_codes(anonymous.json()) == ["INTROSPECTION_DISABLED"]
+        keyed = await production.post("/graphql/partner", json={"query": TYPE_QUERY}, headers={"X-API-Key": key})
+        assert keyed.status_code == 200 and keyed.json()["data"]["__type"]["name"] == "Person"
+        # the citizen endpoint stays closed to the same key
+        citizen = await production.post("/graphql", json={"query": SCHEMA_QUERY}, headers={"X-API-Key": key})
+        assert error_codes(citizen.json()) == ["INTROSPECTION_DISABLED"]
 
 
-async def test_development_keeps_introspection_and_graphiql(client: httpx.AsyncClient) -> None:
-    assert (await gql(client, SCHEMA_QUERY))["data"] == {"__schema": {"queryType": {"name": "Query"}}}
-    page = await client.get("/graphql", headers={"Accept": "text/html"})
+async def test_development_keeps_introspection_and_graphiql(shared_client: httpx.AsyncClient) -> None:
+    assert (await gql(shared_client, SCHEMA_QUERY))["data"] == {"__schema": {"queryType": {"name": "Query"}}}
+    page = await shared_client.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()
 
 
@@ -96,8 +88,8 @@ def test_each_bait_would_leak_a_suggestion_without_our_guard(kind: str) -> None:
     assert result.errors and any("Did you mean" in e.message for e in result.errors)
 
 
-async def test_no_suggestion_leaks_in_any_mode(client: httpx.AsyncClient, production: httpx.AsyncClient) -> None:
-    for mode, http in (("development", client), ("production", production)):
+async def test_no_suggestion_leaks_in_any_mode(shared_client: httpx.AsyncClient, production: httpx.AsyncClient) -> None:
+    for mode, http in (("development", shared_client), ("production", production)):
         for kind, (query, variables) in SUGGESTION_BAITS.items():
             response = await http.post("/graphql", json={"query": query, "variables": variables})
             body = response.json()

@@ -6,15 +6,15 @@ import asyncpg
 import httpx
 import pytest
 
-from auth.tokens import hash_token
 from service import ratelimit
+from tests.factories import make_partner_key
 
 PROVINCES = {"query": "query { provinces { code } }"}
 
 
-async def test_headers_count_down_the_anonymous_quota(client: httpx.AsyncClient) -> None:
-    first = await client.post("/graphql", json=PROVINCES)
-    second = await client.post("/graphql", json=PROVINCES)
+async def test_headers_count_down_the_anonymous_quota(shared_client: httpx.AsyncClient) -> None:
+    first = await shared_client.post("/graphql", json=PROVINCES)
+    second = await shared_client.post("/graphql", json=PROVINCES)
     limit = ratelimit.PUBLIC_REQUESTS_PER_WINDOW
     assert first.headers["x-ratelimit-limit"] == str(limit)
     assert first.headers["x-ratelimit-remaining"] == str(limit - 1)
@@ -22,12 +22,12 @@ async def test_headers_count_down_the_anonymous_quota(client: httpx.AsyncClient)
 
 
 async def test_over_the_limit_answers_rate_limited_and_does_not_run(
-    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    shared_client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(ratelimit, "PUBLIC_REQUESTS_PER_WINDOW", 3)
     for _ in range(3):
-        assert (await client.post("/graphql", json=PROVINCES)).status_code == 200
-    response = await client.post("/graphql", json=PROVINCES)
+        assert (await shared_client.post("/graphql", json=PROVINCES)).status_code == 200
+    response = await shared_client.post("/graphql", json=PROVINCES)
     body = response.json()
     assert response.status_code == 429 and body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
@@ -41,14 +41,10 @@ async def test_a_directory_key_has_its_own_higher_quota(
     client: httpx.AsyncClient, db: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(ratelimit, "PUBLIC_REQUESTS_PER_WINDOW", 1)
-    partner = await db.fetchval("insert into partners (name) values ('Rate test') returning id")
-    await db.execute(
-        "insert into api_keys (partner_id, prefix, key_hash, scopes) values ($1, 'ratekey1', $2, '{directory:read}')",
-        partner, hash_token("rate-test-key"),
-    )
+    key = await make_partner_key(db, ["directory:read"])
     assert (await client.post("/graphql", json=PROVINCES)).status_code == 200
     assert (await client.post("/graphql", json=PROVINCES)).status_code == 429
-    keyed = await client.post("/graphql", json=PROVINCES, headers={"X-API-Key": "rate-test-key"})
+    keyed = await client.post("/graphql", json=PROVINCES, headers={"X-API-Key": key})
     assert keyed.status_code == 200
     assert keyed.headers["x-ratelimit-limit"] == str(ratelimit.PARTNER_REQUESTS_PER_WINDOW)
 
@@ -59,6 +55,6 @@ async def test_the_count_is_shared_through_postgresql(client: httpx.AsyncClient,
     assert count == 1
 
 
-async def test_non_directory_operations_are_not_counted(client: httpx.AsyncClient) -> None:
-    response = await client.post("/graphql", json={"query": "query { __typename }"})
+async def test_non_directory_operations_are_not_counted(shared_client: httpx.AsyncClient) -> None:
+    response = await shared_client.post("/graphql", json={"query": "query { __typename }"})
     assert "x-ratelimit-limit" not in response.headers

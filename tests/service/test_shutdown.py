@@ -18,6 +18,8 @@ from aiosmtpd.controller import Controller
 from db import outbox
 from tests.service.serving import free_port, serve
 
+pytestmark = pytest.mark.slow
+
 WAITING_QUERIES = """
 select count(*) from pg_stat_activity where application_name = 'vssid-api' and wait_event_type = 'Lock'
 """

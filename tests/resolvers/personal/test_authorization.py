@@ -28,18 +28,18 @@ from schema.person import Person
 from schema.scalars import SCALAR_MAP
 from schema.visit import MedicalVisit, MedicalVisitYear
 from service.schema import schema
-from tests.graphql import contract, error_codes, gql
-from tests.resolvers.personal.people import (
+from tests.factories import (
     Citizen,
     add_benefit,
     add_card,
     add_period,
     add_visits,
-    create_citizen,
-    create_partner_key,
+    make_citizen,
     make_officer,
+    make_partner_key,
+    open_session,
 )
-from tests.sessions import open_session
+from tests.graphql import contract, error_codes, gql
 
 PERSONAL_TYPES = (
     Person,
@@ -83,18 +83,18 @@ class Owned:
 @pytest.fixture
 async def owned(db: asyncpg.Connection) -> Owned:
     """A citizen holding one object of every personal type, and their global IDs."""
-    citizen = await create_citizen(db)
+    citizen = await make_citizen(db)
     today = dt.date.today()
     days = dt.timedelta(days=100)
     card = await add_card(db, citizen, valid_from=today - days, valid_to=today + days)
-    period = await add_period(db, citizen.person_id, "BHXH_COMPULSORY", "2020-01", "2020-12")
-    benefit = await add_benefit(db, citizen.person_id, "SICKNESS", dt.date(2024, 3, 1))
-    await add_visits(db, citizen.person_id, 1)
-    visit = await db.fetchval("select id from medical_visits where person_id = $1", citizen.person_id)
+    period = await add_period(db, citizen.id, "BHXH_COMPULSORY", "2020-01", "2020-12")
+    benefit = await add_benefit(db, citizen.id, "SICKNESS", dt.date(2024, 3, 1))
+    await add_visits(db, citizen.id, 1)
+    visit = await db.fetchval("select id from medical_visits where person_id = $1", citizen.id)
     return Owned(
         citizen=citizen,
         ids={
-            "Person": to_global_id("Person", citizen.person_id),
+            "Person": to_global_id("Person", citizen.id),
             "InsuranceCard": to_global_id("InsuranceCard", card),
             "ContributionPeriod": to_global_id("ContributionPeriod", period),
             "Benefit": to_global_id("Benefit", benefit),
@@ -134,14 +134,14 @@ async def test_the_owner_reads_every_personal_object_through_node(client: httpx.
 
 async def _others(db: asyncpg.Connection) -> dict[str, dict[str, Any]]:
     """Credentials of every role that is not the owner: name -> gql keyword arguments."""
-    other = await create_citizen(db, full_name="Người Khác")
-    officer = await create_citizen(db, full_name="Cán Bộ")
-    await make_officer(db, officer)
+    other = await make_citizen(db, full_name="Người Khác")
+    officer = await make_citizen(db, full_name="Cán Bộ")
+    await make_officer(db, person=officer)
     return {
         "anonymous": {},
         "another citizen": {"token": other.token},
         "agency officer": {"token": officer.token},
-        "partner": {"api_key": await create_partner_key(db)},
+        "partner": {"api_key": await make_partner_key(db)},
     }
 
 
@@ -180,7 +180,7 @@ async def test_me_answers_the_signed_in_person_only(
 async def test_a_password_change_only_session_reads_nothing_personal(
     client: httpx.AsyncClient, db: asyncpg.Connection, owned: Owned
 ) -> None:
-    token = await open_session(db, owned.citizen.person_id, password_change_only=True)
+    token = await open_session(db, owned.citizen.id, password_change_only=True)
 
     me = await gql(client, ME_ID, token=token)
     node = await gql(client, NODE, {"id": owned.ids["MedicalVisit"]}, token=token)

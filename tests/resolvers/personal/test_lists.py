@@ -9,8 +9,7 @@ import asyncpg
 import httpx
 
 from schema.ids import to_global_id
-from tests.graphql import contract, error_codes, gql
-from tests.resolvers.personal.people import (
+from tests.factories import (
     FIRST_VISIT,
     VN,
     Citizen,
@@ -18,8 +17,9 @@ from tests.resolvers.personal.people import (
     add_benefit,
     add_period,
     add_visits,
-    create_citizen,
+    make_citizen,
 )
+from tests.graphql import contract, error_codes, gql
 
 HOME = contract("mobile/Home")
 CONTRIBUTIONS = contract("mobile/Contributions")
@@ -48,8 +48,8 @@ async def _walk(
 async def test_walking_visits_page_by_page_returns_each_exactly_once_newest_first(
     client: httpx.AsyncClient, db: asyncpg.Connection
 ) -> None:
-    citizen = await create_citizen(db)
-    await add_visits(db, citizen.person_id, 47)
+    citizen = await make_citizen(db)
+    await add_visits(db, citizen.id, 47)
 
     nodes = await _walk(client, citizen, MEDICAL_HISTORY, "medicalVisits", 10)
 
@@ -63,10 +63,10 @@ async def test_paging_stays_exact_while_visits_are_inserted_between_pages(
     client: httpx.AsyncClient, db: asyncpg.Connection
 ) -> None:
     # given 30 visits and a first page of 10
-    citizen = await create_citizen(db)
-    await add_visits(db, citizen.person_id, 30)
+    citizen = await make_citizen(db)
+    await add_visits(db, citizen.id, 30)
     original = {
-        r["id"] for r in await db.fetch("select id from medical_visits where person_id = $1", citizen.person_id)
+        r["id"] for r in await db.fetch("select id from medical_visits where person_id = $1", citizen.id)
     }
     first = await gql(client, MEDICAL_HISTORY, {"first": 10}, token=citizen.token)
     page = first["data"]["me"]["medicalVisits"]
@@ -76,7 +76,7 @@ async def test_paging_stays_exact_while_visits_are_inserted_between_pages(
     # when new visits arrive (newer than everything, as new claims do) between every page
     while after:
         await add_visits(
-            db, citizen.person_id, 3, start=dt.datetime(2026, 1, 1, tzinfo=VN) + dt.timedelta(days=len(seen))
+            db, citizen.id, 3, start=dt.datetime(2026, 1, 1, tzinfo=VN) + dt.timedelta(days=len(seen))
         )
         result = await gql(client, MEDICAL_HISTORY, {"first": 10, "after": after}, token=citizen.token)
         page = result["data"]["me"]["medicalVisits"]
@@ -89,10 +89,10 @@ async def test_paging_stays_exact_while_visits_are_inserted_between_pages(
 
 
 async def test_contributions_page_filter_and_total(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
-    citizen = await create_citizen(db)
+    citizen = await make_citizen(db)
     for year in range(2000, 2012):
-        await add_period(db, citizen.person_id, "BHXH_COMPULSORY", f"{year}-01", f"{year}-12")
-        await add_period(db, citizen.person_id, "BHTN", f"{year}-01", f"{year}-12")
+        await add_period(db, citizen.id, "BHXH_COMPULSORY", f"{year}-01", f"{year}-12")
+        await add_period(db, citizen.id, "BHTN", f"{year}-01", f"{year}-12")
 
     walked = await _walk(client, citizen, CONTRIBUTIONS, "contributionPeriods", 5, scheme="BHTN")
     result = await gql(client, CONTRIBUTIONS, {"scheme": "BHTN", "first": 3}, token=citizen.token)
@@ -108,11 +108,11 @@ async def test_contribution_summary_counts_each_pension_month_once(
     client: httpx.AsyncClient, db: asyncpg.Connection
 ) -> None:
     # given two overlapping compulsory periods, an unpaid stretch, voluntary months and a BHTN period
-    citizen = await create_citizen(db)
-    await add_period(db, citizen.person_id, "BHXH_COMPULSORY", "2020-01", "2020-12")
-    await add_period(db, citizen.person_id, "BHXH_COMPULSORY", "2020-07", "2021-03", status="UNPAID")
-    await add_period(db, citizen.person_id, "BHXH_VOLUNTARY", "2022-01", "2022-06")
-    await add_period(db, citizen.person_id, "BHTN", "2020-01", "2020-12")
+    citizen = await make_citizen(db)
+    await add_period(db, citizen.id, "BHXH_COMPULSORY", "2020-01", "2020-12")
+    await add_period(db, citizen.id, "BHXH_COMPULSORY", "2020-07", "2021-03", status="UNPAID")
+    await add_period(db, citizen.id, "BHXH_VOLUNTARY", "2022-01", "2022-06")
+    await add_period(db, citizen.id, "BHTN", "2020-01", "2020-12")
 
     result = await gql(client, HOME, token=citizen.token)
 
@@ -127,9 +127,9 @@ async def test_contribution_summary_counts_each_pension_month_once(
 
 
 async def test_benefits_filter_by_kind_newest_payment_first(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
-    citizen = await create_citizen(db)
+    citizen = await make_citizen(db)
     for month in range(1, 8):
-        await add_benefit(db, citizen.person_id, "SICKNESS" if month % 2 else "MATERNITY", dt.date(2024, month, 15))
+        await add_benefit(db, citizen.id, "SICKNESS" if month % 2 else "MATERNITY", dt.date(2024, month, 15))
 
     sickness = await _walk(client, citizen, BENEFITS, "benefits", 2, kind="SICKNESS")
 
@@ -138,8 +138,8 @@ async def test_benefits_filter_by_kind_newest_payment_first(client: httpx.AsyncC
 
 
 async def test_visit_years_and_year_filter_agree(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
-    citizen = await create_citizen(db)
-    await add_visits(db, citizen.person_id, 400)
+    citizen = await make_citizen(db)
+    await add_visits(db, citizen.id, 400)
 
     result = await gql(client, MEDICAL_HISTORY, {"year": 2024, "first": 1}, token=citizen.token)
 
@@ -154,10 +154,10 @@ async def test_visit_years_and_year_filter_agree(client: httpx.AsyncClient, db: 
 
 
 async def test_access_log_lists_reads_by_others_newest_first(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
-    citizen, other = await create_citizen(db), await create_citizen(db)
+    citizen, other = await make_citizen(db), await make_citizen(db)
     for day in range(1, 6):
-        await add_access(db, citizen.person_id, dt.datetime(2025, 3, day, tzinfo=VN), actor=f"Bệnh viện {day}")
-    await add_access(db, other.person_id, dt.datetime(2025, 3, 9, tzinfo=VN), actor="Not yours")
+        await add_access(db, citizen.id, dt.datetime(2025, 3, day, tzinfo=VN), actor=f"Bệnh viện {day}")
+    await add_access(db, other.id, dt.datetime(2025, 3, 9, tzinfo=VN), actor="Not yours")
 
     entries = await _walk(client, citizen, ACCESS_LOG, "accessLog", 2)
 
@@ -166,18 +166,18 @@ async def test_access_log_lists_reads_by_others_newest_first(client: httpx.Async
 
 
 async def test_own_reads_leave_no_trace_in_the_access_log(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
-    citizen = await create_citizen(db)
-    await add_visits(db, citizen.person_id, 3)
+    citizen = await make_citizen(db)
+    await add_visits(db, citizen.id, 3)
 
     for query in (HOME, MEDICAL_HISTORY, CONTRIBUTIONS, BENEFITS):
         await gql(client, query, token=citizen.token)
 
-    assert await db.fetchval("select count(*) from access_log where person_id = $1", citizen.person_id) == 0
+    assert await db.fetchval("select count(*) from access_log where person_id = $1", citizen.id) == 0
 
 
 async def test_bad_input_answers_a_code_and_no_data(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
-    citizen = await create_citizen(db)
-    await add_visits(db, citizen.person_id, 5)
+    citizen = await make_citizen(db)
+    await add_visits(db, citizen.id, 5)
     visits = await gql(client, MEDICAL_HISTORY, {"first": 2}, token=citizen.token)
     visit_cursor = visits["data"]["me"]["medicalVisits"]["pageInfo"]["endCursor"]
     benefit_cursor_like = visit_cursor[:-4] + "AAAA"
@@ -208,7 +208,7 @@ async def test_bad_input_answers_a_code_and_no_data(client: httpx.AsyncClient, d
 async def test_an_unknown_enum_value_is_refused_before_anything_runs(
     client: httpx.AsyncClient, db: asyncpg.Connection
 ) -> None:
-    citizen = await create_citizen(db)
+    citizen = await make_citizen(db)
 
     result = await gql(client, CONTRIBUTIONS, {"scheme": "PENSION_PLUS"}, token=citizen.token)
     benefits = await gql(client, BENEFITS, {"kind": "LOTTERY"}, token=citizen.token)

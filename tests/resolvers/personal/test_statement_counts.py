@@ -19,15 +19,15 @@ from loaders.personal import (
     MedicalVisitYearsByPersonIdLoader,
     PersonByIdLoader,
 )
+from tests.clients import AppClient
+from tests.factories import add_period, add_visits, make_citizen
 from tests.graphql import contract, gql
-from tests.resolvers.personal.conftest import CountingClient
-from tests.resolvers.personal.people import add_period, add_visits, create_citizen
 
 HOME = contract("mobile/Home")
 MEDICAL_HISTORY = contract("mobile/MedicalHistory")
 
 
-async def _count(counting: CountingClient, query: str, token: str, variables: dict[str, Any]) -> int:
+async def _count(counting: AppClient, query: str, token: str, variables: dict[str, Any]) -> int:
     counting.log.clear()
     result = await gql(counting.http, query, variables, token=token)
     assert "errors" not in result, result
@@ -35,14 +35,14 @@ async def _count(counting: CountingClient, query: str, token: str, variables: di
 
 
 async def test_home_and_history_cost_the_same_statements_for_5_and_500_visits(
-    db: asyncpg.Connection, counting: CountingClient
+    db: asyncpg.Connection, counting: AppClient
 ) -> None:
     # given one person with 5 visits and another with 500, spread over every hospital and clinic
-    small, large = await create_citizen(db), await create_citizen(db)
-    await add_visits(db, small.person_id, 5)
-    await add_visits(db, large.person_id, 500)
+    small, large = await make_citizen(db), await make_citizen(db)
+    await add_visits(db, small.id, 5)
+    await add_visits(db, large.id, 500)
     facilities = await db.fetchval(
-        "select count(distinct facility_id) from medical_visits where person_id = $1", large.person_id
+        "select count(distinct facility_id) from medical_visits where person_id = $1", large.id
     )
     assert facilities > 20
 
@@ -58,10 +58,10 @@ async def test_home_and_history_cost_the_same_statements_for_5_and_500_visits(
 
 
 async def test_a_page_of_100_visits_loads_their_facilities_in_one_statement(
-    db: asyncpg.Connection, counting: CountingClient
+    db: asyncpg.Connection, counting: AppClient
 ) -> None:
-    citizen = await create_citizen(db)
-    await add_visits(db, citizen.person_id, 150)
+    citizen = await make_citizen(db)
+    await add_visits(db, citizen.id, 150)
 
     counting.log.clear()
     result = await gql(counting.http, MEDICAL_HISTORY, {"first": 100}, token=citizen.token)
@@ -72,28 +72,28 @@ async def test_a_page_of_100_visits_loads_their_facilities_in_one_statement(
 
 
 async def test_each_personal_loader_answers_many_keys_with_one_statement(
-    db: asyncpg.Connection, counting: CountingClient, db_dsn: str
+    db: asyncpg.Connection, counting: AppClient, db_dsn: str
 ) -> None:
     # given a citizen with records, and loaders bound to that citizen as viewer
-    citizen = await create_citizen(db)
-    await add_visits(db, citizen.person_id, 30)
+    citizen = await make_citizen(db)
+    await add_visits(db, citizen.id, 30)
     for year in range(2010, 2020):
-        await add_period(db, citizen.person_id, "BHXH_COMPULSORY", f"{year}-01", f"{year}-06")
-    visit_ids = await _ids(db, "medical_visits", citizen.person_id)
-    period_ids = await _ids(db, "contribution_periods", citizen.person_id)
+        await add_period(db, citizen.id, "BHXH_COMPULSORY", f"{year}-01", f"{year}-06")
+    visit_ids = await _ids(db, "medical_visits", citizen.id)
+    period_ids = await _ids(db, "contribution_periods", citizen.id)
     codes = [r["code"] for r in await db.fetch("select code from icd10_codes order by code limit 50")]
     groups = [r["code"] for r in await db.fetch("select code from beneficiary_groups")]
-    viewer = Viewer(kind=ViewerKind.CITIZEN, person_id=citizen.person_id)
-    pool = await asyncpg.create_pool(db_dsn, min_size=1, max_size=2, init=_logging_init(counting))
+    viewer = Viewer(kind=ViewerKind.CITIZEN, person_id=citizen.id)
+    pool = await asyncpg.create_pool(db_dsn, min_size=1, max_size=2, init=counting.log.attach)
     try:
         cases: list[tuple[type[BaseLoader], list[Any]]] = [
             (MedicalVisitByIdLoader, visit_ids),
             (ContributionPeriodByIdLoader, period_ids),
             (BenefitByIdLoader, visit_ids),
             (InsuranceCardByIdLoader, visit_ids),
-            (PersonByIdLoader, [citizen.person_id, citizen.person_id + 1]),
-            (ContributionSummaryRowsByPersonIdLoader, [citizen.person_id, citizen.person_id + 1]),
-            (MedicalVisitYearsByPersonIdLoader, [citizen.person_id, citizen.person_id + 1]),
+            (PersonByIdLoader, [citizen.id, citizen.id + 1]),
+            (ContributionSummaryRowsByPersonIdLoader, [citizen.id, citizen.id + 1]),
+            (MedicalVisitYearsByPersonIdLoader, [citizen.id, citizen.id + 1]),
             (DiagnosisByCodeLoader, codes),
             (BeneficiaryGroupByCodeLoader, groups),
         ]
@@ -115,14 +115,7 @@ async def _ids(db: asyncpg.Connection, table: str, person_id: int) -> list[int]:
     return [r["id"] for r in await db.fetch(f"select id from {table} where person_id = $1 order by id", person_id)]
 
 
-def _logging_init(counting: CountingClient):  # type: ignore[no-untyped-def]
-    async def init(conn: asyncpg.Connection) -> None:
-        conn.add_query_logger(counting.log.record)
-
-    return init
-
-
-async def test_the_statement_log_sees_requests(counting: CountingClient) -> None:
+async def test_the_statement_log_sees_requests(counting: AppClient) -> None:
     # guards the counting itself: a request that touches the database shows up in the log
     counting.log.clear()
     await gql(counting.http, "{ provinces { code } }")
