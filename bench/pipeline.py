@@ -18,7 +18,7 @@ import orjson
 from service.documents import DocumentCache
 from service.schema import schema
 
-CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contract"
+CONTRACT = Path(__file__).resolve().parents[1] / "contract"
 ROUNDS = 5
 
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from seed.demo import DEMO_LOGINS  # noqa: E402 - after the path set-up, for running as a script
 
-CONTRACT = ROOT.parent / "shared" / "contract"
+CONTRACT = ROOT / "contract"
 HOME = "query Home { me { id fullName currentCard { cardNumber validTo primaryFacility { code name } } " \
     "contributionSummary { totalMonths unpaidMonths } medicalVisits(first: 5) { edges { node { id totalCost } } } } }"
 SEARCH = (

@@ -16,7 +16,7 @@ from bench.database import DEMO_PARTNER_KEY, BenchPerson
 from bench.load import BenchRequest
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTRACT = ROOT.parent / "shared" / "contract"
+CONTRACT = ROOT / "contract"
 PGL_DOCUMENTS = ROOT / "bench" / "documents" / "postgraphile"
 RLS_SQL = ROOT / "bench" / "postgraphile" / "rls.sql"
 PGL_ROLE = "bench_postgraphile"
