@@ -26,8 +26,3 @@ async def sent_otp(db: asyncpg.Connection, phone: str) -> str:
     assert match is not None
     return match.group(1)
 
-
-def temporary_password_in(body: str) -> str:
-    match = re.search(r"Mat khau tam thoi: (\S+)", body)
-    assert match is not None
-    return match.group(1)
