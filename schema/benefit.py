@@ -29,7 +29,6 @@ class BenefitKind(enum.Enum):
 @strawberry.type(description="One benefit payment decision. Every field answers only to its beneficiary.")
 class Benefit(OwnedByViewer, Node):
     node_loader = BenefitByIdLoader
-    pk: strawberry.Private[int]
     person_id: strawberry.Private[int]
     paying_agency_id: strawberry.Private[int]
     kind: BenefitKind | None

@@ -32,7 +32,6 @@ class BeneficiaryGroup(Mapped):
 @strawberry.type(description="A BHYT card. Every field answers only to the card's holder.")
 class InsuranceCard(OwnedByViewer, Node):
     node_loader = InsuranceCardByIdLoader
-    pk: strawberry.Private[int]
     person_id: strawberry.Private[int]
     group_code: strawberry.Private[str]
     primary_facility_id: strawberry.Private[int]

@@ -35,7 +35,6 @@ class ContributionStatus(enum.Enum):
 @strawberry.type(description="A continuous stretch of one scheme with one employer and one salary basis.")
 class ContributionPeriod(OwnedByViewer, Node):
     node_loader = ContributionPeriodByIdLoader
-    pk: strawberry.Private[int]
     person_id: strawberry.Private[int]
     employer_id: strawberry.Private[int | None]
     scheme: ContributionScheme | None

@@ -23,7 +23,6 @@ class EmployerStatus(enum.Enum):
 @strawberry.type
 class Employer(Node):
     node_loader = EmployerByIdLoader
-    pk: strawberry.Private[int]
     code: str
     name: str
     tax_code: str | None

@@ -41,7 +41,6 @@ class GeoPoint:
 @strawberry.type(description="A place in the directory. Public: it carries no personal data.")
 class Facility(Node):
     node_loader = FacilityByIdLoader
-    pk: strawberry.Private[int]
     code: str = strawberry.field(description="Five characters; the first two are the province code.")
     name: str
     kind: FacilityKind

@@ -18,4 +18,6 @@ from schema.rows import Mapped
 @strawberry.interface(description="An object with a global, opaque ID that `node(id:)` can fetch again.")
 class Node(Mapped):
     id: strawberry.ID
+    # The row's primary key, from which `id` is made.
+    pk: strawberry.Private[int]
     node_loader: ClassVar[type[BaseLoader] | None] = None

@@ -48,7 +48,6 @@ class Gender(enum.Enum):
 class Person(OwnedByViewer, Node):
     node_loader = PersonByIdLoader
     columns: ClassVar[Mapping[str, str]] = {"person_id": "id"}
-    pk: strawberry.Private[int]
     # OwnedByViewer compares this with the viewer: the schema layer of authorization (docs/authorization.md).
     person_id: strawberry.Private[int]
     social_insurance_code: str | None = strawberry.field(description="Mã số BHXH: 10 digits, the login name.")

@@ -35,7 +35,6 @@ def instructions(status: str, agency_name: str | None) -> str:
 
 @strawberry.type(description="A person's registration, as its submitter and the chosen agency's staff see it.")
 class Registration(Node):
-    pk: strawberry.Private[int]
     agency_id: strawberry.Private[int]
     status: RegistrationStatus
     submitted_at: dt.datetime

@@ -37,7 +37,6 @@ class Diagnosis(Mapped):
 class MedicalVisit(OwnedByViewer, Node):
     node_loader = MedicalVisitByIdLoader
     columns: ClassVar[Mapping[str, str]] = {"diagnosis_code": "primary_diagnosis_code"}
-    pk: strawberry.Private[int]
     person_id: strawberry.Private[int]
     facility_id: strawberry.Private[int]
     diagnosis_code: strawberry.Private[str]

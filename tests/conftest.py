@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -34,7 +33,7 @@ from db.migrate import apply_migrations
 from db.reference import load_reference_data
 from seed import seed_database
 from tests.clients import app_client, asgi_client, fresh_address
-from tests.databases import Clones
+from tests.databases import Clones, connection, temporary_database
 
 TEMPLATE_MIGRATED = "vssid_test_migrated"
 TEMPLATE_SEEDED = "vssid_test_seeded"
@@ -109,21 +108,10 @@ async def templates(admin_dsn: str) -> AsyncIterator[None]:
         await admin.close()
 
 
-async def _clone(admin_dsn: str, template: str) -> AsyncIterator[str]:
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    admin = await asyncpg.connect(admin_dsn)
-    try:
-        await admin.execute(f'create database "{name}" template "{template}" strategy file_copy')
-        yield with_database(admin_dsn, name)
-        await admin.execute(f'drop database if exists "{name}" with (force)')
-    finally:
-        await admin.close()
-
-
 @pytest.fixture
 async def fresh_dsn(admin_dsn: str, templates: None) -> AsyncIterator[str]:
     """A new database with migrations applied and nothing else."""
-    async for dsn in _clone(admin_dsn, TEMPLATE_MIGRATED):
+    async with temporary_database(admin_dsn, TEMPLATE_MIGRATED) as dsn:
         yield dsn
 
 
@@ -147,11 +135,8 @@ async def db_dsn(seeded_clones: Clones) -> AsyncIterator[str]:
 
 @pytest.fixture
 async def db(db_dsn: str) -> AsyncIterator[asyncpg.Connection]:
-    conn = await asyncpg.connect(db_dsn)
-    try:
+    async with connection(db_dsn) as conn:
         yield conn
-    finally:
-        await conn.close()
 
 
 @pytest.fixture
@@ -198,11 +183,8 @@ async def shared_dsn(admin_dsn: str, templates: None) -> AsyncIterator[str]:
 @pytest.fixture
 async def shared_db(shared_dsn: str) -> AsyncIterator[asyncpg.Connection]:
     """A connection to the shared database, for reading only."""
-    conn = await asyncpg.connect(shared_dsn)
-    try:
+    async with connection(shared_dsn) as conn:
         yield conn
-    finally:
-        await conn.close()
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -71,3 +73,26 @@ class Clones:
             for name in sorted(self._made):
                 await self._admin.execute(f'drop database if exists "{name}" with (force)')
             await self._admin.close()
+
+
+@asynccontextmanager
+async def connection(dsn: str) -> AsyncIterator[asyncpg.Connection]:
+    """A connection to `dsn`, closed on the way out."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+@asynccontextmanager
+async def temporary_database(admin_dsn: str, template: str | None = None) -> AsyncIterator[str]:
+    """The DSN of a new database (empty, or a copy of `template`), dropped on the way out."""
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    suffix = f' template "{template}" strategy file_copy' if template else ""
+    async with connection(admin_dsn) as admin:
+        await admin.execute(f'create database "{name}"{suffix}')
+        try:
+            yield with_database(admin_dsn, name)
+        finally:
+            await admin.execute(f'drop database if exists "{name}" with (force)')

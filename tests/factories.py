@@ -13,6 +13,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import asyncpg
 
@@ -309,3 +310,34 @@ async def add_access(db: asyncpg.Connection, person_id: int, at: dt.datetime, ac
         at,
         actor,
     )
+
+
+class Registrant(Protocol):
+    """What a registration states about its person (a test Person, or a demo person of the seed)."""
+
+    @property
+    def social_insurance_code(self) -> str: ...
+    @property
+    def national_id(self) -> str: ...
+    @property
+    def full_name(self) -> str: ...
+    @property
+    def date_of_birth(self) -> dt.date: ...
+    @property
+    def phone(self) -> str: ...
+
+
+def registration_input(
+    person: Registrant, otp: str, agency_code: str, changes: dict[str, str | None] | None = None
+) -> dict[str, Any]:
+    """The `input` of submitRegistration for `person`, with `changes` over it (an `email` among them, if any)."""
+    values: dict[str, Any] = {
+        "socialInsuranceCode": person.social_insurance_code,
+        "nationalIdNumber": person.national_id,
+        "fullName": person.full_name,
+        "dateOfBirth": person.date_of_birth.isoformat(),
+        "phone": person.phone,
+        "otp": otp,
+        "agencyCode": agency_code,
+    }
+    return {**values, **(changes or {})}

@@ -9,6 +9,7 @@ import httpx
 
 from seed.demo import DEMO_LOGINS, DEMO_UNREGISTERED, PARTNER_API_KEY
 from tests.auth.support import sent_otp
+from tests.factories import registration_input
 from tests.graphql import contract, error_codes, gql
 
 LOGIN = contract("mobile/Login")
@@ -46,16 +47,7 @@ async def test_the_unregistered_demo_person_registers_at_the_demo_officers_agenc
     )
     person = DEMO_UNREGISTERED
     await gql(client, REQUEST_OTP, {"phone": person.phone, "purpose": "REGISTRATION"})
-    registration = {
-        "socialInsuranceCode": person.social_insurance_code,
-        "nationalIdNumber": person.national_id,
-        "fullName": person.full_name,
-        "dateOfBirth": person.date_of_birth.isoformat(),
-        "phone": person.phone,
-        "email": person.email,
-        "otp": await sent_otp(db, person.phone),
-        "agencyCode": agency_code,
-    }
+    registration = registration_input(person, await sent_otp(db, person.phone), agency_code, {"email": person.email})
 
     submitted = await gql(client, SUBMIT, {"input": registration})
     staff = await login(client, officer.social_insurance_code, officer.password)

@@ -8,7 +8,7 @@ import asyncpg
 import httpx
 
 from tests.auth.support import sent_otp
-from tests.factories import Person, make_person
+from tests.factories import Person, make_person, registration_input
 from tests.graphql import contract, gql
 
 REQUEST_OTP = contract("mobile/RequestOtp")
@@ -21,17 +21,15 @@ async def request(client: httpx.AsyncClient, phone: str) -> dict[str, Any]:
     return payload
 
 
+async def person_with_a_code(client: httpx.AsyncClient, db: asyncpg.Connection) -> tuple[Person, str]:
+    """A person on record who has just asked for a registration code, and the code the SMS carried."""
+    person = await make_person(db)
+    await request(client, person.phone)
+    return person, await sent_otp(db, person.phone)
+
+
 async def submit_codes(client: httpx.AsyncClient, person: Person, agency_code: str, otp: str) -> list[str]:
-    registration = {
-        "socialInsuranceCode": person.social_insurance_code,
-        "nationalIdNumber": person.national_id,
-        "fullName": person.full_name,
-        "dateOfBirth": person.date_of_birth.isoformat(),
-        "phone": person.phone,
-        "otp": otp,
-        "agencyCode": agency_code,
-    }
-    result = await gql(client, SUBMIT, {"input": registration})
+    result = await gql(client, SUBMIT, {"input": registration_input(person, otp, agency_code)})
     return [e["code"] for e in result["data"]["submitRegistration"]["errors"]]
 
 
@@ -56,9 +54,7 @@ async def test_a_code_cannot_be_resent_within_a_minute_nor_too_often_in_an_hour(
 async def test_an_expired_code_is_refused(
     client: httpx.AsyncClient, db: asyncpg.Connection, agency: tuple[int, str]
 ) -> None:
-    person = await make_person(db)
-    await request(client, person.phone)
-    otp = await sent_otp(db, person.phone)
+    person, otp = await person_with_a_code(client, db)
     await db.execute(
         "update otp_challenges set expires_at = now() - interval '1 second' where phone = $1", person.phone
     )
@@ -69,9 +65,7 @@ async def test_an_expired_code_is_refused(
 async def test_a_code_dies_after_five_wrong_tries(
     client: httpx.AsyncClient, db: asyncpg.Connection, agency: tuple[int, str]
 ) -> None:
-    person = await make_person(db)
-    await request(client, person.phone)
-    otp = await sent_otp(db, person.phone)
+    person, otp = await person_with_a_code(client, db)
     wrong = f"{(int(otp) + 1) % 1_000_000:06d}"
 
     tries = [await submit_codes(client, person, agency[1], wrong) for _ in range(5)]

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.auth.support import last_message, sent_otp
-from tests.factories import PASSWORD, Person, make_agency, make_officer, make_person
+from tests.factories import PASSWORD, Person, make_agency, make_officer, make_person, registration_input
 from tests.graphql import contract, error_codes, gql
 
 REQUEST_OTP = contract("mobile/RequestOtp")
@@ -19,20 +19,11 @@ PENDING = contract("staff/PendingRegistrations")
 DECIDE = contract("staff/DecideRegistration")
 
 
-def registration_input(
-    person: Person, otp: str, agency_code: str, changes: dict[str, str] | None = None
-) -> dict[str, Any]:
-    values = {
-        "socialInsuranceCode": person.social_insurance_code,
-        "nationalIdNumber": person.national_id,
-        "fullName": person.full_name,
-        "dateOfBirth": person.date_of_birth.isoformat(),
-        "phone": person.phone,
-        "email": "anh@example.com",
-        "otp": otp,
-        "agencyCode": agency_code,
-    }
-    return {**values, **(changes or {})}
+EMAIL = "anh@example.com"
+
+
+def with_email(person: Person, otp: str, agency_code: str, changes: dict[str, str] | None = None) -> dict[str, Any]:
+    return registration_input(person, otp, agency_code, {"email": EMAIL, **(changes or {})})
 
 
 async def login(client: httpx.AsyncClient, code: str, password: str) -> dict[str, Any]:
@@ -46,7 +37,7 @@ async def submit(client: httpx.AsyncClient, db: asyncpg.Connection, person: Pers
     sent = await gql(client, REQUEST_OTP, {"phone": person.phone, "purpose": "REGISTRATION"})
     assert sent["data"]["requestOtp"]["errors"] == []
     otp = await sent_otp(db, person.phone)
-    result = await gql(client, SUBMIT, {"input": registration_input(person, otp, agency_code)})
+    result = await gql(client, SUBMIT, {"input": with_email(person, otp, agency_code)})
     payload: dict[str, Any] = result["data"]["submitRegistration"]
     return payload
 
@@ -60,7 +51,7 @@ async def test_registration_is_approved_and_the_person_logs_in_with_the_temporar
     # When they ask for a code, then submit with it
     sent = await gql(client, REQUEST_OTP, {"phone": person.phone, "purpose": "REGISTRATION"})
     otp = await sent_otp(db, person.phone)
-    result = await gql(client, SUBMIT, {"input": registration_input(person, otp, agency[1])})
+    result = await gql(client, SUBMIT, {"input": with_email(person, otp, agency[1])})
 
     # Then the answer never holds the code, and the registration waits at the agency with instructions
     assert otp not in str(sent)
@@ -168,7 +159,7 @@ async def test_bad_input_is_a_stable_error_code(
     await gql(client, REQUEST_OTP, {"phone": person.phone, "purpose": "REGISTRATION"})
     otp = await sent_otp(db, person.phone)
 
-    result = await gql(client, SUBMIT, {"input": registration_input(person, otp, agency[1], changes)})
+    result = await gql(client, SUBMIT, {"input": with_email(person, otp, agency[1], changes)})
 
     assert "errors" not in result
     errors = result["data"]["submitRegistration"]["errors"]
@@ -184,10 +175,10 @@ async def test_name_matches_regardless_of_case_and_spacing_but_not_diacritics(
     otp = await sent_otp(db, person.phone)
 
     unaccented = await gql(
-        client, SUBMIT, {"input": registration_input(person, otp, agency[1], {"fullName": "Nguyen Thi Anh"})}
+        client, SUBMIT, {"input": with_email(person, otp, agency[1], {"fullName": "Nguyen Thi Anh"})}
     )
     spaced = await gql(
-        client, SUBMIT, {"input": registration_input(person, otp, agency[1], {"fullName": " nguyễn  THỊ ánh "})}
+        client, SUBMIT, {"input": with_email(person, otp, agency[1], {"fullName": " nguyễn  THỊ ánh "})}
     )
 
     assert [e["code"] for e in unaccented["data"]["submitRegistration"]["errors"]] == ["REGISTRATION_MISMATCH"]

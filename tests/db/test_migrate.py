@@ -3,36 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
 
-from db.dsn import with_database
 from db.migrate import MigrationError, apply_migrations, available_migrations, pending_migrations
+from tests.databases import connection, temporary_database
 
 
 @pytest.fixture
 async def empty_dsn(admin_dsn: str) -> AsyncIterator[str]:
-    name = f"e_{uuid.uuid4().hex[:16]}"
-    admin = await asyncpg.connect(admin_dsn)
-    try:
-        await admin.execute(f'create database "{name}"')
-        yield with_database(admin_dsn, name)
-        await admin.execute(f'drop database "{name}" with (force)')
-    finally:
-        await admin.close()
+    async with temporary_database(admin_dsn) as dsn:
+        yield dsn
 
 
 async def test_applies_every_migration_once_in_order(empty_dsn: str) -> None:
-    conn = await asyncpg.connect(empty_dsn)
-    try:
+    async with connection(empty_dsn) as conn:
         first = await apply_migrations(conn)
         second = await apply_migrations(conn)
         recorded = [r["version"] for r in await conn.fetch("select version from schema_migrations order by applied_at")]
-    finally:
-        await conn.close()
 
     expected = [m.version for m in available_migrations()]
     assert first == expected == sorted(expected)
@@ -54,30 +44,21 @@ async def test_two_processes_starting_at_once_apply_each_migration_once(empty_ds
 
 
 async def test_an_edited_applied_migration_is_refused(fresh_dsn: str) -> None:
-    conn = await asyncpg.connect(fresh_dsn)
-    try:
+    async with connection(fresh_dsn) as conn:
         await conn.execute("update schema_migrations set checksum = 'x' where version = '0002_directory'")
         with pytest.raises(MigrationError, match="0002_directory"):
             await apply_migrations(conn)
         with pytest.raises(MigrationError):
             await pending_migrations(conn)
-    finally:
-        await conn.close()
 
 
 async def test_a_migration_unknown_to_the_code_is_refused(fresh_dsn: str) -> None:
-    conn = await asyncpg.connect(fresh_dsn)
-    try:
+    async with connection(fresh_dsn) as conn:
         await conn.execute("insert into schema_migrations (version, checksum) values ('9999_future', 'x')")
         with pytest.raises(MigrationError, match="9999_future"):
             await apply_migrations(conn)
-    finally:
-        await conn.close()
 
 
 async def test_pending_lists_what_an_empty_database_lacks(empty_dsn: str) -> None:
-    conn = await asyncpg.connect(empty_dsn)
-    try:
+    async with connection(empty_dsn) as conn:
         assert await pending_migrations(conn) == [m.version for m in available_migrations()]
-    finally:
-        await conn.close()

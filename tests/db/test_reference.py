@@ -8,6 +8,7 @@ import asyncpg
 import pytest
 
 from db.reference import ICD10_CODE, load_reference_data, read_data_csv
+from tests.databases import connection
 
 COUNTS = """
 select (select count(*) from provinces) as provinces, (select count(*) from wards) as wards,
@@ -17,11 +18,8 @@ select (select count(*) from provinces) as provinces, (select count(*) from ward
 
 @pytest.fixture
 async def fresh(fresh_dsn: str) -> AsyncIterator[asyncpg.Connection]:
-    conn = await asyncpg.connect(fresh_dsn)
-    try:
+    async with connection(fresh_dsn) as conn:
         yield conn
-    finally:
-        await conn.close()
 
 
 async def test_loads_the_two_level_administration_groups_and_icd10(fresh: asyncpg.Connection) -> None:

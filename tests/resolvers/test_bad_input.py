@@ -194,24 +194,26 @@ PUBLIC_READ_CASES = [case for case in PUBLIC_CASES if not case[0].lstrip().start
 PUBLIC_MUTATION_CASES = [case for case in PUBLIC_CASES if case[0].lstrip().startswith("mutation")]
 
 
+async def _answers_exactly(
+    client: httpx.AsyncClient, document: str, variables: dict[str, Any], codes: list[str]
+) -> None:
+    result = await gql(client, document, variables)
+    assert all_codes(result) == codes, result
+    assert_clean(result)
+
+
 @pytest.mark.parametrize(("document", "variables", "codes"), PUBLIC_READ_CASES, ids=case_id)
 async def test_public_bad_input_answers_a_code_or_an_empty_result(
     shared_client: httpx.AsyncClient, document: str, variables: dict[str, Any], codes: list[str]
 ) -> None:
-    result = await gql(shared_client, document, variables)
-
-    assert all_codes(result) == codes, result
-    assert_clean(result)
+    await _answers_exactly(shared_client, document, variables, codes)
 
 
 @pytest.mark.parametrize(("document", "variables", "codes"), PUBLIC_MUTATION_CASES, ids=case_id)
 async def test_public_bad_input_to_a_mutation_answers_a_code(
     client: httpx.AsyncClient, document: str, variables: dict[str, Any], codes: list[str]
 ) -> None:
-    result = await gql(client, document, variables)
-
-    assert all_codes(result) == codes, result
-    assert_clean(result)
+    await _answers_exactly(client, document, variables, codes)
 
 
 # ---- signed in: personal lists, the officer's registrations, the partner's card check -------------------------------
