@@ -66,4 +66,4 @@ class CardCheckQuery:
                     purpose=ACCESS_PURPOSE,
                     data_categories=ACCESS_CATEGORIES,
                 )
-        return InsuranceCardCheck.from_row(row)
+        return InsuranceCardCheck.of_card(row)

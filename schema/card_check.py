@@ -9,6 +9,7 @@ import strawberry
 
 from loaders.base import Row
 from schema.facility import Facility, facility_relation
+from schema.rows import Mapped
 
 
 @strawberry.enum(description="Why a card is or is not valid for this holder today.")
@@ -22,55 +23,29 @@ class CardCheckReason(enum.Enum):
 
 
 @strawberry.type(description="The answer of a card check. Card facts are given only when name and birth date match.")
-class InsuranceCardCheck:
+class InsuranceCardCheck(Mapped):
     valid: bool
     reason: CardCheckReason
-    card_number: str | None = strawberry.field(description="The full 15-character card number.")
-    benefit_level: int | None = strawberry.field(description="Mức hưởng, 1 to 5, as issued.")
-    coverage_percent: int | None
-    valid_from: dt.date | None
-    valid_to: dt.date | None
-    five_years_continuous_from: dt.date | None = strawberry.field(description="Ngày đủ 5 năm liên tục.")
-    residence_area: str | None = strawberry.field(description="Nơi sinh sống: K1, K2 or K3.")
-    primary_facility_id: strawberry.Private[int | None]
+    card_number: str | None = strawberry.field(default=None, description="The full 15-character card number.")
+    benefit_level: int | None = strawberry.field(default=None, description="Mức hưởng, 1 to 5, as issued.")
+    coverage_percent: int | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    five_years_continuous_from: dt.date | None = strawberry.field(default=None, description="Ngày đủ 5 năm liên tục.")
+    residence_area: str | None = strawberry.field(default=None, description="Nơi sinh sống: K1, K2 or K3.")
+    primary_facility_id: strawberry.Private[int | None] = None
     primary_facility: Facility | None = facility_relation("primary_facility_id", "Nơi đăng ký KCB ban đầu.")
 
     @classmethod
-    def without_facts(cls, reason: CardCheckReason) -> InsuranceCardCheck:
-        return cls(
-            valid=False,
-            reason=reason,
-            card_number=None,
-            benefit_level=None,
-            coverage_percent=None,
-            valid_from=None,
-            valid_to=None,
-            five_years_continuous_from=None,
-            residence_area=None,
-            primary_facility_id=None,
-        )
-
-    @classmethod
-    def from_row(cls, row: Row | None) -> InsuranceCardCheck:
+    def of_card(cls, row: Row | None) -> InsuranceCardCheck:
         """The check of a found card (or NOT_FOUND); card facts only when name and birth date match the holder."""
         if row is None:
-            return cls.without_facts(CardCheckReason.NOT_FOUND)
+            return cls(valid=False, reason=CardCheckReason.NOT_FOUND)
         reason = _reason(row)
         if reason in (CardCheckReason.NAME_MISMATCH, CardCheckReason.BIRTH_DATE_MISMATCH):
             # No card facts unless the caller already knows who the holder is: no look-up oracle.
-            return cls.without_facts(reason)
-        return cls(
-            valid=reason is CardCheckReason.VALID,
-            reason=reason,
-            card_number=row["card_number"],
-            benefit_level=row["benefit_level"],
-            coverage_percent=row["coverage_percent"],
-            valid_from=row["valid_from"],
-            valid_to=row["valid_to"],
-            five_years_continuous_from=row["five_years_continuous_from"],
-            residence_area=row["residence_area"],
-            primary_facility_id=row["primary_facility_id"],
-        )
+            return cls(valid=False, reason=reason)
+        return cls.from_row(row, valid=reason is CardCheckReason.VALID, reason=reason)
 
 
 def _reason(row: Row) -> CardCheckReason:
