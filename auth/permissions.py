@@ -90,10 +90,6 @@ class CanVerifyCards(_HasScope):
     scope = "card:verify"
 
 
-class CanReadDirectory(_HasScope):
-    scope = "directory:read"
-
-
 class HasSession(BasePermission):
     """Any session, a password-change-only one included: for changing the password and logging out."""
 

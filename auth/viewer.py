@@ -28,14 +28,6 @@ class Viewer:
     api_key_id: int | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
 
-    @property
-    def is_authenticated(self) -> bool:
-        return self.kind is not ViewerKind.ANONYMOUS
-
-    def is_person(self, person_id: int) -> bool:
-        """True when the viewer is this person with a full session."""
-        return self.person_id is not None and self.person_id == person_id and not self.password_change_only
-
 
 def anonymous(client_address: str | None) -> Viewer:
     return Viewer(kind=ViewerKind.ANONYMOUS, client_address=client_address)
