@@ -15,14 +15,14 @@ from core.errors import ApiError, ErrorCode
 from core.policy import DIRECTORY_PAGES, PUBLIC_DIRECTORY
 from db import directory as sql
 from db.facility_search import FacilityOrder, FacilitySearch
-from db.search_words import resolve_text
+from db.search_words import TextQuery, resolve_text
 from loaders.context import Info
 from loaders.directory import FacilityByCodeLoader
 from resolvers.inputs import FACILITY_CODE, PROVINCE_CODE, WARD_CODE, checked_code, clean_search
 from schema.cursors import decode_cursor
 from schema.directory import FacilityFilter, GeoPointInput
 from schema.facility import Facility
-from schema.pagination import Connection, build_connection, page_size
+from schema.pagination import Connection, page_size, read_page
 
 # Vietnam spans about 1,650 km north to south; a larger radius is a mistake, not a question.
 MAX_RADIUS_KM = 2000.0
@@ -115,18 +115,16 @@ class DirectoryQuery:
         order = search.order
         list_name = f"facilities:{order.value}"
         cursor = decode_cursor(list_name, after, KEY_TYPES[order])
-        connection = info.context.connection
-        async with connection.acquire() as conn, conn.transaction(readonly=True):
-            # The words of the search, looked up in the dictionary once for the page and its count.
+        text: TextQuery | None = None
+
+        async def rows(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+            nonlocal text  # the words of the search, looked up in the dictionary once for the page and its count
             text = await resolve_text(conn, search.search) if search.search else None
-            rows = await sql.search_facilities(conn, search, cursor, size + 1, text=text)
+            return await sql.search_facilities(conn, search, cursor, size + 1, text=text)
 
-        async def count_total() -> int:
-            async with connection.acquire() as conn, conn.transaction(readonly=True):
-                return await sql.count_facilities(conn, search, text=text)
-
-        return build_connection(
-            rows, size, list_name=list_name, key=KEYS[order], node=_facility_node, count_total=count_total
+        return await read_page(
+            info.context.connection, size, rows=rows, count=lambda conn: sql.count_facilities(conn, search, text=text),
+            list_name=list_name, key=KEYS[order], node=_facility_node, in_transaction=True,
         )
 
     @strawberry.field(description="By its 5-character code.", metadata=PUBLIC_DIRECTORY.metadata())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import asyncpg
 import strawberry
 
 from core.policy import DIRECTORY_PAGES, PUBLIC_DIRECTORY
@@ -13,7 +14,7 @@ from loaders.context import Info
 from resolvers.inputs import PROVINCE_CODE, checked_code, clean_search
 from schema.cursors import Score, decode_cursor
 from schema.employer import Employer
-from schema.pagination import Connection, build_connection, page_size
+from schema.pagination import Connection, page_size, read_page
 
 EMPLOYERS = replace(PUBLIC_DIRECTORY, pages=DIRECTORY_PAGES)
 
@@ -38,21 +39,16 @@ class EmployerQuery:
         size = page_size(first, DIRECTORY_PAGES, info.context.viewer)
         list_name = "employers:relevance" if text else "employers:name"
         cursor = decode_cursor(list_name, after, (Score, int) if text else (str, int))
-        connection = info.context.connection
-        async with connection.acquire() as conn, conn.transaction(readonly=True):
+        async def rows(conn: asyncpg.Connection) -> list[asyncpg.Record]:
             await use_search_threshold(conn)
-            rows = await sql.list_employers(conn, text, province, cursor, size + 1)
+            return await sql.list_employers(conn, text, province, cursor, size + 1)
 
-        async def count_total() -> int:
-            async with connection.acquire() as conn, conn.transaction(readonly=True):
-                await use_search_threshold(conn)
-                return await sql.count_employers(conn, text, province)
+        async def count(conn: asyncpg.Connection) -> int:
+            await use_search_threshold(conn)
+            return await sql.count_employers(conn, text, province)
 
-        return build_connection(
-            rows,
-            size,
-            list_name=list_name,
-            key=(lambda row: (row["score"], row["id"])) if text else (lambda row: (row["name"], row["id"])),
-            node=Employer.from_row,
-            count_total=count_total,
+        key = (lambda row: (row["score"], row["id"])) if text else (lambda row: (row["name"], row["id"]))
+        return await read_page(
+            info.context.connection, size, rows=rows, count=count, list_name=list_name, key=key,
+            node=Employer.from_row, in_transaction=True,
         )

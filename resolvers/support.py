@@ -12,7 +12,7 @@ from loaders.context import Info
 from resolvers.inputs import clean_search
 from schema.cursors import Score, decode_cursor
 from schema.lists import list_page
-from schema.pagination import Connection, build_connection, page_size
+from schema.pagination import Connection, page_size, read_page
 from schema.support import Faq, NewsItem, SupportContact
 
 # Tổng đài hỗ trợ của BHXH Việt Nam.
@@ -40,17 +40,14 @@ class SupportQuery:
             return await list_page(info, sql.FAQS, Faq.from_row, list_name="faqs:position", first=first, after=after)
         size = page_size(first, LIST_PAGES, info.context.viewer)
         cursor = decode_cursor("faqs:relevance", after, (Score, int))
-        connection = info.context.connection
-        async with connection.acquire() as conn:
-            rows = await sql.search_faqs(conn, question, cursor, size + 1)
-
-        async def count_total() -> int:
-            async with connection.acquire() as conn:
-                return await sql.count_search_faqs(conn, question)
-
-        key = lambda r: (r["score"], r["id"])  # noqa: E731
-        return build_connection(
-            rows, size, list_name="faqs:relevance", key=key, node=Faq.from_row, count_total=count_total
+        return await read_page(
+            info.context.connection,
+            size,
+            rows=lambda conn: sql.search_faqs(conn, question, cursor, size + 1),
+            count=lambda conn: sql.count_search_faqs(conn, question),
+            list_name="faqs:relevance",
+            key=lambda r: (r["score"], r["id"]),
+            node=Faq.from_row,
         )
 
     @strawberry.field(description="Newest first.", metadata=LISTED.metadata())

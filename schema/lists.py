@@ -11,7 +11,7 @@ from db.lists import KeysetList
 from loaders.base import Row, scoped_person_id
 from loaders.context import Info
 from schema.cursors import Int32, decode_cursor
-from schema.pagination import Connection, build_connection, page_size
+from schema.pagination import Connection, build_connection, page_size, read_page
 
 T = TypeVar("T")
 # The Python type of each keyset column type a list orders by (the cursor checks what comes back).
@@ -36,19 +36,22 @@ async def list_page(
     owner_id = scoped_person_id(viewer) if viewer.person_id == person_id else None
     size = page_size(first, pages, viewer)
     after_key = decode_cursor(list_name, after, (KEY_TYPES[rows_of.order_type], int))
-    connection = info.context.connection
-    rows: list[Row] = []
-    if rows_of.owner is None or owner_id is not None:
-        async with connection.acquire() as conn:
-            rows = await rows_of.page(conn, after=after_key, limit=size + 1, owner_id=owner_id, value=value)
-
-    async def count_total() -> int:
-        if rows_of.owner is not None and owner_id is None:
-            return 0
-        async with connection.acquire() as conn:
-            return await rows_of.count(conn, owner_id=owner_id, value=value)
-
     order = rows_of.order
     key = lambda row: (row[order], row["id"])  # noqa: E731
-    return build_connection(rows, size, list_name=list_name, key=key, node=node, count_total=count_total)
+    if rows_of.owner is not None and owner_id is None:
+        # Another person's list, or no signed-in person: empty, without a statement.
+        return build_connection([], size, list_name=list_name, key=key, node=node, count_total=_nothing)
+    return await read_page(
+        info.context.connection,
+        size,
+        rows=lambda conn: rows_of.page(conn, after=after_key, limit=size + 1, owner_id=owner_id, value=value),
+        count=lambda conn: rows_of.count(conn, owner_id=owner_id, value=value),
+        list_name=list_name,
+        key=key,
+        node=node,
+    )
+
+
+async def _nothing() -> int:
+    return 0
 

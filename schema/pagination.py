@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
+import asyncpg
 import strawberry
 
 from auth.viewer import Viewer
 from core.errors import ApiError, ErrorCode
 from core.policy import PageSizes
+from db.pool import ConnectionSource
 from schema.cursors import encode_cursor
 
 T = TypeVar("T")
@@ -66,3 +68,33 @@ def build_connection(
         page_info=PageInfo(has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None),
         count_total=count_total,
     )
+
+
+async def read_page(
+    connection: ConnectionSource,
+    size: int,
+    *,
+    rows: Callable[[asyncpg.Connection], Awaitable[Sequence[R]]],
+    count: Callable[[asyncpg.Connection], Awaitable[int]],
+    list_name: str,
+    key: Callable[[R], Sequence[Any]],
+    node: Callable[[R], T],
+    in_transaction: bool = False,
+) -> Connection[T]:
+    """A page read on the request's `connection` (`rows` fetches `size` + 1), and its total counted there only when
+    selected. `in_transaction`: each in a read-only transaction, for statements with transaction-local settings."""
+
+    async def read(what: Callable[[asyncpg.Connection], Awaitable[Any]]) -> Any:
+        async with connection.acquire() as conn:
+            if not in_transaction:
+                return await what(conn)
+            async with conn.transaction(readonly=True):
+                return await what(conn)
+
+    found: Sequence[R] = await read(rows)
+
+    async def count_total() -> int:
+        total: int = await read(count)
+        return total
+
+    return build_connection(found, size, list_name=list_name, key=key, node=node, count_total=count_total)

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -57,12 +59,15 @@ create policy per_address_counters on throttle_counters to {SHARED_ROLE}
 
 
 @pytest.fixture(scope="session")
-async def admin_dsn(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+async def admin_dsn() -> AsyncIterator[str]:
     external = os.environ.get("TEST_DATABASE_URL")
     if external:
         yield with_database(external, "postgres")
         return
-    server = EmbeddedPostgres(Path(tmp_path_factory.mktemp("pg")) / "postgres")
+    # Not under pytest's basetemp: pytest deletes all but the newest three, so a second test run started meanwhile
+    # (a developer running one file while the suite runs) would delete this server's data under it.
+    home = Path(tempfile.mkdtemp(prefix="vssid-test-pg-"))
+    server = EmbeddedPostgres(home / "postgres")
     await asyncio.to_thread(server.start)
     try:
         admin = await asyncpg.connect(server.uri("postgres"))
@@ -75,6 +80,7 @@ async def admin_dsn(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[s
         yield server.uri("postgres")
     finally:
         await asyncio.to_thread(server.stop)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 async def _recreate(admin: asyncpg.Connection, name: str, template: str | None = None) -> None:
