@@ -27,7 +27,7 @@ import asyncpg
 
 from db import directory as sql
 from db.dsn import with_database
-from db.embedded import EmbeddedPostgres
+from db.embedded import EmbeddedPostgres, ensure_database
 from db.facility_search import FacilitySearch
 from db.migrate import apply_migrations
 from db.reference import load_reference_data
@@ -55,13 +55,7 @@ CASES: dict[str, FacilitySearch] = {
 
 async def prepare(admin_dsn: str, facilities: int) -> str:
     name = f"vssid_bench_{facilities}"
-    admin = await asyncpg.connect(admin_dsn)
-    try:
-        exists = await admin.fetchval("select true from pg_database where datname = $1", name)
-        if not exists:
-            await admin.execute(f'create database "{name}"')
-    finally:
-        await admin.close()
+    await ensure_database(admin_dsn, name)
     dsn = with_database(admin_dsn, name)
     conn = await asyncpg.connect(dsn)
     try:
