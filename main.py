@@ -20,7 +20,7 @@ from core.settings import Settings, SettingsError, load_settings
 from db.embedded import EmbeddedDatabaseError
 from db.migrate import MigrationError
 from seed import SeedError, seed_database
-from seed.demo import DEMO_LOGINS
+from seed.demo import DEMO_LOGINS, remove_demo_logins
 from service.logs import configure_logging
 from service.runtime import StartupError, Terminated, connect, database, prepare, serve, with_workers
 from service.schema import schema
@@ -28,13 +28,13 @@ from service.schema import schema
 
 def command_migrate(settings: Settings) -> int:
     with database(settings) as dsn:
-        asyncio.run(prepare(dsn, settings, load_demo=False))
+        asyncio.run(prepare(dsn, settings, serving=False))
     print("database is up to date", file=sys.stderr)
     return 0
 
 
 async def _seed(dsn: str, settings: Settings, args: argparse.Namespace) -> None:
-    await prepare(dsn, settings, load_demo=False)
+    await prepare(dsn, settings, serving=False)
     async with connect(dsn) as conn, conn.transaction():
         report = await seed_database(
             conn, persons=args.persons, seed=args.seed, facilities=args.facilities, demo=not args.no_demo
@@ -51,7 +51,19 @@ def command_seed(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _remove_demo_logins(dsn: str, settings: Settings) -> None:
+    await prepare(dsn, settings, serving=False)
+    async with connect(dsn) as conn, conn.transaction():
+        await remove_demo_logins(conn)
+
+
 def command_demo_logins(args: argparse.Namespace) -> int:
+    if args.remove:
+        settings = load_settings()
+        with database(settings) as dsn:
+            asyncio.run(_remove_demo_logins(dsn, settings))
+        print("demo logins removed: accounts and sessions deleted, the demo partner key revoked", file=sys.stderr)
+        return 0
     if args.json:
         print(json.dumps([dataclasses.asdict(login) for login in DEMO_LOGINS], ensure_ascii=False, indent=2))
     else:
@@ -67,7 +79,7 @@ def command_export_schema(args: argparse.Namespace) -> int:
 
 
 async def _partner(dsn: str, settings: Settings, args: argparse.Namespace) -> int:
-    await prepare(dsn, settings, load_demo=False)
+    await prepare(dsn, settings, serving=False)
     async with connect(dsn) as conn:
         return await run_partner_command(args, conn)
 
@@ -88,8 +100,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     seed.add_argument("--facilities", type=int, default=13_000)
     seed.add_argument("--seed", type=int, default=20_251_125, help="same value, same data")
     seed.add_argument("--no-demo", action="store_true", help="leave out the demo accounts")
-    logins = commands.add_parser("demo-logins", help="print the demo logins")
+    logins = commands.add_parser("demo-logins", help="print the demo logins (or remove them from the database)")
     logins.add_argument("--json", action="store_true")
+    logins.add_argument(
+        "--remove", action="store_true", help="delete the demo accounts and sessions, revoke the demo partner key"
+    )
     export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     export.add_argument("path", nargs="?", default="schema.graphql")
     add_partner_parser(commands)

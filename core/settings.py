@@ -16,6 +16,10 @@ from urllib.parse import urlsplit
 _CORES = os.cpu_count() or 1
 
 
+# The second, deliberate word an operator must write to load the demo logins in production.
+DEMO_IN_PRODUCTION = "publish-demo-logins"
+
+
 class SettingsError(ValueError):
     """A configuration value is wrong; the message says which and what to do."""
 
@@ -105,7 +109,10 @@ class Settings:
     # The GraphQL request pipeline: whole-request deadline and the largest request body accepted.
     request_timeout_seconds: float = setting("VSSID_REQUEST_TIMEOUT_SECONDS", 15, whole(1, 600))
     max_body_bytes: int = setting("VSSID_MAX_BODY_BYTES", 1_048_576, whole(1024, 100 * 1_048_576))
-    # The demo data set loaded into an empty database.
+    # The demo data set (synthetic people and the README's demo logins) loaded into an empty database: on by default
+    # in development, off in production, where turning it on needs VSSID_DEMO_IN_PRODUCTION=publish-demo-logins too.
+    demo_data: bool | None = setting("VSSID_DEMO_DATA", None, switch)
+    demo_in_production: str | None = setting("VSSID_DEMO_IN_PRODUCTION", None, text)
     demo_persons: int = setting("VSSID_DEMO_PERSONS", 10_000, whole(10, 10_000_000))
     seed_value: int = setting("VSSID_SEED", 20_251_125, whole(0, 2**31 - 1))
     # Accounts, sessions and one-time codes.
@@ -137,6 +144,11 @@ class Settings:
         return self.environment == "production"
 
     @property
+    def loads_demo(self) -> bool:
+        """Whether serving loads the demo data set into an empty database (and may keep the demo logins)."""
+        return self.demo_data if self.demo_data is not None else not self.is_production
+
+    @property
     def embedded(self) -> bool:
         return self.database_url is None
 
@@ -163,6 +175,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if settings.pool_min_size > settings.pool_max_size:
         raise SettingsError(
             f"VSSID_DB_POOL_MIN ({settings.pool_min_size}) is larger than VSSID_DB_POOL_MAX ({settings.pool_max_size})"
+        )
+    if settings.is_production and settings.demo_data and settings.demo_in_production != DEMO_IN_PRODUCTION:
+        raise SettingsError(
+            "VSSID_DEMO_DATA=on in production publishes the README's demo logins and partner key to anyone; "
+            f"if that is really wanted, also set VSSID_DEMO_IN_PRODUCTION={DEMO_IN_PRODUCTION}"
         )
     if settings.email_sender == "smtp" and settings.smtp_host is None:
         raise SettingsError("VSSID_EMAIL_SENDER=smtp needs VSSID_SMTP_HOST (the SMTP server's host name)")

@@ -11,9 +11,13 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import asyncpg
+
 from auth.passwords import hash_password
 from auth.request import KEY_PREFIX_LENGTH
 from auth.tokens import hash_token
+from db import demo_logins
+from db.demo_logins import has_demo_logins
 from seed.careers import CareerPlan
 from seed.life import Context, live, make_person, person_line
 from seed.names import street_address
@@ -135,3 +139,16 @@ def write_demo(seed: int, ctx: Context, sink: Sink) -> None:
     key = (sink.next_id("api_keys"), partner_id, PARTNER_API_KEY[:KEY_PREFIX_LENGTH], hash_token(PARTNER_API_KEY),
            list(PARTNER_SCOPES), now - timedelta(days=90))
     sink.add_records("api_keys", [key])
+
+
+DEMO_CODES = tuple(login.social_insurance_code for login in DEMO_LOGINS if login.social_insurance_code)
+
+
+async def demo_logins_present(conn: asyncpg.Connection) -> bool:
+    """Whether the database holds any demo login: a demo person's account or the demo partner key, unrevoked."""
+    return await has_demo_logins(conn, DEMO_CODES, hash_token(PARTNER_API_KEY))
+
+
+async def remove_demo_logins(conn: asyncpg.Connection) -> None:
+    """Take the demo logins out (the synthetic people stay): for a database that was loaded in development."""
+    await demo_logins.remove_demo_logins(conn, DEMO_CODES, hash_token(PARTNER_API_KEY))

@@ -27,7 +27,7 @@ from db.embedded import EmbeddedPostgres, ensure_database
 from db.migrate import apply_migrations
 from db.reference import load_reference_data
 from seed import seed_database
-from seed.demo import DEMO_LOGINS
+from seed.demo import DEMO_LOGINS, demo_logins_present
 from service.app import create_app, tune_collector
 from service.logs import logging_config
 
@@ -70,17 +70,26 @@ async def connect(dsn: str) -> AsyncIterator[asyncpg.Connection]:
         await conn.close()
 
 
-async def prepare(dsn: str, settings: Settings, *, load_demo: bool) -> None:
-    """Migrate, load reference data, and load the demo data set into an empty database."""
+async def prepare(dsn: str, settings: Settings, *, serving: bool) -> None:
+    """Migrate and load reference data. When serving: load the demo data set into an empty database if the settings
+    ask for it, and refuse to serve production from a database that holds the demo logins unless they do."""
     async with connect(dsn) as conn:
         applied = await apply_migrations(conn)
         if applied:
             log.info("applied migrations: %s", ", ".join(applied))
         await load_reference_data(conn)
-        if load_demo and not await conn.fetchval("select exists (select 1 from people)"):
+        if not serving:
+            return
+        if settings.loads_demo and not await conn.fetchval("select exists (select 1 from people)"):
             print(f"Loading the demo data set ({settings.demo_persons:,} persons)…", file=sys.stderr)
             async with conn.transaction():
                 await seed_database(conn, persons=settings.demo_persons, seed=settings.seed_value, demo=True)
+        elif settings.is_production and not settings.loads_demo and await demo_logins_present(conn):
+            raise StartupError(
+                "this database holds the demo logins of the README (it was loaded in development), which anyone "
+                "could use; serve production from another database, or remove them with "
+                "`python main.py demo-logins --remove`"
+            )
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -104,13 +113,20 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def print_banner(settings: Settings) -> None:
+    """What this start serves, true to its mode: GraphiQL only in development, demo logins only when loaded."""
     url = f"http://{settings.host}:{settings.port}/graphql"
-    print(f"\nVssID API listening on {url}  (GraphiQL: open it in a browser)", file=sys.stderr)
-    print("Demo logins (only while the demo data set is loaded):", file=sys.stderr)
-    for login in DEMO_LOGINS:
-        who = login.social_insurance_code or f"X-API-Key: {login.api_key}"
-        secret = f" / password {login.password}" if login.password else ""
-        print(f"  {login.label}: {who}{secret}", file=sys.stderr)
+    if settings.is_production:
+        print(f"\nVssID API listening on {url}  (production: no GraphiQL, no introspection)", file=sys.stderr)
+    else:
+        print(f"\nVssID API listening on {url}  (development; GraphiQL: open it in a browser)", file=sys.stderr)
+    if settings.loads_demo:
+        print("Demo logins (the demo data set is loaded):", file=sys.stderr)
+        for login in DEMO_LOGINS:
+            who = login.social_insurance_code or f"X-API-Key: {login.api_key}"
+            secret = f" / password {login.password}" if login.password else ""
+            print(f"  {login.label}: {who}{secret}", file=sys.stderr)
+    else:
+        print("No demo data: VSSID_DEMO_DATA is off (the default in production).", file=sys.stderr)
     print("Press Ctrl-C to stop.\n", file=sys.stderr)
 
 
@@ -174,7 +190,7 @@ def serve(settings: Settings) -> int:
     signal.signal(signal.SIGTERM, _raise_terminated)
     sock = bind_socket(settings.host, settings.port)
     with database(settings, exclusive=True) as dsn:
-        asyncio.run(prepare(dsn, settings, load_demo=True))
+        asyncio.run(prepare(dsn, settings, serving=True))
         print_banner(settings)
         # uvicorn shuts down gracefully on Ctrl-C/SIGTERM, then re-raises the signal: a clean stop here, after which
         # the embedded database stops too.

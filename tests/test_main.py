@@ -100,6 +100,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[subproces
     yield process, port, data_dir
     if process.poll() is None:
         process.kill()
+        process.wait(timeout=30)
     log.close()
 
 
@@ -170,3 +171,73 @@ async def test_serve_with_two_workers_shares_the_port_and_sums_metrics_over_them
     assert samples[("vssid_db_pool_connections", (("state", "max"),))] == 6
     assert samples[("vssid_graphql_requests_total", (("operation", "P"), ("outcome", "ok")))] == 10
     assert {line["pid"] for line in served.requests()} <= workers
+
+
+README_LOGIN = 'mutation { login(socialInsuranceCode: "0190000001", password: "VssID-demo-2026!") { errors { code } } }'
+CARD_CHECK = (
+    '{ verifyInsuranceCard(cardNumber: "0190000001", fullName: "Nguyễn Văn An", dateOfBirth: "1990-01-01") { valid } }'
+)
+
+
+def _readme_credentials_fail(port: int) -> None:
+    """The README's citizen password and partner key open nothing."""
+    from seed.demo import PARTNER_API_KEY
+
+    base = f"http://127.0.0.1:{port}"
+    login = httpx.post(f"{base}/graphql", json={"query": README_LOGIN}, timeout=30).json()
+    assert login["data"]["login"]["errors"] == [{"code": "INVALID_CREDENTIALS"}]
+    checked = httpx.post(
+        f"{base}/graphql/partner", json={"query": CARD_CHECK}, headers={"X-API-Key": PARTNER_API_KEY}, timeout=30
+    ).json()
+    assert checked["data"]["verifyInsuranceCard"] is None
+    assert checked["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+@pytest.mark.slow
+def test_production_on_an_empty_data_directory_holds_no_demo_logins(tmp_path: Path) -> None:
+    # given `serve` in production on a new data directory (embedded PostgreSQL, migrations, no demo data)
+    port = _free_port()
+    env = _env(VSSID_DATA_DIR=str(tmp_path / "data"), VSSID_PORT=str(port), VSSID_ENV="production")
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "main.py", "serve"], cwd=ROOT, env=env, stderr=log, stdout=subprocess.DEVNULL, text=True
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert process.poll() is None, log_path.read_text()
+                time.sleep(0.3)
+
+            # then the README's credentials fail, and the banner says so instead of listing them
+            _readme_credentials_fail(port)
+            banner = log_path.read_text()
+            assert "production: no GraphiQL" in banner and "No demo data" in banner
+            assert "VssID-demo-2026!" not in banner and "GraphiQL: open it in a browser" not in banner
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=60)
+
+
+@pytest.mark.slow
+async def test_production_refuses_a_database_holding_the_demo_logins_until_they_are_removed(
+    db_dsn: str, tmp_path: Path
+) -> None:
+    from tests.service.serving import serve
+
+    # given a database loaded in development, demo logins included
+    refused = _one_line_error(_run("serve", DATABASE_URL=db_dsn, VSSID_ENV="production", VSSID_PORT=str(_free_port())))
+    assert "demo logins" in refused and "demo-logins --remove" in refused
+
+    # when the operator removes them
+    removed = _run("demo-logins", "--remove", DATABASE_URL=db_dsn)
+    assert removed.returncode == 0, removed.stderr
+
+    # then production serves that database, and the README's credentials open nothing
+    with serve(db_dsn, tmp_path / "serve.log", VSSID_ENV="production") as served:
+        _readme_credentials_fail(served.port)

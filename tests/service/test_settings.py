@@ -48,3 +48,22 @@ def test_settings_are_frozen() -> None:
 
     with pytest.raises(AttributeError):
         settings.port = 1  # type: ignore[misc]
+
+
+def test_the_demo_data_is_on_in_development_and_off_in_production_by_default() -> None:
+    assert load_settings({}).loads_demo
+    assert not load_settings({"VSSID_ENV": "production"}).loads_demo
+    assert not load_settings({"VSSID_DEMO_DATA": "off"}).loads_demo
+
+
+def test_demo_data_in_production_needs_a_second_deliberate_word() -> None:
+    # asking once is refused, with what to do
+    with pytest.raises(SettingsError, match="VSSID_DEMO_IN_PRODUCTION=publish-demo-logins"):
+        load_settings({"VSSID_ENV": "production", "VSSID_DEMO_DATA": "on"})
+    with pytest.raises(SettingsError):
+        load_settings({"VSSID_ENV": "production", "VSSID_DEMO_DATA": "on", "VSSID_DEMO_IN_PRODUCTION": "yes"})
+
+    confirmed = load_settings(
+        {"VSSID_ENV": "production", "VSSID_DEMO_DATA": "on", "VSSID_DEMO_IN_PRODUCTION": "publish-demo-logins"}
+    )
+    assert confirmed.loads_demo
