@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,12 +68,33 @@ class DocumentCache:
         self._schema = schema
         self._policy = policy
         self._cached = functools.lru_cache(maxsize=maxsize)(self._prepare)
+        self._costs = functools.lru_cache(maxsize=maxsize)(self._cost)
 
     def prepare(self, query: str) -> PreparedDocument:
         # Checked before the cache: its entries stay small, and a huge text is not even hashed twice.
         if len(query) > limits.MAX_QUERY_LENGTH:
             return PreparedDocument(None, None, (limits.limit_error("length", limits.MAX_QUERY_LENGTH, len(query)),))
         return self._cached(query)
+
+    def cost(self, query: str, operation_name: str | None, variables: Mapping[str, Any] | None) -> int | None:
+        """The cost of the operation priced with the page sizes this request's variables give (None: as cached).
+
+        A page size given as a variable is priced by its default when the document is prepared; a request that
+        sends another value is priced again with it, so a small default cannot hide a large page."""
+        prepared = self.prepare(query)
+        if prepared.shape is None or not prepared.shape.page_variables or not variables:
+            return None
+        values = tuple(sorted(
+            (name, value) for name, value in variables.items()
+            if name in prepared.shape.page_variables and type(value) is int
+        ))  # fmt: skip
+        return self._costs(query, operation_name, values) if values else None
+
+    def _cost(self, query: str, operation_name: str | None, values: tuple[tuple[str, int], ...]) -> int | None:
+        document = self.prepare(query).document
+        assert document is not None
+        operation = limits.measure(document, self._policy, dict(values)).operation(operation_name)
+        return operation.cost if operation is not None else None
 
     def cache_info(self) -> functools._CacheInfo:
         return self._cached.cache_info()
@@ -152,6 +173,11 @@ class GuardDocument(SchemaExtension):
             return []  # Strawberry refuses a missing or ambiguous operation name itself.
         if operation.introspection and not getattr(context, "allow_introspection", True):
             return [_refusal("Introspection is disabled on this endpoint.", ErrorCode.INTROSPECTION_DISABLED)]
+        schema = execution.schema
+        if isinstance(schema, GuardedSchema) and execution.query:
+            cost = schema.documents.cost(execution.query, execution.operation_name, execution.variables)
+            if cost is not None and cost > limits.MAX_COST:
+                return [limits.limit_error("cost", limits.MAX_COST, cost)]
         request = getattr(context, "request", None)
         if operation.credential_fields and request is not None and request.method == "GET":
             # GET requests end up in browser history, proxy logs and CDN caches: no secrets or personal facts there.

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from graphql import (
+    ArgumentNode,
     DirectiveNode,
     DocumentNode,
     FieldNode,
@@ -80,6 +81,8 @@ class DocumentShape:
     aliases: int
     directives: int
     operations: tuple[OperationShape, ...]
+    # Variables a `first` argument takes: a request that gives them values is priced again with those values.
+    page_variables: frozenset[str] = frozenset()
 
     def operation(self, name: str | None) -> OperationShape | None:
         """The operation a request runs: the named one, or the only one."""
@@ -100,6 +103,11 @@ class _Counter(Visitor):
         super().__init__()
         self.aliases = 0
         self.directives = 0
+        self.page_variables: set[str] = set()
+
+    def enter_argument(self, node: ArgumentNode, *_: object) -> None:
+        if node.name.value == "first" and isinstance(node.value, VariableNode):
+            self.page_variables.add(node.value.name.value)
 
     def enter_field(self, node: FieldNode, *_: object) -> None:
         if node.alias is not None:
@@ -203,9 +211,12 @@ def _variable_defaults(operation: OperationDefinitionNode) -> dict[str, int]:
     }
 
 
-def measure(document: DocumentNode, policy: SchemaPolicy) -> DocumentShape:
+def measure(
+    document: DocumentNode, policy: SchemaPolicy, variables: Mapping[str, int] | None = None
+) -> DocumentShape:
     """Count what the limits bound, per operation: each operation summarises the fragments it uses once, with its own
-    page-size defaults (a variable's default is per operation, so fragment summaries are not shared between them)."""
+    page-size defaults (a variable's default is per operation, so fragment summaries are not shared between them).
+    With `variables` (a request's page-size values), those values price the pages instead of the defaults."""
     counter = _Counter()
     visit(document, counter)
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
@@ -216,7 +227,7 @@ def measure(document: DocumentNode, policy: SchemaPolicy) -> DocumentShape:
         # Page sizes given as variable defaults differ per operation, so fragment summaries are too.
         try:
             summary = _Walker(policy, fragments).selection_set(
-                definition.selection_set, _variable_defaults(definition)
+                definition.selection_set, {**_variable_defaults(definition), **(variables or {})}
             )
         except _TooDeepError:
             summary = Summary(depth=_GIVE_UP_NESTING + 1)
@@ -232,7 +243,12 @@ def measure(document: DocumentNode, policy: SchemaPolicy) -> DocumentShape:
             introspection_depth=summary.introspection_depth,
             root_fields=summary.root_fields,
         ))
-    return DocumentShape(aliases=counter.aliases, directives=counter.directives, operations=tuple(operations))
+    return DocumentShape(
+        aliases=counter.aliases,
+        directives=counter.directives,
+        operations=tuple(operations),
+        page_variables=frozenset(counter.page_variables),
+    )
 
 
 def limit_error(limit: str, maximum: int, actual: int | None = None) -> GraphQLError:

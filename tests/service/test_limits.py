@@ -260,3 +260,23 @@ async def test_an_unexpected_error_is_masked_with_the_request_id(
     assert len(logged) == 1 and logged[0].exc_info is not None
     assert "secret internals" in str(logged[0].exc_info[1])
     assert logged[0].__dict__["fields"]["request_id"] == request_id
+
+
+WARDS_OF_EACH_FACILITY = """
+query Wards($n: Int = 1) {
+  facilities(first: $n) { edges { node { province { wards { code name province { code } } } } } }
+}
+"""
+
+
+async def test_a_page_size_sent_as_a_variable_is_priced_at_its_value_not_its_default(
+    shared_client: httpx.AsyncClient,
+) -> None:
+    # given a document whose page size defaults to 1: cheap as prepared (677), 100 times that at n = 100
+    small = await gql(shared_client, WARDS_OF_EACH_FACILITY, {"n": 1})
+    assert "errors" not in small and len(small["data"]["facilities"]["edges"]) == 1
+
+    # when a request sends n = 100, the same document is priced with it and refused before it runs
+    large = await gql(shared_client, WARDS_OF_EACH_FACILITY, {"n": 100})
+    assert large["data"] is None and limit_of(large) == {"cost"}
+    assert large["errors"][0]["extensions"]["maximum"] == limits.MAX_COST
