@@ -30,6 +30,8 @@ from service.policy import SchemaPolicy, read_policy
 log = logging.getLogger("vssid.errors")
 
 DOCUMENT_CACHE_SIZE = 500
+# Validation stops after this many errors (graphql-core then adds one saying it gave up).
+MAX_VALIDATION_ERRORS = 10
 RULES = (*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule)
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 # Stands in for a document that did not parse, so that Strawberry reports our cached errors instead of parsing again.
@@ -112,8 +114,11 @@ class DocumentCache:
         shape = limits.measure(document, self._policy)
         if refused := limits.check(shape):
             return PreparedDocument(document, shape, tuple(refused))
-        errors = validate(self._schema, document, RULES, hide_suggestions=True)
-        coded = tuple(with_code(e, ErrorCode.GRAPHQL_VALIDATION_FAILED) for e in errors)
+        errors = validate(self._schema, document, RULES, max_errors=MAX_VALIDATION_ERRORS, hide_suggestions=True)
+        # One error per distinct message: a directive repeated ten times is one mistake, not ten answers to read.
+        distinct = {without_suggestions(e.message): e for e in reversed(errors)}
+        firsts = [e for e in errors if distinct.get(without_suggestions(e.message)) is e]
+        coded = tuple(with_code(e, ErrorCode.GRAPHQL_VALIDATION_FAILED) for e in firsts)
         return PreparedDocument(document, shape, coded)
 
 

@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from core.settings import Settings
 from db.reference import ward_rows
-from service import limits
+from service import documents, limits
 from service.documents import GuardDocument, GuardedSchema
 from service.graphql import GraphQLApp, mask_errors
 from service.observability import RequestObservation
@@ -172,6 +172,18 @@ async def test_too_many_directives_are_refused(shared_client: httpx.AsyncClient)
     assert result["data"] is None and limit_of(result) == {"directives"}
     within = "{ " + "__typename @include(if: true) " * limits.MAX_DIRECTIVES + "}"
     assert (await gql(shared_client, within))["data"] == {"__typename": "Query"}
+
+
+async def test_repeated_and_many_mistakes_give_a_bounded_number_of_errors(shared_client: httpx.AsyncClient) -> None:
+    # directive overloading: one unknown directive repeated up to the directive limit is answered once per mistake
+    overloaded = await gql(shared_client, "{ __typename " + "@aa " * limits.MAX_DIRECTIVES + "}")
+    messages = [e["message"] for e in overloaded["errors"]]
+    assert overloaded["data"] is None and 1 <= len(messages) <= 2 and len(set(messages)) == len(messages)
+    assert set(error_codes(overloaded)) == {"GRAPHQL_VALIDATION_FAILED"}
+    # many different mistakes: validation stops after its limit (and says so)
+    unknown = "{ " + " ".join(f"f{i}: unknown{i}" for i in range(limits.MAX_ALIASES)) + " }"
+    many = await gql(shared_client, unknown)
+    assert many["data"] is None and len(many["errors"]) <= documents.MAX_VALIDATION_ERRORS + 1
 
 
 async def test_too_many_aliases_are_refused(shared_client: httpx.AsyncClient) -> None:
