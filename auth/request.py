@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from starlette.requests import HTTPConnection
 
 from auth.tokens import hash_token
@@ -15,7 +17,14 @@ KEY_PREFIX_LENGTH = 12
 
 
 def client_address(request: HTTPConnection) -> str | None:
-    return request.client.host if request.client else None
+    """The client's IP address, or None for anything that is not one (it is counted and stored as an address)."""
+    host = request.client.host if request.client else None
+    if host is None:
+        return None
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return None
 
 
 def bearer_token(request: HTTPConnection) -> str | None:

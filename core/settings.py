@@ -6,6 +6,7 @@ is read. `load_settings` reads every field from that declaration; a bad value st
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -69,6 +70,19 @@ def folder(name: str, raw: str) -> Path:
     return Path(raw)
 
 
+def networks(name: str, raw: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or networks (CIDR)."""
+    items = tuple(item.strip() for item in raw.split(",") if item.strip())
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"{name}: {item!r} is not an IP address or network (list them comma-separated: 10.0.0.5,10.1.0.0/16)"
+            ) from None
+    return items
+
+
 def database_url(name: str, raw: str) -> str:
     try:
         parts = urlsplit(raw)
@@ -106,6 +120,9 @@ class Settings:
     log_level: str = setting("VSSID_LOG_LEVEL", "INFO", one_of("DEBUG", "INFO", "WARNING", "ERROR"))
     log_format: str = setting("VSSID_LOG_FORMAT", "json", one_of("json", "text"))
     metrics_token: str | None = setting("VSSID_METRICS_TOKEN", None, text)
+    # The reverse proxies in front of the service, whose X-Forwarded-For alone is believed; none by default, so a
+    # client cannot pick the address its limits are counted under.
+    trusted_proxies: tuple[str, ...] = setting("VSSID_TRUSTED_PROXIES", (), networks)
     # The GraphQL request pipeline: whole-request deadline and the largest request body accepted.
     request_timeout_seconds: float = setting("VSSID_REQUEST_TIMEOUT_SECONDS", 15, whole(1, 600))
     max_body_bytes: int = setting("VSSID_MAX_BODY_BYTES", 1_048_576, whole(1024, 100 * 1_048_576))

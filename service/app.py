@@ -13,6 +13,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from auth.passwords import gate as password_gate
 from core.errors import ServiceUnavailable, UnavailableReason
@@ -90,7 +91,11 @@ def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestObservation)])
+    middleware = [Middleware(RequestObservation)]
+    if settings.trusted_proxies:
+        # Outermost: everything inside sees the client the trusted proxy reports, and only a trusted proxy's word.
+        middleware.insert(0, Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)))
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.settings = settings
     return app
 

@@ -153,6 +153,9 @@ def uvicorn_config(settings: Settings, app: object, **extra: object) -> object:
         app,  # type: ignore[arg-type]
         log_config=logging_config(settings.log_level, settings.log_format),
         access_log=False,  # the app writes one JSON line per request itself
+        # Forwarding headers are believed only from VSSID_TRUSTED_PROXIES, by the app (service/app.py); uvicorn's
+        # own default would believe any client on 127.0.0.1.
+        proxy_headers=False,
         lifespan="on",
         # SIGTERM: stop accepting, let requests in flight finish within this bound, then the app's lifespan
         # shutdown (outbox batch, pool) gets the same bound again.
