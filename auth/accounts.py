@@ -138,9 +138,14 @@ async def change_password(
     account = await sql.account_by_person(conn, person_id)
     if account is None or len(current_password) > MAX_LENGTH:
         raise Refusal(ErrorCode.INVALID_CREDENTIALS, "the current password is wrong", "currentPassword")
+    # Counted before the check, under the counter's lock, as logins are: parallel guesses cannot exceed the allowance.
+    blocked = await throttling.reserve_password_check(conn, person_id)
+    if blocked is not None:
+        raise Refusal(ErrorCode.RATE_LIMITED, "too many wrong current passwords; try again later", retry_at=blocked)
     if not await verify_password_async(account["password_hash"], current_password):
         await audit.record_citizen_event(conn, "password_change_failed", person_id, address)
         raise Refusal(ErrorCode.INVALID_CREDENTIALS, "the current password is wrong", "currentPassword")
+    await throttling.forgive_password_check(conn, person_id)
     if new_password == current_password:
         raise Refusal(ErrorCode.PASSWORD_REUSED, "choose a password different from the current one", "newPassword")
     check_new_password(new_password, account)

@@ -67,3 +67,25 @@ async def withdraw_attempt(conn: asyncpg.Connection, code: str, address: str | N
 async def clear_device(conn: asyncpg.Connection, code: str, address: str | None) -> None:
     """After a password reset from this address: its own lock-out ends (the wider counts stay)."""
     await throttle.reset(conn, _keys(code, address)[0][0])
+
+
+# changePassword checks the current password of a signed-in person: a stolen session must not turn into the password.
+PASSWORD_CHECK = Backoff(free=5, base_seconds=30, max_seconds=MAX_BLOCK_SECONDS, window_seconds=DAY_SECONDS)
+
+
+def _password_check_key(person_id: int) -> str:
+    return f"password-check:{person_id}"
+
+
+async def reserve_password_check(conn: asyncpg.Connection, person_id: int) -> dt.datetime | None:
+    """Inside a transaction: the block in force, if any; else the check is counted as a failure until forgiven."""
+    key = _password_check_key(person_id)
+    blocked = await throttle.lock_keys(conn, [key])
+    if blocked is None:
+        await throttle.fail(conn, key, PASSWORD_CHECK)
+    return blocked
+
+
+async def forgive_password_check(conn: asyncpg.Connection, person_id: int) -> None:
+    """The current password was right: the person's count starts afresh."""
+    await throttle.reset(conn, _password_check_key(person_id))

@@ -288,3 +288,23 @@ async def test_login_rehashes_a_password_hashed_with_old_parameters(
 
     stored = await db.fetchval("select password_hash from accounts where person_id = $1", citizen.id)
     assert stored != old and verify_password(stored, PASSWORD)
+
+
+async def test_guessing_the_current_password_through_a_session_is_throttled(
+    client: httpx.AsyncClient, citizen: Person, db: asyncpg.Connection
+) -> None:
+    # given a session in someone else's hands, guessing the current password
+    token = (await login(client, citizen.social_insurance_code, PASSWORD))["accessToken"]
+
+    async def change(current: str) -> dict[str, Any]:
+        variables = {"currentPassword": current, "newPassword": OTHER_PASSWORD}
+        result = await gql(client, CHANGE_PASSWORD, variables, token=token)
+        payload: dict[str, Any] = result["data"]["changePassword"]
+        return payload
+
+    guesses = [codes(await change(f"guess number {n}")) for n in range(5)]
+    # then after five wrong guesses even the right password is refused for a while, and nothing changed
+    blocked = await change(PASSWORD)
+    assert guesses == [["INVALID_CREDENTIALS"]] * 5
+    assert codes(blocked) == ["RATE_LIMITED"] and blocked["ok"] is False
+    assert await db.fetchval("select count(*) from audit_events where event = 'password_changed'") == 0
