@@ -151,6 +151,27 @@ def is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def redacted(error: GraphQLError, query: str) -> GraphQLError:
+    """The error with each quoted name that does not appear in `query` replaced by '…' (a type the caller did not
+    name, a field's parent, an argument's type): validation messages then disclose nothing of the schema."""
+    written = set(re.findall(r"[_A-Za-z][_0-9A-Za-z]*", query))
+
+    def keep_or_hide(match: re.Match[str]) -> str:
+        names = re.findall(r"[_A-Za-z][_0-9A-Za-z]*", match.group(1))
+        return match.group(0) if all(name in written for name in names) else "'…'"
+
+    message = _QUOTED.sub(keep_or_hide, error.message)
+    if message == error.message:
+        return error
+    return GraphQLError(
+        message, nodes=error.nodes, source=error.source, positions=error.positions, path=error.path,
+        original_error=error.original_error, extensions=error.extensions,
+    )  # fmt: skip
+
+
 def _refusal(message: str, code: ErrorCode) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code.value})
 
@@ -164,6 +185,9 @@ class GuardDocument(SchemaExtension):
         if isinstance(schema, GuardedSchema) and execution.query:
             prepared = schema.documents.prepare(execution.query)
             errors = list(prepared.errors) or self._request_errors(prepared)
+            if prepared.errors and not getattr(execution.context, "allow_introspection", True):
+                # Where the schema is not published, an error names nothing the caller did not write.
+                errors = [redacted(error, execution.query) for error in errors]
             execution.graphql_document = _PLACEHOLDER if prepared.document is None else prepared.document
             # An empty list (not None) tells Strawberry validation is done.
             execution.pre_execution_errors = errors

@@ -95,3 +95,21 @@ async def test_no_suggestion_leaks_in_any_mode(shared_client: httpx.AsyncClient,
             body = response.json()
             assert body["errors"], (mode, kind)
             assert "did you mean" not in response.text.lower(), (mode, kind, body)
+
+
+async def test_production_validation_names_nothing_the_caller_did_not_write(
+    shared_client: httpx.AsyncClient, production: httpx.AsyncClient
+) -> None:
+    # given mistakes whose plain messages name schema types the caller never wrote
+    probes = [
+        "{ me { passwordHash } }",  # graphql-core: ... on type 'Person'.
+        "{ facilities(page: 2) { totalCount } }",  # graphql-core: Unknown argument 'page' on field 'Query.facilities'.
+        "{ provinces }",  # graphql-core: Field 'provinces' of type '[Province!]!' must have a selection ...
+    ]
+    for query in probes:
+        developed = (await gql(shared_client, query))["errors"][0]["message"]
+        produced = (await gql(production, query))["errors"][0]["message"]
+        # then development explains in full, and production keeps only what the caller wrote
+        assert any(name in developed for name in ("Person", "Query", "Province")), developed
+        assert not any(name in produced for name in ("Person", "Query", "Province")), produced
+        assert "'…'" in produced
