@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from auth.cli import add_partner_parser, run_partner_command
+from auth.tokens import configure_keys
 from core.settings import Settings, SettingsError, load_settings
 from db.embedded import EmbeddedDatabaseError
 from db.migrate import MigrationError
@@ -60,6 +61,7 @@ async def _remove_demo_logins(dsn: str, settings: Settings) -> None:
 def command_demo_logins(args: argparse.Namespace) -> int:
     if args.remove:
         settings = load_settings()
+        configure_keys(settings)
         with database(settings) as dsn:
             asyncio.run(_remove_demo_logins(dsn, settings))
         print("demo logins removed: accounts and sessions deleted, the demo partner key revoked", file=sys.stderr)
@@ -120,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export-schema":
             return command_export_schema(args)
         settings = load_settings()
+        configure_keys(settings)  # the seed and the partner commands store hashes too
         logging.getLogger().setLevel(settings.log_level)
         if args.command == "serve":
             configure_logging(settings.log_level, settings.log_format)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from auth.refusal import Refusal
-from auth.tokens import hash_token
+from auth.tokens import hash_token, token_hashes
 from core.errors import ErrorCode
 from core.settings import Settings
 from db import otp as sql
@@ -28,8 +28,8 @@ class SentCode:
     resend_available_at: dt.datetime
 
 
-def _code_hash(phone: str, purpose: str, code: str) -> bytes:
-    return hash_token(f"{purpose}:{phone}:{code}")
+def _code_value(phone: str, purpose: str, code: str) -> str:
+    return f"{purpose}:{phone}:{code}"
 
 
 async def _check_send_limits(
@@ -62,7 +62,8 @@ async def send_code(
     everything happens the same except the SMS, so the answer tells nothing."""
     resend_at = await _check_send_limits(conn, settings, phone, purpose, address)
     code = f"{secrets.randbelow(1_000_000):06d}"
-    row = await sql.create_challenge(conn, phone, purpose, _code_hash(phone, purpose, code), settings.otp_ttl_seconds)
+    code_hash = hash_token(_code_value(phone, purpose, code))
+    row = await sql.create_challenge(conn, phone, purpose, code_hash, settings.otp_ttl_seconds)
     if deliver:
         minutes = settings.otp_ttl_seconds // 60
         await outbox.enqueue(
@@ -85,7 +86,8 @@ async def check_code(conn: asyncpg.Connection, settings: Settings, *, phone: str
         raise Refusal(ErrorCode.OTP_EXPIRED, "the code has expired; ask for a new one", "otp")
     if challenge["attempts"] >= settings.otp_max_attempts:
         raise Refusal(ErrorCode.OTP_TOO_MANY_ATTEMPTS, "too many wrong codes; ask for a new one", "otp")
-    if not hmac.compare_digest(challenge["code_hash"], _code_hash(phone, purpose, code)):
+    stored = challenge["code_hash"]
+    if not any(hmac.compare_digest(stored, h) for h in token_hashes(_code_value(phone, purpose, code))):
         await burn_attempt(conn, settings, challenge["id"])
         raise Refusal(ErrorCode.OTP_INVALID, "the code is wrong", "otp")
     challenge_id: int = challenge["id"]

@@ -6,7 +6,7 @@ import ipaddress
 
 from starlette.requests import HTTPConnection
 
-from auth.tokens import hash_token
+from auth.tokens import api_key_hashes, token_hashes
 from auth.viewer import Viewer, ViewerKind, anonymous
 from db import viewers as sql
 from db.pool import ConnectionSource
@@ -44,7 +44,7 @@ async def viewer_from_request(request: HTTPConnection, pool: ConnectionSource) -
         return anonymous(address)
     async with pool.acquire() as conn:
         if token:
-            row = await sql.session_by_access_token(conn, hash_token(token))
+            row = await sql.session_by_access_token(conn, token_hashes(token))
             if row is None:
                 return anonymous(address)
             return Viewer(
@@ -56,7 +56,7 @@ async def viewer_from_request(request: HTTPConnection, pool: ConnectionSource) -
                 agency_id=row["agency_id"],
             )
         assert api_key is not None
-        key = await sql.api_key_by_hash(conn, hash_token(api_key), address)
+        key = await sql.api_key_by_hash(conn, api_key_hashes(api_key), address)
         if key is None:
             await sql.record_rejected_key(conn, api_key[:KEY_PREFIX_LENGTH], address)
             return anonymous(address)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from auth.refusal import Refusal
-from auth.tokens import hash_token, new_token
+from auth.tokens import hash_token, new_token, token_hashes
 from core.errors import ErrorCode
 from core.settings import Settings
 from db import accounts as account_sql
@@ -75,7 +75,7 @@ async def refresh_session(
     conn: asyncpg.Connection, settings: Settings, refresh_token: str, client_address: str | None
 ) -> IssuedSession:
     invalid = Refusal(ErrorCode.REFRESH_TOKEN_INVALID, "sign in again", "refreshToken")
-    row = await sql.session_by_refresh_token(conn, hash_token(refresh_token))
+    row = await sql.session_by_refresh_token(conn, token_hashes(refresh_token))
     if row is None:
         raise invalid
     if row["rotated_at"] is not None:

@@ -25,7 +25,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from auth.request import bearer_token
-from auth.tokens import hash_token
+from auth.tokens import token_hashes
 from core.settings import load_settings
 from db import cards, contributions, facilities, viewers, visits
 from db import persons as person_sql
@@ -97,7 +97,7 @@ def visit_json(row: asyncpg.Record, facility: dict[str, Any] | None, diagnosis: 
 
 async def home(conn: asyncpg.Connection, token: str) -> dict[str, Any]:
     """The Home answer for the bearer of `token`, statement by statement as the loaders run them."""
-    session = await viewers.session_by_access_token(conn, hash_token(token))
+    session = await viewers.session_by_access_token(conn, token_hashes(token))
     if session is None or session["password_change_only"]:
         return UNAUTHENTICATED
     person_id = session["person_id"]

@@ -83,6 +83,20 @@ def networks(name: str, raw: str) -> tuple[str, ...]:
     return items
 
 
+def key_pairs(name: str, raw: str) -> tuple[tuple[str, str], ...]:
+    """`id:secret` pairs, comma-separated; each secret at least 32 characters."""
+    keys = []
+    for item in (part.strip() for part in raw.split(",") if part.strip()):
+        key_id, _, secret = item.partition(":")
+        if not key_id or len(secret) < 32:
+            raise SettingsError(
+                f"{name} holds id:secret pairs, comma-separated, each secret at least 32 characters "
+                "(e.g. k2026:$(openssl rand -hex 32)); the first one signs"
+            )
+        keys.append((key_id, secret))
+    return tuple(keys)
+
+
 def database_url(name: str, raw: str) -> str:
     try:
         parts = urlsplit(raw)
@@ -120,6 +134,9 @@ class Settings:
     log_level: str = setting("VSSID_LOG_LEVEL", "INFO", one_of("DEBUG", "INFO", "WARNING", "ERROR"))
     log_format: str = setting("VSSID_LOG_FORMAT", "json", one_of("json", "text"))
     metrics_token: str | None = setting("VSSID_METRICS_TOKEN", None, text)
+    # Keys of the hashes that stand for tokens and one-time codes in the database (auth/tokens.py); required in
+    # production, where the public development key would let anyone who reads the tables test every code.
+    secret_keys: tuple[tuple[str, str], ...] = setting("VSSID_SECRET_KEYS", (), key_pairs)
     # The reverse proxies in front of the service, whose X-Forwarded-For alone is believed; none by default, so a
     # client cannot pick the address its limits are counted under.
     trusted_proxies: tuple[str, ...] = setting("VSSID_TRUSTED_PROXIES", (), networks)
@@ -192,6 +209,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if settings.pool_min_size > settings.pool_max_size:
         raise SettingsError(
             f"VSSID_DB_POOL_MIN ({settings.pool_min_size}) is larger than VSSID_DB_POOL_MAX ({settings.pool_max_size})"
+        )
+    if settings.is_production and not settings.secret_keys:
+        raise SettingsError(
+            "VSSID_SECRET_KEYS is required in production (id:secret pairs, e.g. k2026:$(openssl rand -hex 32)): "
+            "it keys the hashes of tokens and one-time codes"
         )
     if settings.is_production and settings.demo_data and settings.demo_in_production != DEMO_IN_PRODUCTION:
         raise SettingsError(

@@ -9,22 +9,22 @@ import asyncpg
 HAS_DEMO_LOGINS = """
 select exists (
     select 1 from accounts a join people p on p.id = a.person_id where p.social_insurance_code = any($1::text[])
-) or exists (select 1 from api_keys where key_hash = $2 and revoked_at is null)
+) or exists (select 1 from api_keys where key_hash = any($2::bytea[]) and revoked_at is null)
 """
 DEMO_ACCOUNTS = "select id from people where social_insurance_code = any($1::text[])"
 DELETE_SESSIONS = "delete from sessions where person_id = any($1::bigint[])"
 DELETE_OFFICERS = "delete from agency_officers where person_id = any($1::bigint[])"
 DELETE_ACCOUNTS = "delete from accounts where person_id = any($1::bigint[])"
-REVOKE_KEY = "update api_keys set revoked_at = now() where key_hash = $1 and revoked_at is null"
+REVOKE_KEY = "update api_keys set revoked_at = now() where key_hash = any($1::bytea[]) and revoked_at is null"
 
 
-async def has_demo_logins(conn: asyncpg.Connection, codes: Sequence[str], key_hash: bytes) -> bool:
-    return bool(await conn.fetchval(HAS_DEMO_LOGINS, list(codes), key_hash))
+async def has_demo_logins(conn: asyncpg.Connection, codes: Sequence[str], key_hashes: list[bytes]) -> bool:
+    return bool(await conn.fetchval(HAS_DEMO_LOGINS, list(codes), key_hashes))
 
 
-async def remove_demo_logins(conn: asyncpg.Connection, codes: Sequence[str], key_hash: bytes) -> None:
+async def remove_demo_logins(conn: asyncpg.Connection, codes: Sequence[str], key_hashes: list[bytes]) -> None:
     """Sessions, accounts and officer links of the demo people go; the demo partner key is revoked."""
     ids = [row["id"] for row in await conn.fetch(DEMO_ACCOUNTS, list(codes))]
     for statement in (DELETE_SESSIONS, DELETE_OFFICERS, DELETE_ACCOUNTS):
         await conn.execute(statement, ids)
-    await conn.execute(REVOKE_KEY, key_hash)
+    await conn.execute(REVOKE_KEY, key_hashes)

@@ -1,4 +1,4 @@
-"""SQL for sessions: opaque tokens stored as SHA-256 hashes, grouped in refresh families."""
+"""SQL for sessions: opaque tokens stored as keyed hashes (auth/tokens.py), grouped in refresh families."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ returning id
 # Locked so two refreshes racing with one token cannot both rotate it: the second sees it rotated.
 BY_REFRESH_TOKEN = """
 select id, person_id, family_id, refresh_expires_at, rotated_at, revoked_at
-from sessions where refresh_token_hash = $1
+from sessions where refresh_token_hash = any($1::bytea[])
 for update
 """
 ROTATE = "update sessions set rotated_at = now(), revoked_at = coalesce(revoked_at, now()) where id = $1"
@@ -57,8 +57,8 @@ async def insert_session(
     return session_id
 
 
-async def session_by_refresh_token(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
-    return await conn.fetchrow(BY_REFRESH_TOKEN, token_hash)
+async def session_by_refresh_token(conn: asyncpg.Connection, token_hashes: list[bytes]) -> asyncpg.Record | None:
+    return await conn.fetchrow(BY_REFRESH_TOKEN, token_hashes)
 
 
 async def rotate(conn: asyncpg.Connection, session_id: int) -> None:

@@ -1,4 +1,4 @@
-"""SQL that resolves a request's credentials into who is asking."""
+"""SQL that resolves a request's credentials into who is asking (by any of a credential's hashes: keys rotate)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ select s.id as session_id, s.person_id, s.password_change_only, o.agency_id
 from sessions s
 join accounts a on a.person_id = s.person_id
 left join agency_officers o on o.person_id = s.person_id
-where s.access_token_hash = $1 and s.revoked_at is null and s.access_expires_at > now() and a.status = 'ACTIVE'
+where s.access_token_hash = any($1::bytea[]) and s.revoked_at is null and s.access_expires_at > now()
+  and a.status = 'ACTIVE'
 """
 # Key use is recorded (last_used_at and an audit event) in the same statement that checks the key.
 API_KEY_BY_HASH = """
 with k as (
     update api_keys k set last_used_at = now()
     from partners p
-    where k.key_hash = $1 and k.revoked_at is null and p.id = k.partner_id
+    where k.key_hash = any($1::bytea[]) and k.revoked_at is null and p.id = k.partner_id
     returning k.id as api_key_id, k.partner_id, p.name as partner_name, k.scopes, k.prefix
 ), used as (
     insert into audit_events (event, actor_kind, actor_ref, client_address, details)
@@ -32,14 +33,14 @@ values ('api_key_rejected', 'ANONYMOUS', $2::inet, jsonb_build_object('prefix', 
 """
 
 
-async def session_by_access_token(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
-    return await conn.fetchrow(SESSION_BY_ACCESS_TOKEN, token_hash)
+async def session_by_access_token(conn: asyncpg.Connection, token_hashes: list[bytes]) -> asyncpg.Record | None:
+    return await conn.fetchrow(SESSION_BY_ACCESS_TOKEN, token_hashes)
 
 
 async def api_key_by_hash(
-    conn: asyncpg.Connection, key_hash: bytes, client_address: str | None
+    conn: asyncpg.Connection, key_hashes: list[bytes], client_address: str | None
 ) -> asyncpg.Record | None:
-    return await conn.fetchrow(API_KEY_BY_HASH, key_hash, client_address)
+    return await conn.fetchrow(API_KEY_BY_HASH, key_hashes, client_address)
 
 
 async def record_rejected_key(conn: asyncpg.Connection, prefix: str, client_address: str | None) -> None:

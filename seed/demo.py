@@ -15,7 +15,7 @@ import asyncpg
 
 from auth.passwords import hash_password
 from auth.request import KEY_PREFIX_LENGTH
-from auth.tokens import hash_token
+from auth.tokens import api_key_hashes, hash_token
 from db import demo_logins
 from db.demo_logins import has_demo_logins
 from seed.careers import CareerPlan
@@ -146,9 +146,9 @@ DEMO_CODES = tuple(login.social_insurance_code for login in DEMO_LOGINS if login
 
 async def demo_logins_present(conn: asyncpg.Connection) -> bool:
     """Whether the database holds any demo login: a demo person's account or the demo partner key, unrevoked."""
-    return await has_demo_logins(conn, DEMO_CODES, hash_token(PARTNER_API_KEY))
+    return await has_demo_logins(conn, DEMO_CODES, api_key_hashes(PARTNER_API_KEY))
 
 
 async def remove_demo_logins(conn: asyncpg.Connection) -> None:
     """Take the demo logins out (the synthetic people stay): for a database that was loaded in development."""
-    await demo_logins.remove_demo_logins(conn, DEMO_CODES, hash_token(PARTNER_API_KEY))
+    await demo_logins.remove_demo_logins(conn, DEMO_CODES, api_key_hashes(PARTNER_API_KEY))

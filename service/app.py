@@ -16,6 +16,7 @@ from starlette.routing import Route
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from auth.passwords import gate as password_gate
+from auth.tokens import configure_keys
 from core.errors import ServiceUnavailable, UnavailableReason
 from core.metrics import observe_pool
 from core.settings import Settings, load_settings
@@ -62,6 +63,7 @@ async def readyz(request: Request) -> JSONResponse:
 
 def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None) -> Starlette:
     """Build the app; it opens its own pool on `dsn` in the lifespan unless one is handed in (tests)."""
+    configure_keys(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -173,6 +173,7 @@ async def test_serve_with_two_workers_shares_the_port_and_sums_metrics_over_them
     assert {line["pid"] for line in served.requests()} <= workers
 
 
+PRODUCTION_KEYS = "k1:" + "production-test-secret-" * 2
 README_LOGIN = 'mutation { login(socialInsuranceCode: "0190000001", password: "VssID-demo-2026!") { errors { code } } }'
 CARD_CHECK = (
     '{ verifyInsuranceCard(cardNumber: "0190000001", fullName: "Nguyễn Văn An", dateOfBirth: "1990-01-01") { valid } }'
@@ -197,7 +198,10 @@ def _readme_credentials_fail(port: int) -> None:
 def test_production_on_an_empty_data_directory_holds_no_demo_logins(tmp_path: Path) -> None:
     # given `serve` in production on a new data directory (embedded PostgreSQL, migrations, no demo data)
     port = _free_port()
-    env = _env(VSSID_DATA_DIR=str(tmp_path / "data"), VSSID_PORT=str(port), VSSID_ENV="production")
+    env = _env(
+        VSSID_DATA_DIR=str(tmp_path / "data"), VSSID_PORT=str(port), VSSID_ENV="production",
+        VSSID_SECRET_KEYS=PRODUCTION_KEYS,
+    )  # fmt: skip
     log_path = tmp_path / "serve.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -231,7 +235,10 @@ async def test_production_refuses_a_database_holding_the_demo_logins_until_they_
     from tests.service.serving import serve
 
     # given a database loaded in development, demo logins included
-    refused = _one_line_error(_run("serve", DATABASE_URL=db_dsn, VSSID_ENV="production", VSSID_PORT=str(_free_port())))
+    refused = _one_line_error(
+        _run("serve", DATABASE_URL=db_dsn, VSSID_ENV="production", VSSID_SECRET_KEYS=PRODUCTION_KEYS,
+             VSSID_PORT=str(_free_port()))
+    )  # fmt: skip
     assert "demo logins" in refused and "demo-logins --remove" in refused
 
     # when the operator removes them
@@ -239,5 +246,5 @@ async def test_production_refuses_a_database_holding_the_demo_logins_until_they_
     assert removed.returncode == 0, removed.stderr
 
     # then production serves that database, and the README's credentials open nothing
-    with serve(db_dsn, tmp_path / "serve.log", VSSID_ENV="production") as served:
+    with serve(db_dsn, tmp_path / "serve.log", VSSID_ENV="production", VSSID_SECRET_KEYS=PRODUCTION_KEYS) as served:
         _readme_credentials_fail(served.port)

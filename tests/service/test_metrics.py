@@ -15,6 +15,7 @@ from tests.clients import app_client, asgi_client
 from tests.factories import open_demo_session
 from tests.graphql import contract
 
+PRODUCTION = {"VSSID_ENV": "production", "VSSID_SECRET_KEYS": "k1:" + "x" * 32}
 HOME = contract("mobile/Home")
 
 
@@ -58,7 +59,7 @@ async def test_a_refusal_is_counted_under_its_error_code(shared_client: httpx.As
 
 def quiet(dsn: str) -> Settings:
     """The outbox dispatcher off, in production with a metrics token."""
-    env = {"DATABASE_URL": dsn, "VSSID_NOTIFICATION_DISPATCHER": "off", "VSSID_ENV": "production",
+    env = {"DATABASE_URL": dsn, "VSSID_NOTIFICATION_DISPATCHER": "off", **PRODUCTION,
            "VSSID_METRICS_TOKEN": "scrape-secret"}
     return load_settings(env)
 
@@ -85,7 +86,7 @@ async def test_metrics_need_the_token_when_one_is_set(shared_dsn: str, authoriza
 
 async def test_production_without_a_token_serves_no_metrics(shared_dsn: str) -> None:
     # No lifespan: the refusal comes before the pool is needed.
-    app = create_app(load_settings({"DATABASE_URL": shared_dsn, "VSSID_ENV": "production"}), shared_dsn)
+    app = create_app(load_settings({"DATABASE_URL": shared_dsn, **PRODUCTION}), shared_dsn)
     async with asgi_client(app) as http:
         response = await http.get("/metrics")
 

@@ -6,6 +6,8 @@ import pytest
 
 from core.settings import SettingsError, load_settings
 
+KEYS = {"VSSID_SECRET_KEYS": "k1:" + "x" * 32}
+
 
 def test_defaults_use_the_embedded_database_in_development() -> None:
     settings = load_settings({})
@@ -52,18 +54,27 @@ def test_settings_are_frozen() -> None:
 
 def test_the_demo_data_is_on_in_development_and_off_in_production_by_default() -> None:
     assert load_settings({}).loads_demo
-    assert not load_settings({"VSSID_ENV": "production"}).loads_demo
+    assert not load_settings({"VSSID_ENV": "production", **KEYS}).loads_demo
     assert not load_settings({"VSSID_DEMO_DATA": "off"}).loads_demo
 
 
 def test_demo_data_in_production_needs_a_second_deliberate_word() -> None:
     # asking once is refused, with what to do
     with pytest.raises(SettingsError, match="VSSID_DEMO_IN_PRODUCTION=publish-demo-logins"):
-        load_settings({"VSSID_ENV": "production", "VSSID_DEMO_DATA": "on"})
+        load_settings({"VSSID_ENV": "production", "VSSID_DEMO_DATA": "on", **KEYS})
     with pytest.raises(SettingsError):
-        load_settings({"VSSID_ENV": "production", "VSSID_DEMO_DATA": "on", "VSSID_DEMO_IN_PRODUCTION": "yes"})
+        load_settings({"VSSID_ENV": "production", "VSSID_DEMO_DATA": "on", "VSSID_DEMO_IN_PRODUCTION": "yes", **KEYS})
 
     confirmed = load_settings(
-        {"VSSID_ENV": "production", "VSSID_DEMO_DATA": "on", "VSSID_DEMO_IN_PRODUCTION": "publish-demo-logins"}
+        {"VSSID_ENV": "production", "VSSID_DEMO_DATA": "on", "VSSID_DEMO_IN_PRODUCTION": "publish-demo-logins", **KEYS}
     )
     assert confirmed.loads_demo
+
+
+def test_production_needs_keys_of_its_own_for_the_stored_hashes() -> None:
+    with pytest.raises(SettingsError, match="VSSID_SECRET_KEYS is required in production"):
+        load_settings({"VSSID_ENV": "production"})
+    with pytest.raises(SettingsError, match="at least 32 characters"):
+        load_settings({"VSSID_SECRET_KEYS": "k1:short"})
+    keys = load_settings({"VSSID_SECRET_KEYS": f"new:{'n' * 32}, old:{'o' * 32}"}).secret_keys
+    assert keys == (("new", "n" * 32), ("old", "o" * 32))
