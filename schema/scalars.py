@@ -1,6 +1,7 @@
-"""Scalars beyond GraphQL's own: Month (YYYY-MM) and Money (exact VND as a decimal string).
+"""Scalars beyond GraphQL's own: Month (YYYY-MM) and Money (exact VND as a decimal string); DateTime in Vietnam time.
 
-`Date` and `DateTime` are Strawberry's built-ins (ISO 8601; DateTime carries its offset).
+`Date` is Strawberry's built-in. `DateTime` is ISO 8601 with its offset, and answered in Vietnam time (+07:00), as
+people read it: the instant is the one stored (in UTC), only its written form is local. Any offset is accepted in.
 """
 
 from __future__ import annotations
@@ -9,12 +10,21 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from typing import NewType
+from zoneinfo import ZoneInfo
 
 import strawberry
+from strawberry.schema.types.base_scalars import DateTimeDefinition
 from strawberry.types.scalar import ScalarDefinition
 
 _MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 _MONEY = re.compile(r"^-?[0-9]{1,18}$")
+
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _serialize_datetime(value: dt.datetime) -> str:
+    return value.astimezone(VIETNAM).isoformat()
 
 
 def _serialize_month(value: dt.date) -> str:
@@ -46,6 +56,13 @@ Money = NewType("Money", Decimal)
 
 # Strawberry's recommended form: plain NewTypes in annotations, their GraphQL definitions in the schema's scalar_map.
 SCALAR_MAP: dict[object, ScalarDefinition] = {
+    dt.datetime: strawberry.scalar(
+        name="DateTime",
+        description="Date with time (ISO 8601, with its offset); answered in Vietnam time, +07:00.",
+        serialize=_serialize_datetime,
+        # Read as Strawberry reads its own DateTime: any offset, a clean coercion error for anything else.
+        parse_value=DateTimeDefinition.parse_value,
+    ),
     Month: strawberry.scalar(
         name="Month",
         description="A calendar month, YYYY-MM.",

@@ -95,3 +95,14 @@ async def test_faq_and_news_items_are_nodes(shared_client: httpx.AsyncClient) ->
     result = await gql(shared_client, query, {"faq": faq["id"], "news": item["id"]})
     assert "errors" not in result
     assert result["data"] == {"faq": faq, "news": item}
+
+
+async def test_date_times_are_answered_in_vietnam_time(shared_client: httpx.AsyncClient) -> None:
+    import datetime as dt
+
+    result = await gql(shared_client, "{ news(first: 5) { edges { node { publishedAt } } } }")
+    stamps = [edge["node"]["publishedAt"] for edge in result["data"]["news"]["edges"]]
+
+    assert stamps and all(stamp.endswith("+07:00") for stamp in stamps), stamps
+    # the same instants as stored, only written in local time
+    assert all(dt.datetime.fromisoformat(stamp).utcoffset() == dt.timedelta(hours=7) for stamp in stamps)
