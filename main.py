@@ -13,17 +13,18 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
 from auth.cli import add_partner_parser, run_partner_command
 from auth.tokens import configure_keys
-from core.settings import Settings, SettingsError, load_settings
+from core.settings import Settings, SettingsError, environment_variables, load_settings
 from db.embedded import EmbeddedDatabaseError
 from db.migrate import MigrationError
 from seed import SeedError, seed_database
 from seed.demo import DEMO_LOGINS, remove_demo_logins
 from service.logs import configure_logging
-from service.runtime import StartupError, Terminated, connect, database, prepare, serve, with_workers
+from service.runtime import StartupError, Terminated, connect, database, prepare, serve, with_options
 from service.schema import schema
 
 
@@ -91,24 +92,53 @@ def command_partner(settings: Settings, args: argparse.Namespace) -> int:
         return asyncio.run(_partner(dsn, settings, args))
 
 
+def version() -> str:
+    try:
+        return metadata.version("vssid-api")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def environment_help() -> str:
+    """Every variable the service reads, with its default; the operations guide explains each."""
+    lines = ["environment (read at start; docs/operations.md explains each):"]
+    lines += [f"  {name:<42} default: {default}" for name, default in environment_variables()]
+    return "\n".join(lines)
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="main.py", description="VssID GraphQL API")
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="run the service (embedded PostgreSQL unless DATABASE_URL is set)")
-    serve.add_argument("--workers", type=int, help="worker processes sharing the port (default VSSID_WORKERS or 1)")
+    parser = argparse.ArgumentParser(
+        description="VssID GraphQL API: the service, its database and its demo data.",
+        epilog=environment_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+    serve = commands.add_parser(
+        "serve",
+        help="run the service (embedded PostgreSQL unless DATABASE_URL is set)",
+        description="Run the service: migrate, load the demo data into an empty database (development), serve "
+        "/graphql. Options override their VSSID_ variables.",
+        epilog=environment_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--host", help="address to listen on (default VSSID_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default VSSID_PORT, 8000)")
+    serve.add_argument("--workers", type=int, help="worker processes sharing the port (default VSSID_WORKERS, 1)")
+    serve.add_argument("--reload", action="store_true", help="restart when a source file changes (development)")
     commands.add_parser("migrate", help="apply migrations and load reference data")
     seed = commands.add_parser("seed", help="load a synthetic data set into an empty database")
-    seed.add_argument("--persons", type=int, default=10_000)
-    seed.add_argument("--facilities", type=int, default=13_000)
-    seed.add_argument("--seed", type=int, default=20_251_125, help="same value, same data")
+    seed.add_argument("--persons", type=int, default=10_000, help="persons to generate (default 10000)")
+    seed.add_argument("--facilities", type=int, default=13_000, help="facilities to generate (default 13000)")
+    seed.add_argument("--seed", type=int, default=20_251_125, help="same value, same data (default 20251125)")
     seed.add_argument("--no-demo", action="store_true", help="leave out the demo accounts")
     logins = commands.add_parser("demo-logins", help="print the demo logins (or remove them from the database)")
-    logins.add_argument("--json", action="store_true")
+    logins.add_argument("--json", action="store_true", help="print them as JSON, for scripts")
     logins.add_argument(
         "--remove", action="store_true", help="delete the demo accounts and sessions, revoke the demo partner key"
     )
     export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL)")
-    export.add_argument("path", nargs="?", default="schema.graphql")
+    export.add_argument("path", nargs="?", default="schema.graphql", help="where to write it (default schema.graphql)")
     add_partner_parser(commands)
     return parser.parse_args(argv)
 
@@ -127,7 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             configure_logging(settings.log_level, settings.log_format)
         commands = {
-            "serve": lambda: serve(with_workers(settings, args.workers)),
+            "serve": lambda: serve(
+                with_options(settings, host=args.host, port=args.port, workers=args.workers), reload=args.reload
+            ),
             "migrate": lambda: command_migrate(settings),
             "seed": lambda: command_seed(settings, args),
             "partner": lambda: command_partner(settings, args),

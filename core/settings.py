@@ -28,9 +28,10 @@ class SettingsError(ValueError):
 Reader = Callable[[str, str], Any]
 
 
-def setting(env: str, default: Any, read: Reader) -> Any:
-    """A field of Settings read from the environment variable `env` (unset or empty: `default`)."""
-    return field(default=default, metadata={"env": env, "read": read})
+def setting(env: str, default: Any, read: Reader, *, shown: str | None = None) -> Any:
+    """A field of Settings read from the environment variable `env` (unset or empty: `default`, described in help
+    texts as `shown` when the value alone would mislead)."""
+    return field(default=default, metadata={"env": env, "read": read, "shown": shown})
 
 
 def whole(low: int, high: int) -> Reader:
@@ -136,7 +137,9 @@ class Settings:
     metrics_token: str | None = setting("VSSID_METRICS_TOKEN", None, text)
     # Keys of the hashes that stand for tokens and one-time codes in the database (auth/tokens.py); required in
     # production, where the public development key would let anyone who reads the tables test every code.
-    secret_keys: tuple[tuple[str, str], ...] = setting("VSSID_SECRET_KEYS", (), key_pairs)
+    secret_keys: tuple[tuple[str, str], ...] = setting(
+        "VSSID_SECRET_KEYS", (), key_pairs, shown="a public development key; required in production"
+    )
     # The reverse proxies in front of the service, whose X-Forwarded-For alone is believed; none by default, so a
     # client cannot pick the address its limits are counted under.
     trusted_proxies: tuple[str, ...] = setting("VSSID_TRUSTED_PROXIES", (), networks)
@@ -145,7 +148,7 @@ class Settings:
     max_body_bytes: int = setting("VSSID_MAX_BODY_BYTES", 1_048_576, whole(1024, 100 * 1_048_576))
     # The demo data set (synthetic people and the README's demo logins) loaded into an empty database: on by default
     # in development, off in production, where turning it on needs VSSID_DEMO_IN_PRODUCTION=publish-demo-logins too.
-    demo_data: bool | None = setting("VSSID_DEMO_DATA", None, switch)
+    demo_data: bool | None = setting("VSSID_DEMO_DATA", None, switch, shown="on in development, off in production")
     demo_in_production: str | None = setting("VSSID_DEMO_IN_PRODUCTION", None, text)
     demo_persons: int = setting("VSSID_DEMO_PERSONS", 10_000, whole(10, 10_000_000))
     seed_value: int = setting("VSSID_SEED", 20_251_125, whole(0, 2**31 - 1))
@@ -158,8 +161,8 @@ class Settings:
     otp_resend_seconds: int = setting("VSSID_OTP_RESEND_SECONDS", 60, whole(1, 3600))
     otp_max_per_hour: int = setting("VSSID_OTP_MAX_PER_HOUR", 5, whole(1, 100))
     # Password hashing: argon2 threads, and how many more operations may wait for one.
-    password_workers: int = setting("VSSID_PASSWORD_WORKERS", _CORES, whole(1, 64))
-    password_queue: int = setting("VSSID_PASSWORD_QUEUE", 8 * _CORES, whole(0, 10_000))
+    password_workers: int = setting("VSSID_PASSWORD_WORKERS", _CORES, whole(1, 64), shown="the number of cores")
+    password_queue: int = setting("VSSID_PASSWORD_QUEUE", 8 * _CORES, whole(0, 10_000), shown="8 per core")
     # Notifications: where e-mail goes ("log", the default, or "smtp"; SMS always goes to the log), and whether
     # this process runs the outbox dispatcher (off for tests that read the outbox).
     email_sender: str = setting("VSSID_EMAIL_SENDER", "log", one_of("log", "smtp"))
@@ -169,7 +172,7 @@ class Settings:
     smtp_password: str | None = setting("VSSID_SMTP_PASSWORD", None, text)
     smtp_from: str = setting("VSSID_SMTP_FROM", "VssID <no-reply@vssid.invalid>", text)
     smtp_security: str = setting("VSSID_SMTP_SECURITY", "starttls", one_of("none", "starttls", "tls"))
-    notification_dispatcher: bool = setting("VSSID_NOTIFICATION_DISPATCHER", True, switch)
+    notification_dispatcher: bool = setting("VSSID_NOTIFICATION_DISPATCHER", True, switch, shown="on")
     # Housekeeping (expired sessions, OTPs, throttle counters, delivered messages): seconds between runs, 0 = off.
     housekeeping_seconds: int = setting("VSSID_HOUSEKEEPING_SECONDS", 600, whole(0, 86_400))
 
@@ -191,9 +194,10 @@ class Settings:
         return self.data_dir / "postgres"
 
 
-def environment_variables() -> list[tuple[str, Any]]:
-    """Every variable the service reads, with its default (for help texts and the docs)."""
-    return [(f.metadata["env"], f.default) for f in fields(Settings)]
+def environment_variables() -> list[tuple[str, str]]:
+    """Every variable the service reads, with its default as help texts show it."""
+    shown = [(f.metadata["env"], f.metadata["shown"], f.default) for f in fields(Settings)]
+    return [(env, text or ("unset" if default in (None, ()) else str(default))) for env, text, default in shown]
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:

@@ -18,6 +18,7 @@ import socket
 import sys
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import asyncpg
 
@@ -130,12 +131,20 @@ def print_banner(settings: Settings) -> None:
     print("Press Ctrl-C to stop.\n", file=sys.stderr)
 
 
-def with_workers(settings: Settings, workers: int | None) -> Settings:
-    if workers is None:
-        return settings
-    if not 1 <= workers <= 64:
+def with_options(
+    settings: Settings, *, host: str | None = None, port: int | None = None, workers: int | None = None
+) -> Settings:
+    """The settings with what `serve --host --port --workers` gave (each overrides its VSSID_ variable)."""
+    if port is not None and not 1 <= port <= 65535:
+        raise SettingsError(f"--port {port} is out of range; set it to a value from 1 to 65535")
+    if workers is not None and not 1 <= workers <= 64:
         raise SettingsError(f"--workers {workers} is out of range; set it to a value from 1 to 64")
-    return dataclasses.replace(settings, workers=workers)
+    return dataclasses.replace(
+        settings,
+        host=settings.host if host is None else host,
+        port=settings.port if port is None else port,
+        workers=settings.workers if workers is None else workers,
+    )
 
 
 class Terminated(Exception):  # noqa: N818 - a signal, not an error
@@ -186,8 +195,23 @@ def serve_workers(settings: Settings, dsn: str, sock: socket.socket) -> None:
             shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
-def serve(settings: Settings) -> int:
+def serve_reloading(settings: Settings, dsn: str, sock: socket.socket) -> None:
+    """One process that restarts when a source file changes (development): `serve --reload`."""
     import uvicorn  # imported when serving: the other commands do without it
+    from uvicorn.supervisors import ChangeReload
+
+    os.environ["DATABASE_URL"] = dsn
+    root = str(Path(__file__).resolve().parents[1])
+    config = uvicorn_config(settings, "service.app:create_worker_app", factory=True, reload=True, reload_dirs=[root])
+    server = uvicorn.Server(config)  # type: ignore[arg-type]
+    ChangeReload(config, target=server.run, sockets=[sock]).run()  # type: ignore[arg-type]
+
+
+def serve(settings: Settings, *, reload: bool = False) -> int:
+    import uvicorn  # imported when serving: the other commands do without it
+
+    if reload and settings.workers > 1:
+        raise SettingsError("--reload runs one process; leave out --workers (or VSSID_WORKERS) to use it")
 
     # SIGTERM during start-up stops it like Ctrl-C (the embedded database too); while serving, see below.
     signal.signal(signal.SIGTERM, _raise_terminated)
@@ -198,7 +222,9 @@ def serve(settings: Settings) -> int:
         # uvicorn shuts down gracefully on Ctrl-C/SIGTERM, then re-raises the signal: a clean stop here, after which
         # the embedded database stops too.
         with contextlib.suppress(KeyboardInterrupt, Terminated):
-            if settings.workers > 1:
+            if reload:
+                serve_reloading(settings, dsn, sock)
+            elif settings.workers > 1:
                 serve_workers(settings, dsn, sock)
             else:
                 app = create_app(settings, dsn)

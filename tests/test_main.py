@@ -248,3 +248,36 @@ async def test_production_refuses_a_database_holding_the_demo_logins_until_they_
     # then production serves that database, and the README's credentials open nothing
     with serve(db_dsn, tmp_path / "serve.log", VSSID_ENV="production", VSSID_SECRET_KEYS=PRODUCTION_KEYS) as served:
         _readme_credentials_fail(served.port)
+
+
+def test_version_and_help_name_every_option_and_variable() -> None:
+    from core.settings import environment_variables
+
+    assert _run("--version").stdout.strip().endswith(("0.1.0", "(not installed)"))
+    helped = _run("serve", "--help").stdout
+    assert all(option in helped for option in ("--host", "--port", "--workers", "--reload"))
+    assert all(name in helped for name, _ in environment_variables()) and "docs/operations.md" in helped
+
+
+@pytest.mark.slow
+def test_serve_takes_its_address_and_reloading_from_the_command_line(db_dsn: str, tmp_path: Path) -> None:
+    # given `serve --port P --reload` (no VSSID_PORT): the options are the ones used
+    port = _free_port()
+    command = [sys.executable, "main.py", "serve", "--host", "127.0.0.1", "--port", str(port), "--reload"]
+    with (tmp_path / "serve.log").open("w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=_env(DATABASE_URL=db_dsn), stderr=log, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            ready = False
+            while time.monotonic() < deadline and not ready:
+                assert process.poll() is None, (tmp_path / "serve.log").read_text()
+                try:
+                    ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200
+                except httpx.TransportError:
+                    time.sleep(0.3)
+            assert ready, (tmp_path / "serve.log").read_text()
+        finally:
+            process.send_signal(signal.SIGINT)
+            code = process.wait(timeout=60)
+    assert code == 0
+    assert _one_line_error(_run("serve", "--port", "70000", DATABASE_URL=db_dsn)).endswith("1 to 65535")
