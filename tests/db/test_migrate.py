@@ -62,3 +62,18 @@ async def test_a_migration_unknown_to_the_code_is_refused(fresh_dsn: str) -> Non
 async def test_pending_lists_what_an_empty_database_lacks(empty_dsn: str) -> None:
     async with connection(empty_dsn) as conn:
         assert await pending_migrations(conn) == [m.version for m in available_migrations()]
+
+
+def test_the_operations_guide_names_every_extension_the_migrations_create() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    created = {
+        name
+        for path in (root / "db" / "migrations").glob("*.sql")
+        for name in re.findall(r"create extension if not exists (\w+)", path.read_text(encoding="utf-8"))
+    }
+    guide = (root / "docs" / "operations.md").read_text(encoding="utf-8")
+    named = guide.split("The server must have the contrib extensions", 1)[1].split("available", 1)[0]
+    assert created and {name for name in created if f"`{name}`" in named} == created
