@@ -181,15 +181,23 @@ async def reset_password(
     check_code_format(code)
     if not OTP_PATTERN.fullmatch(one_time_code):
         raise Refusal(ErrorCode.OTP_INVALID, "the code is 6 digits (0-9)", "otp")
+    # Tries are counted like logins, per code typed (whether or not it has an account) and per address, with blocks
+    # that end: a stranger who knows the social insurance code cannot burn the owner's live code, and one answer
+    # (OTP_INVALID) covers a wrong, expired or used code and an unknown account, so nothing tells them apart.
+    allowed, blocked = await throttling.reserve_attempt(conn, code, address, kind="reset")
+    if not allowed:
+        raise Refusal(ErrorCode.RATE_LIMITED, "too many wrong codes; try again later", "otp", retry_at=blocked)
     account = await sql.account_by_code(conn, code)
     phone = await sql.account_phone(conn, account["person_id"]) if account else None
-    if account is None or phone is None:
-        # No account, or no phone to have sent a code to: the same answer as a wrong code.
-        raise Refusal(ErrorCode.OTP_INVALID, "the code is wrong", "otp")
-    challenge_id = await otp.check_code(conn, settings, phone=phone, purpose="PASSWORD_RESET", code=one_time_code)
+    challenge = await otp.live_challenge(conn, settings, phone, "PASSWORD_RESET") if phone else None
+    if account is None or phone is None or challenge is None or not otp.code_is_right(
+        challenge, phone, "PASSWORD_RESET", one_time_code
+    ):
+        raise Refusal(ErrorCode.OTP_INVALID, "the code is wrong, expired or used; ask for a new one", "otp")
+    await throttling.forgive_attempt(conn, code, address, kind="reset")
     # After a right code the person has shown they hold the phone: a weak password does not cost the code.
     check_new_password(new_password, account)
-    await otp.consume(conn, challenge_id)
+    await otp.consume(conn, challenge["id"])
     person_id: int = account["person_id"]
     await sql.set_password(conn, person_id, await hash_password_async(new_password))
     await session_sql.revoke_others(conn, person_id, None)

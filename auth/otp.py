@@ -77,6 +77,22 @@ async def send_code(
     return SentCode(expires_at=row["expires_at"], resend_available_at=resend_at)
 
 
+def code_is_right(challenge: asyncpg.Record, phone: str, purpose: str, code: str) -> bool:
+    """Whether `code` is the challenge's (tried under every key: keys rotate)."""
+    stored = challenge["code_hash"]
+    return any(hmac.compare_digest(stored, h) for h in token_hashes(_code_value(phone, purpose, code)))
+
+
+async def live_challenge(
+    conn: asyncpg.Connection, settings: Settings, phone: str, purpose: str
+) -> asyncpg.Record | None:
+    """The phone's code for `purpose` that can still be used: not consumed, not expired, not tried out."""
+    challenge = await sql.latest_challenge(conn, phone, purpose)
+    if challenge is None or challenge["consumed_at"] is not None or challenge["expired"]:
+        return None
+    return None if challenge["attempts"] >= settings.otp_max_attempts else challenge
+
+
 async def check_code(conn: asyncpg.Connection, settings: Settings, *, phone: str, purpose: str, code: str) -> int:
     """Return the live challenge's id when `code` is right; count the try either way. The caller consumes it."""
     challenge = await sql.latest_challenge(conn, phone, purpose)
@@ -86,8 +102,7 @@ async def check_code(conn: asyncpg.Connection, settings: Settings, *, phone: str
         raise Refusal(ErrorCode.OTP_EXPIRED, "the code has expired; ask for a new one", "otp")
     if challenge["attempts"] >= settings.otp_max_attempts:
         raise Refusal(ErrorCode.OTP_TOO_MANY_ATTEMPTS, "too many wrong codes; ask for a new one", "otp")
-    stored = challenge["code_hash"]
-    if not any(hmac.compare_digest(stored, h) for h in token_hashes(_code_value(phone, purpose, code))):
+    if not code_is_right(challenge, phone, purpose, code):
         await burn_attempt(conn, settings, challenge["id"])
         raise Refusal(ErrorCode.OTP_INVALID, "the code is wrong", "otp")
     challenge_id: int = challenge["id"]

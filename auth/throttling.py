@@ -27,17 +27,20 @@ ACCOUNT = Backoff(free=20, base_seconds=30, max_seconds=MAX_BLOCK_SECONDS, windo
 ADDRESS = Backoff(free=100, base_seconds=30, max_seconds=MAX_BLOCK_SECONDS, window_seconds=DAY_SECONDS)
 
 
-def _keys(code: str, address: str | None) -> list[tuple[str, Backoff]]:
+def _keys(code: str, address: str | None, kind: str = "login") -> list[tuple[str, Backoff]]:
+    """The counters of an attempt of `kind`: "login" (a password) or "reset" (a password-reset code)."""
     return [
-        (f"login:pair:{code}:{address}", PAIR),
-        (f"login:code:{code}", ACCOUNT),
-        (f"login:address:{address}", ADDRESS),
+        (f"{kind}:pair:{code}:{address}", PAIR),
+        (f"{kind}:code:{code}", ACCOUNT),
+        (f"{kind}:address:{address}", ADDRESS),
     ]
 
 
-async def reserve_attempt(conn: asyncpg.Connection, code: str, address: str | None) -> tuple[bool, dt.datetime | None]:
+async def reserve_attempt(
+    conn: asyncpg.Connection, code: str, address: str | None, kind: str = "login"
+) -> tuple[bool, dt.datetime | None]:
     """Inside a transaction: (allowed, blocked until). An allowed attempt is counted as a failure until forgiven."""
-    keys = _keys(code, address)
+    keys = _keys(code, address, kind)
     blocked = await throttle.lock_keys(conn, [key for key, _ in keys])
     if blocked is not None:
         return False, blocked
@@ -46,12 +49,13 @@ async def reserve_attempt(conn: asyncpg.Connection, code: str, address: str | No
     return True, max((b for b in blocks if b is not None and b > now), default=None)
 
 
-async def forgive_attempt(conn: asyncpg.Connection, code: str, address: str | None) -> None:
-    """The password was right: the owner's own pair starts afresh, the wider counts take this attempt back."""
-    pair_key = _keys(code, address)[0][0]
+async def forgive_attempt(conn: asyncpg.Connection, code: str, address: str | None, kind: str = "login") -> None:
+    """The secret was right: the owner's own pair starts afresh, the wider counts take this attempt back."""
+    keys = _keys(code, address, kind)
+    pair_key = keys[0][0]
     # Touch the counters in key order, as reserve_attempt locks them: another order deadlocks with a concurrent
     # login of the same account or from the same address (seen under bench/soak.py).
-    for key, backoff in sorted(_keys(code, address)):
+    for key, backoff in sorted(keys):
         if key == pair_key:
             await throttle.reset(conn, key)
         else:

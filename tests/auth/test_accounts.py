@@ -308,3 +308,29 @@ async def test_guessing_the_current_password_through_a_session_is_throttled(
     assert guesses == [["INVALID_CREDENTIALS"]] * 5
     assert codes(blocked) == ["RATE_LIMITED"] and blocked["ok"] is False
     assert await db.fetchval("select count(*) from audit_events where event = 'password_changed'") == 0
+
+
+async def _reset_codes(http: httpx.AsyncClient, code: str, otp: str) -> list[str]:
+    variables = {"socialInsuranceCode": code, "otp": otp, "newPassword": OTHER_PASSWORD}
+    return codes((await gql(http, RESET_PASSWORD, variables))["data"]["resetPassword"])
+
+
+async def test_a_stranger_guessing_reset_codes_learns_nothing_and_burns_nothing(
+    settings: Settings, db_dsn: str, db: asyncpg.Connection, citizen: Person
+) -> None:
+    async with app_client(settings, db_dsn, address="192.0.2.66") as stranger, \
+            app_client(settings, db_dsn, address="198.51.100.7") as owner:  # fmt: skip
+        # given the owner's live reset code
+        await gql(owner.http, REQUEST_OTP, {"phone": citizen.phone, "purpose": "PASSWORD_RESET"})
+        otp = await sent_otp(db, citizen.phone)
+        wrong = f"{(int(otp) + 1) % 1_000_000:06d}"
+
+        # when a stranger guesses codes for the owner's social insurance code, and for one with no account
+        for_owner = [await _reset_codes(stranger.http, citizen.social_insurance_code, wrong) for _ in range(7)]
+        for_nobody = [await _reset_codes(stranger.http, "0000000002", wrong) for _ in range(7)]
+
+        # then both answer alike (nothing tells an account apart), the stranger is slowed down
+        assert for_owner == for_nobody
+        assert for_owner[:5] == [["OTP_INVALID"]] * 5 and for_owner[-1] == ["RATE_LIMITED"]
+        # and the owner's code still works from the owner's phone
+        assert await _reset_codes(owner.http, citizen.social_insurance_code, otp) == []
