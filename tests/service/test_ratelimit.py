@@ -58,3 +58,19 @@ async def test_the_count_is_shared_through_postgresql(client: httpx.AsyncClient,
 async def test_non_directory_operations_are_not_counted(shared_client: httpx.AsyncClient) -> None:
     response = await shared_client.post("/graphql", json={"query": "query { __typename }"})
     assert "x-ratelimit-limit" not in response.headers
+
+
+async def test_fetching_directory_objects_by_id_spends_the_same_budget(
+    shared_client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a facility's global ID, and a budget of three directory requests
+    first_page = {"query": "{ facilities(first: 1) { edges { node { id } } } }"}
+    facility = await shared_client.post("/graphql", json=first_page)
+    node_id = facility.json()["data"]["facilities"]["edges"][0]["node"]["id"]
+    monkeypatch.setattr(ratelimit, "PUBLIC_REQUESTS_PER_WINDOW", 3)
+    by_id = {"query": "query N($id: ID!) { node(id: $id) { id } }", "variables": {"id": node_id}}
+
+    # when the caller switches to node(id:), the count goes on: it is no way around the directory's limit
+    answers = [await shared_client.post("/graphql", json=by_id) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[-1].json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
