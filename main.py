@@ -27,11 +27,13 @@ from service.logs import configure_logging
 from service.runtime import StartupError, Terminated, connect, database, prepare, serve, with_options
 from service.schema import schema
 
+log = logging.getLogger("vssid")
+
 
 def command_migrate(settings: Settings) -> int:
     with database(settings) as dsn:
         asyncio.run(prepare(dsn, settings, serving=False))
-    print("database is up to date", file=sys.stderr)
+    log.info("database is up to date")
     return 0
 
 
@@ -39,9 +41,10 @@ async def _seed(dsn: str, settings: Settings, args: argparse.Namespace) -> None:
     await prepare(dsn, settings, serving=False)
     async with connect(dsn) as conn, conn.transaction():
         report = await seed_database(
-            conn, persons=args.persons, seed=args.seed, facilities=args.facilities, demo=not args.no_demo
+            conn, persons=args.persons, seed=args.seed, facilities=args.facilities, demo=not args.no_demo,
+            progress=sys.stderr.isatty(),
         )
-    print(json.dumps(dataclasses.asdict(report), default=str), file=sys.stderr)
+    log.info("seeded", extra={"fields": dataclasses.asdict(report)})
 
 
 def command_seed(settings: Settings, args: argparse.Namespace) -> int:
@@ -65,7 +68,7 @@ def command_demo_logins(args: argparse.Namespace) -> int:
         configure_keys(settings)
         with database(settings) as dsn:
             asyncio.run(_remove_demo_logins(dsn, settings))
-        print("demo logins removed: accounts and sessions deleted, the demo partner key revoked", file=sys.stderr)
+        log.info("demo logins removed: accounts and sessions deleted, the demo partner key revoked")
         return 0
     if args.json:
         print(json.dumps([dataclasses.asdict(login) for login in DEMO_LOGINS], ensure_ascii=False, indent=2))
@@ -77,7 +80,7 @@ def command_demo_logins(args: argparse.Namespace) -> int:
 
 def command_export_schema(args: argparse.Namespace) -> int:
     Path(args.path).write_text(schema.as_str() + "\n", encoding="utf-8")
-    print(f"wrote {args.path}", file=sys.stderr)
+    log.info("wrote %s", args.path)
     return 0
 
 
@@ -153,9 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_export_schema(args)
         settings = load_settings()
         configure_keys(settings)  # the seed and the partner commands store hashes too
-        logging.getLogger().setLevel(settings.log_level)
-        if args.command == "serve":
-            configure_logging(settings.log_level, settings.log_format)
+        configure_logging(settings.log_level, settings.log_format)
         commands = {
             "serve": lambda: serve(
                 with_options(settings, host=args.host, port=args.port, workers=args.workers), reload=args.reload

@@ -118,13 +118,15 @@ def ensure_seeded(server: BenchServer, persons: int) -> str:
         raise SystemExit(f"database bench_{persons} holds {found} persons; drop it and run again")
     print(f"seeding {persons:,} persons (main.py seed) …", file=sys.stderr, flush=True)
     command = [sys.executable, str(ROOT / "main.py"), "seed", "--persons", str(persons), "--seed", str(SEED)]
-    env = {**os.environ, "DATABASE_URL": dsn}
+    env = {**os.environ, "DATABASE_URL": dsn, "VSSID_LOG_FORMAT": "json"}
     started = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     wall = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"seed failed:\n{result.stderr[-3000:]}")
-    report = json.loads(result.stderr.strip().splitlines()[-1])
+    # The seed's last log line carries its report as fields.
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    report = {k: v for k, v in line.items() if k not in ("time", "level", "logger", "pid", "message")}
     shown = " ".join(["main.py", *command[2:]])
     record = {"persons": persons, "wall_seconds": round(wall, 1), "report": report, "command": shown}
     (BENCH_DIR / f"seed-{persons}.json").write_text(json.dumps(record, indent=2))

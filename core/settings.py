@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -133,7 +134,9 @@ class Settings:
     workers: int = setting("VSSID_WORKERS", 1, whole(1, 64))
     shutdown_timeout_seconds: int = setting("VSSID_SHUTDOWN_TIMEOUT_SECONDS", 20, whole(1, 600))
     log_level: str = setting("VSSID_LOG_LEVEL", "INFO", one_of("DEBUG", "INFO", "WARNING", "ERROR"))
-    log_format: str = setting("VSSID_LOG_FORMAT", "json", one_of("json", "text"))
+    log_format: str = setting(
+        "VSSID_LOG_FORMAT", None, one_of("json", "text"), shown="text on a terminal, json otherwise"
+    )
     metrics_token: str | None = setting("VSSID_METRICS_TOKEN", None, text)
     # Keys of the hashes that stand for tokens and one-time codes in the database (auth/tokens.py); required in
     # production, where the public development key would let anyone who reads the tables test every code.
@@ -209,6 +212,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raw = env.get(name)
         values[declared.name] = declared.default if not raw else declared.metadata["read"](name, raw)
     values["data_dir"] = Path(values["data_dir"]).resolve()
+    if values["log_format"] is None:  # chosen once: people read a terminal, machines read everything else
+        values["log_format"] = "text" if sys.stderr.isatty() else "json"
     settings = Settings(**values)
     if settings.pool_min_size > settings.pool_max_size:
         raise SettingsError(

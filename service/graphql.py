@@ -43,7 +43,7 @@ from loaders.context import Context
 from service.caching import apply_cache_headers
 from service.documents import GuardedSchema, is_unexpected, with_code
 from service.graphiql import graphiql_html
-from service.observability import current_request_id
+from service.observability import current_request_id, note_refusal
 from service.persisted import PersistedQueries
 from service.state import database_of
 
@@ -57,7 +57,9 @@ class Endpoint(enum.Enum):
     PARTNER = "partner"
 
 
-def error_response(error: RequestError) -> Response:
+def refusal_response(error: RequestError) -> Response:
+    """The answer to a request refused before it ran; its code also goes into the request's log line."""
+    note_refusal(error.code.value)
     headers = {"Cache-Control": "no-store", **error.headers}
     return Response(error.body(), status_code=error.status, media_type="application/json", headers=headers)
 
@@ -150,12 +152,12 @@ class GraphQLApp(GraphQL[Context, None]):
         try:
             response = await self.run(request)
         except RequestError as refused:
-            response = error_response(refused)
+            response = refusal_response(refused)
         except HTTPException as refused:
             code = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}.get(
                 refused.status_code, ErrorCode.BAD_REQUEST
             )
-            response = error_response(RequestError(refused.status_code, code, refused.reason))
+            response = refusal_response(RequestError(refused.status_code, code, refused.reason))
         finally:
             await connection.close()
         await response(scope, receive, send)

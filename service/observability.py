@@ -51,6 +51,13 @@ def current_request_id() -> str | None:
     return info.request_id if info else None
 
 
+def note_refusal(code: str) -> None:
+    """A whole request refused before it ran (415, 413, 405, ...): its code goes into the request's log line."""
+    info = _current.get()
+    if info is not None:
+        info.error_codes.append(code)
+
+
 def error_code(error: GraphQLError) -> str:
     code = (error.extensions or {}).get("code")
     if isinstance(code, str):

@@ -82,9 +82,12 @@ async def prepare(dsn: str, settings: Settings, *, serving: bool) -> None:
         if not serving:
             return
         if settings.loads_demo and not await conn.fetchval("select exists (select 1 from people)"):
-            print(f"Loading the demo data set ({settings.demo_persons:,} persons)…", file=sys.stderr)
+            log.info("loading the demo data set", extra={"fields": {"persons": settings.demo_persons}})
             async with conn.transaction():
-                await seed_database(conn, persons=settings.demo_persons, seed=settings.seed_value, demo=True)
+                await seed_database(
+                    conn, persons=settings.demo_persons, seed=settings.seed_value, demo=True,
+                    progress=sys.stderr.isatty(),  # a progress bar is for a person watching, not for a log
+                )
         elif settings.is_production and not settings.loads_demo and await demo_logins_present(conn):
             raise StartupError(
                 "this database holds the demo logins of the README (it was loaded in development), which anyone "
@@ -114,8 +117,16 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def print_banner(settings: Settings) -> None:
-    """What this start serves, true to its mode: GraphiQL only in development, demo logins only when loaded."""
+    """What this start serves, true to its mode: GraphiQL only in development, demo logins only when loaded.
+
+    On a terminal (text logs) it is a few lines for a person; in JSON logs it is one line with the same facts (and no
+    demo passwords: they are in the README)."""
     url = f"http://{settings.host}:{settings.port}/graphql"
+    if settings.log_format == "json":
+        facts = {"url": url, "environment": settings.environment, "graphiql": not settings.is_production,
+                 "demo_data": settings.loads_demo}  # fmt: skip
+        log.info("serving", extra={"fields": facts})
+        return
     if settings.is_production:
         print(f"\nVssID API listening on {url}  (production: no GraphiQL, no introspection)", file=sys.stderr)
     else:
@@ -231,5 +242,5 @@ def serve(settings: Settings, *, reload: bool = False) -> int:
                 tune_collector()
                 server = uvicorn.Server(uvicorn_config(settings, app))  # type: ignore[arg-type]
                 asyncio.run(server.serve(sockets=[sock]))
-        print("stopped", file=sys.stderr)
+        log.info("stopped")
     return 0

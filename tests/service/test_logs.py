@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from core.settings import Settings
-from service.logs import JsonFormatter
+from service.logs import JsonFormatter, TextFormatter, UvicornNames
 from tests.clients import app_client
 from tests.graphql import contract
 
@@ -112,3 +112,32 @@ async def test_an_unhandled_error_is_a_json_500_with_the_request_id_and_no_inter
     [logged] = [r for r in caplog.records if r.getMessage() == "unhandled error"]
     assert "secret internals" in JsonFormatter().format(logged)
     assert logged.fields == {"request_id": request_id}  # type: ignore[attr-defined]
+
+
+def test_a_text_line_carries_the_same_fields_as_a_json_line() -> None:
+    record = logging.LogRecord("vssid.request", logging.INFO, __file__, 1, "request", None, None)
+    fields = {"status": 415, "route": "/graphql", "errors": ["UNSUPPORTED_MEDIA_TYPE"], "viewer": None}
+    record.fields = fields
+    text = TextFormatter().format(record)
+    json_line = json.loads(JsonFormatter().format(record))
+
+    assert text.split(" ", 2)[2].startswith("INFO vssid.request: request ")
+    for key, value in fields.items():
+        assert json_line[key] == value and f"{key}=" in text
+    assert 'errors=["UNSUPPORTED_MEDIA_TYPE"]' in text and "status=415" in text
+    # and uvicorn's general logger is not written as an error logger
+    started = logging.LogRecord("uvicorn.error", logging.INFO, __file__, 1, "Started server process", None, None)
+    assert UvicornNames().filter(started) and started.name == "uvicorn"
+
+
+async def test_a_request_refused_before_it_runs_logs_its_code(
+    shared_client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="vssid.request")
+
+    plain = {"Content-Type": "text/plain"}
+    response = await shared_client.post("/graphql", content="{ provinces { code } }", headers=plain)
+
+    [text] = _request_lines(caplog)
+    assert response.status_code == 415
+    assert json.loads(text)["errors"] == ["UNSUPPORTED_MEDIA_TYPE"]
