@@ -85,7 +85,7 @@ def visit_json(row: asyncpg.Record, facility: dict[str, Any] | None, diagnosis: 
     return {
         "node": {
             "id": global_id("MedicalVisit", row["id"]),
-            "admittedAt": row["admitted_at"],
+            "admittedAt": row["admitted_at"].astimezone(VIETNAM),  # as the API writes DateTime
             "visitType": row["visit_type"],
             "facility": facility,
             "primaryDiagnosis": {"code": code, "name": diagnosis} if diagnosis is not None else None,
