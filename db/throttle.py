@@ -34,8 +34,7 @@ class Window:
 
 async def hit(conn: asyncpg.Connection, key: str, window_seconds: float) -> Window:
     """Count one event under `key` in a fixed window; return the count so far and when the window ends."""
-    row = await conn.fetchrow(HIT, key, float(window_seconds))
-    assert row is not None
+    row = await fetch_one(conn, HIT, key, float(window_seconds))
     return Window(count=row["count"], resets_at=row["resets_at"])
 
 

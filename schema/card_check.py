@@ -18,8 +18,14 @@ class CardCheckReason(enum.Enum):
     EXPIRED = "EXPIRED"
     NOT_YET_VALID = "NOT_YET_VALID"
     NOT_FOUND = "NOT_FOUND"
-    NAME_MISMATCH = "NAME_MISMATCH"
-    BIRTH_DATE_MISMATCH = "BIRTH_DATE_MISMATCH"
+    # No longer answered: a mismatch answers NOT_FOUND, so a check tells nothing about which fact was wrong.
+    NAME_MISMATCH = strawberry.enum_value(
+        "NAME_MISMATCH", deprecation_reason="Never answered since 2026-12-04 (NOT_FOUND instead). Removal: 2027-06-30"
+    )
+    BIRTH_DATE_MISMATCH = strawberry.enum_value(
+        "BIRTH_DATE_MISMATCH",
+        deprecation_reason="Never answered since 2026-12-04 (NOT_FOUND instead). Removal: 2027-06-30",
+    )
 
 
 @strawberry.type(description="The answer of a card check. Card facts are given only when name and birth date match.")
@@ -42,17 +48,17 @@ class InsuranceCardCheck(Mapped):
         if row is None:
             return cls(valid=False, reason=CardCheckReason.NOT_FOUND)
         reason = _reason(row)
-        if reason in (CardCheckReason.NAME_MISMATCH, CardCheckReason.BIRTH_DATE_MISMATCH):
-            # No card facts unless the caller already knows who the holder is: no look-up oracle.
-            return cls(valid=False, reason=reason)
+        if reason is None:
+            # The card exists but the name or birth date does not match: the same answer as no card at all, so the
+            # check is no way to learn who holds a card or when they were born.
+            return cls(valid=False, reason=CardCheckReason.NOT_FOUND)
         return cls.from_row(row, valid=reason is CardCheckReason.VALID, reason=reason)
 
 
-def _reason(row: Row) -> CardCheckReason:
-    if not row["name_matches"]:
-        return CardCheckReason.NAME_MISMATCH
-    if not row["birth_date_matches"]:
-        return CardCheckReason.BIRTH_DATE_MISMATCH
+def _reason(row: Row) -> CardCheckReason | None:
+    """The card's state for a holder whose name and birth date match; None when they do not."""
+    if not row["name_matches"] or not row["birth_date_matches"]:
+        return None
     today: dt.date = row["today"]
     if today < row["valid_from"]:
         return CardCheckReason.NOT_YET_VALID

@@ -6,7 +6,9 @@ from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 
+from resolvers import card_check
 from tests.factories import make_partner_key
 from tests.graphql import contract, error_codes, gql
 
@@ -79,18 +81,15 @@ async def test_expired_and_not_yet_valid_cards(client: httpx.AsyncClient, db: as
         assert answer["validTo"] == card["valid_to"].isoformat()
 
 
-async def test_mismatches_answer_the_reason_without_card_facts(
-    client: httpx.AsyncClient, db: asyncpg.Connection
-) -> None:
+async def test_a_mismatch_answers_like_an_unknown_card(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
     key = await make_partner_key(db, ["card:verify"], name=PARTNER)
     card = await a_card(db)
-    for changes, reason in (
-        ({"fullName": "Trần Thị Không Khớp"}, "NAME_MISMATCH"),
-        ({"dateOfBirth": "1901-02-03"}, "BIRTH_DATE_MISMATCH"),
-    ):
+    unknown = (await verify(client, key, card, cardNumber="DN4019999999999"))["data"]["verifyInsuranceCard"]
+    for changes in ({"fullName": "Trần Thị Không Khớp"}, {"dateOfBirth": "1901-02-03"}):
         answer = (await verify(client, key, card, **changes))["data"]["verifyInsuranceCard"]
-        assert answer == {
-            "valid": False, "reason": reason, "cardNumber": None, "benefitLevel": None, "coveragePercent": None,
+        # nothing tells a wrong name from a wrong birth date, or either from a card that does not exist
+        assert answer == unknown == {
+            "valid": False, "reason": "NOT_FOUND", "cardNumber": None, "benefitLevel": None, "coveragePercent": None,
             "validFrom": None, "validTo": None, "fiveYearsContinuousFrom": None, "primaryFacility": None,
         }
     # the attempts on the holder's card are in the holder's log
@@ -128,3 +127,44 @@ async def test_only_keys_with_card_verify_may_check(client: httpx.AsyncClient, d
     assert error_codes(await verify(client, "not-a-key", card)) == ["UNAUTHENTICATED"]
     assert error_codes(await verify(client, directory_key, card)) == ["FORBIDDEN"]
     assert await db.fetchval("select count(*) from access_log") == 0
+
+
+async def test_guessing_a_birth_date_runs_out_of_tries_long_before_it_could_succeed(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    # given a key that knows a holder's card and name, guessing the birth date
+    key = await make_partner_key(db, ["card:verify"], name=PARTNER)
+    card = await a_card(db)
+    guesses = [f"1950-01-{day:02d}" for day in range(1, 1 + card_check.BUDGET.misses_per_target)]
+    answers = [(await verify(client, key, card, dateOfBirth=guess))["data"]["verifyInsuranceCard"] for guess in guesses]
+    assert {answer["reason"] for answer in answers} == {"NOT_FOUND"}
+
+    # then even the right date is refused for the day, for every key, and the same holds for a card that does not exist
+    right = await verify(client, key, card)
+    assert error_codes(right) == ["RATE_LIMITED"] and right["data"]["verifyInsuranceCard"] is None
+    other_key = await make_partner_key(db, ["card:verify"], name="Bệnh viện Khác")
+    assert error_codes(await verify(client, other_key, card)) == ["RATE_LIMITED"]
+    for day in range(1, 2 + card_check.BUDGET.misses_per_target):
+        last = await verify(client, key, card, cardNumber="DN4019999999999", dateOfBirth=f"1950-02-{day:02d}")
+    assert error_codes(last) == ["RATE_LIMITED"]
+
+
+async def test_each_key_has_a_budget_per_minute_shown_in_headers(
+    client: httpx.AsyncClient, db: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(card_check, "BUDGET", card_check.Budget(per_key=2))
+    key = await make_partner_key(db, ["card:verify"], name=PARTNER)
+    card = await a_card(db)
+    variables = {
+        "cardNumber": card["card_number"],
+        "fullName": card["full_name"],
+        "dateOfBirth": card["date_of_birth"].isoformat(),
+    }
+    body = {"query": VERIFY, "variables": variables}
+    answers = [await client.post("/graphql/partner", json=body, headers={"X-API-Key": key}) for _ in range(3)]
+
+    assert [a.headers["x-ratelimit-remaining"] for a in answers] == ["1", "0", "0"]
+    assert answers[0].headers["x-ratelimit-limit"] == "2"
+    assert answers[2].json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert int(answers[2].headers["retry-after"]) >= 1
+
