@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import asyncpg
@@ -30,6 +31,10 @@ RESET = "delete from throttle_counters where key = $1"
 class Window:
     count: int
     resets_at: dt.datetime
+
+    def retry_after(self) -> int:
+        """Whole seconds until the window ends (at least 1): what a refused caller is told to wait."""
+        return max(1, math.ceil((self.resets_at - dt.datetime.now(dt.UTC)).total_seconds()))
 
 
 async def hit(conn: asyncpg.Connection, key: str, window_seconds: float) -> Window:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass
 
@@ -51,10 +50,6 @@ class Budget:
 
 
 BUDGET = Budget()
-
-
-def _retry_after(window: throttle.Window) -> int:
-    return max(1, math.ceil((window.resets_at - dt.datetime.now(dt.UTC)).total_seconds()))
 
 
 @strawberry.type
@@ -105,7 +100,7 @@ class CardCheckQuery:
                         data_categories=ACCESS_CATEGORIES,
                     )
         if refused is not None:
-            retry_after = _retry_after(refused)
+            retry_after = refused.retry_after()
             headers["Retry-After"] = str(retry_after)
             raise ApiError(ErrorCode.RATE_LIMITED, "too many card checks; retry later", retryAfterSeconds=retry_after)
         return check

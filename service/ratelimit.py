@@ -8,8 +8,6 @@ operation answers RATE_LIMITED with extensions.retryAfterSeconds and a Retry-Aft
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -40,10 +38,6 @@ def quota_for(viewer: Viewer) -> Quota:
     return Quota(f"rate:directory:address:{viewer.client_address or 'unknown'}", PUBLIC_REQUESTS_PER_WINDOW)
 
 
-def seconds_until(moment: dt.datetime) -> int:
-    return max(1, math.ceil((moment - dt.datetime.now(dt.UTC)).total_seconds()))
-
-
 class DirectoryRateLimit(SchemaExtension):
     """Counts one hit per operation that selects any root field declaring the directory budget, before it runs."""
 
@@ -62,7 +56,7 @@ class DirectoryRateLimit(SchemaExtension):
         headers["X-RateLimit-Limit"] = str(quota.limit)
         headers["X-RateLimit-Remaining"] = str(max(0, quota.limit - window.count))
         if window.count > quota.limit:
-            retry_after = seconds_until(window.resets_at)
+            retry_after = window.retry_after()
             headers["Retry-After"] = str(retry_after)
             context.response.status_code = 429
             error = ApiError(ErrorCode.RATE_LIMITED, "too many requests; retry later", retryAfterSeconds=retry_after)

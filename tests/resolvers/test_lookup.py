@@ -7,6 +7,8 @@ from typing import Any
 import asyncpg
 import httpx
 
+from core.settings import Settings
+from tests.clients import app_client
 from tests.graphql import contract, error_codes, gql
 
 LOOKUP = contract("public/LookupSocialInsuranceCode")
@@ -91,10 +93,10 @@ async def test_malformed_input_is_invalid_input(
 async def test_lookups_are_throttled_per_client_address(
     shared_client: httpx.AsyncClient, shared_db: asyncpg.Connection
 ) -> None:
-    # given ten failed guesses from one address
+    # given ten failed guesses from one address, each about another national ID
     person = await a_person(shared_db)
     for i in range(10):
-        result = await gql(shared_client, LOOKUP, facts(person, dateOfBirth=f"1950-01-{i + 1:02d}"))
+        result = await gql(shared_client, LOOKUP, facts(person, nationalIdNumber=f"0019900000{i:02d}"))
         assert result["data"]["lookupSocialInsuranceCode"]["found"] is False
     # when the eleventh comes, even with the right facts
     result = await gql(shared_client, LOOKUP, facts(person))
@@ -102,3 +104,23 @@ async def test_lookups_are_throttled_per_client_address(
     assert error_codes(result) == ["RATE_LIMITED"]
     assert 0 < result["errors"][0]["extensions"]["retryAfterSeconds"] <= 3600
     assert result["data"] is None
+
+
+async def test_a_national_id_takes_ten_misses_a_day_from_all_addresses_together(
+    settings: Settings, db_dsn: str, db: asyncpg.Connection
+) -> None:
+    person = await a_person(db)
+    # given ten wrong birth dates for one national ID, from one address
+    async with app_client(settings, db_dsn, address="192.0.2.10") as first:
+        for day in range(1, 11):
+            result = await gql(first.http, LOOKUP, facts(person, dateOfBirth=f"1950-03-{day:02d}"))
+            assert result["data"]["lookupSocialInsuranceCode"]["found"] is False
+    # when anyone asks about that national ID from another address, even with every fact right
+    async with app_client(settings, db_dsn, address="192.0.2.11") as second:
+        response = await second.http.post("/graphql", json={"query": LOOKUP, "variables": facts(person)})
+
+    # then it is refused for the day: the facts of a known national ID cannot be guessed from many addresses
+    body = response.json()
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["RATE_LIMITED"] and body["data"] is None
+    assert response.headers["x-ratelimit-limit"] == "10" and response.headers["x-ratelimit-remaining"] == "9"
+
