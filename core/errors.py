@@ -58,6 +58,7 @@ class ErrorCode(enum.Enum):
     INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+    NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
     REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
     BATCHING_NOT_SUPPORTED = "BATCHING_NOT_SUPPORTED"
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
@@ -135,6 +136,9 @@ MEANINGS: dict[ErrorCode, Meaning] = {
         "Send it by POST to the right endpoint."),
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: Meaning(
         "The POST body is not `application/json` (HTTP 415).", "Send Content-Type: application/json."),
+    ErrorCode.NOT_ACCEPTABLE: Meaning(
+        "The Accept header allows neither application/graphql-response+json nor application/json (HTTP 406).",
+        "Accept application/graphql-response+json."),
     ErrorCode.REQUEST_TOO_LARGE: Meaning("The body exceeds the size limit (HTTP 413).", "Send a smaller document."),
     ErrorCode.BATCHING_NOT_SUPPORTED: Meaning(
         "The body is a JSON array of operations.", "Send one operation per request."),

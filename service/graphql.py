@@ -43,6 +43,7 @@ from loaders.context import Context
 from service.caching import apply_cache_headers
 from service.documents import GuardedSchema, is_unexpected, with_code
 from service.graphiql import graphiql_html
+from service.negotiation import GRAPHQL_RESPONSE, JSON, REQUEST_ERROR_CODES, preferred
 from service.observability import current_request_id, note_refusal
 from service.persisted import PersistedQueries
 from service.state import database_of
@@ -115,6 +116,12 @@ class BoundedRequestAdapter(StarletteRequestAdapter):
     def __init__(self, request: Request) -> None:
         super().__init__(request)
         self.request = request
+
+
+def _never_executed(result: ExecutionResult) -> bool:
+    """Whether the result is of a request refused before execution (parse, validation, variables, limits)."""
+    codes = {(error.extensions or {}).get("code") for error in result.errors or ()}
+    return result.data is None and bool(codes) and codes <= REQUEST_ERROR_CODES
 
 
 def _needs_touching(error: GraphQLError) -> bool:
@@ -263,14 +270,31 @@ class GraphQLApp(GraphQL[Context, None]):
         if result.errors and any(_needs_touching(error) for error in result.errors):
             errors = [_touched(error) if _needs_touching(error) else error for error in result.errors]
             result = ExecutionResult(data=result.data, errors=errors, extensions=result.extensions)
-        return process_result(result)
+        answer = process_result(result)
+        if getattr(request.state, "media_type", JSON) == GRAPHQL_RESPONSE and _never_executed(result):
+            # graphql-response+json: a request that never executed has no `data` and a 4xx status (set in run).
+            request.state.never_executed = True
+            answer.pop("data", None)
+        return answer
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        if isinstance(request, Request):
+            accept = request.headers.get("accept", "")
+            media_type = preferred(accept)
+            if media_type is None and "text/html" not in accept:  # a browser asking for GraphiQL is not refused
+                raise RequestError(
+                    406, ErrorCode.NOT_ACCEPTABLE, "Accept application/graphql-response+json or application/json."
+                )
+            request.state.media_type = media_type or JSON
         if isinstance(request, Request) and request.method == "POST":
             # Before the viewer is looked up: a refused request costs no database round trip.
             check_post_headers(request, self.settings.max_body_bytes)
-        # Public directory answers get an ETag (and 304); every other answer is no-store.
         response = await super().run(request, context, root_value)
         if isinstance(request, Request) and isinstance(response, Response):
+            if request.state.media_type == GRAPHQL_RESPONSE and response.media_type == JSON:
+                response.headers["content-type"] = GRAPHQL_RESPONSE
+                if getattr(request.state, "never_executed", False) and response.status_code == 200:
+                    response.status_code = 400
+            # Public directory answers get an ETag (and 304); every other answer is no-store.
             return apply_cache_headers(request, response)
         return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -147,10 +148,16 @@ async def test_serve_with_two_workers_shares_the_port_and_sums_metrics_over_them
     from tests.service.serving import serve
 
     with serve(db_dsn, tmp_path / "serve.log", VSSID_WORKERS="2", VSSID_DB_POOL_MAX="3") as served:
-        workers = {
-            child.pid for child in psutil.Process(served.process.pid).children()
-            if "spawn_main" in " ".join(child.cmdline())
-        }
+        # Ready means one worker answers; the other may still be starting (a busy machine): wait for both.
+        deadline = time.monotonic() + 30
+        while True:
+            workers = {
+                child.pid for child in psutil.Process(served.process.pid).children()
+                if "spawn_main" in " ".join(child.cmdline())
+            }
+            if len(workers) >= 2 or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.2)
         for _ in range(10):  # a new connection each: the kernel hands them to either worker
             async with httpx.AsyncClient(base_url=served.url) as http:
                 response = await http.post("/graphql", json={"query": "query P { provinces { code } }"})
