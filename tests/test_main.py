@@ -46,6 +46,21 @@ def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
     return lines[-1]
 
 
+def _wait_ready(process: subprocess.Popen[str], port: int, log_path: Path, seconds: float = 120) -> None:
+    """Until `serve` answers /readyz; fails with its log if it exits or takes longer than `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, log_path.read_text()
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    process.kill()
+    pytest.fail(f"serve did not become ready: {log_path.read_text()[-2000:]}")
+
+
 def test_a_malformed_database_url_is_one_line() -> None:
     line = _one_line_error(_run("serve", DATABASE_URL="postgresql://u@h:port/db"))
 
@@ -86,18 +101,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[subproces
     log = log_path.open("w")
     command = [sys.executable, "main.py", "serve"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=log, stdout=subprocess.DEVNULL, text=True)
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert process.poll() is None, log_path.read_text()
-        time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("serve did not become ready")
+    _wait_ready(process, port, log_path, seconds=240)
     yield process, port, data_dir
     if process.poll() is None:
         process.kill()
@@ -215,15 +219,7 @@ def test_production_on_an_empty_data_directory_holds_no_demo_logins(tmp_path: Pa
             [sys.executable, "main.py", "serve"], cwd=ROOT, env=env, stderr=log, stdout=subprocess.DEVNULL, text=True
         )
         try:
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert process.poll() is None, log_path.read_text()
-                time.sleep(0.3)
+            _wait_ready(process, port, log_path)
 
             # then the README's credentials fail, and the start-up line says so (in JSON: the log is not a terminal)
             _readme_credentials_fail(port)
@@ -276,15 +272,7 @@ def test_serve_takes_its_address_and_reloading_from_the_command_line(db_dsn: str
     with (tmp_path / "serve.log").open("w") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=_env(DATABASE_URL=db_dsn), stderr=log, text=True)
         try:
-            deadline = time.monotonic() + 60
-            ready = False
-            while time.monotonic() < deadline and not ready:
-                assert process.poll() is None, (tmp_path / "serve.log").read_text()
-                try:
-                    ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200
-                except httpx.TransportError:
-                    time.sleep(0.3)
-            assert ready, (tmp_path / "serve.log").read_text()
+            _wait_ready(process, port, tmp_path / "serve.log")
         finally:
             process.send_signal(signal.SIGINT)
             code = process.wait(timeout=60)
