@@ -15,6 +15,7 @@ from db import card_check as sql
 from db import throttle
 from db.access_log import record_access
 from loaders.context import Info
+from resolvers.budgets import announce, rate_limited
 from resolvers.inputs import MAX_NAME_LENGTH, collapsed_text
 from schema.card_check import CardCheckReason, InsuranceCardCheck
 
@@ -74,8 +75,7 @@ class CardCheckQuery:
         # The budgets count in the same transaction as the read and its record, and commit with them.
         async with info.context.database.acquire() as conn, conn.transaction():
             spent = await throttle.hit(conn, f"card-check:key:{viewer.api_key_id}", BUDGET.per_key_seconds)
-            headers["X-RateLimit-Limit"] = str(BUDGET.per_key)
-            headers["X-RateLimit-Remaining"] = str(max(0, BUDGET.per_key - spent.count))
+            announce(headers, BUDGET.per_key, spent.count)
             misses = await throttle.peek(conn, target, BUDGET.per_target_seconds)
             if spent.count > BUDGET.per_key:
                 refused = spent
@@ -100,7 +100,5 @@ class CardCheckQuery:
                         data_categories=ACCESS_CATEGORIES,
                     )
         if refused is not None:
-            retry_after = refused.retry_after()
-            headers["Retry-After"] = str(retry_after)
-            raise ApiError(ErrorCode.RATE_LIMITED, "too many card checks; retry later", retryAfterSeconds=retry_after)
+            raise rate_limited(headers, refused, "too many card checks; retry later")
         return check

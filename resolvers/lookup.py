@@ -12,6 +12,7 @@ from core.policy import CREDENTIALS
 from db import lookup as sql
 from db import throttle
 from loaders.context import Info
+from resolvers.budgets import announce, rate_limited
 from resolvers.inputs import MAX_NAME_LENGTH, PROVINCE_CODE, checked_code, collapsed_text
 from schema.lookup import SocialInsuranceCodeLookup, SocialInsuranceCodeLookupInput
 
@@ -45,16 +46,12 @@ async def _spend(info: Info, national_id: str) -> None:
         window = await throttle.hit(conn, f"lookup-code:{address}", LOOKUP_WINDOW_SECONDS)
         misses = await throttle.peek(conn, _target(national_id), TARGET_WINDOW_SECONDS)
     headers = info.context.response.headers
-    headers["X-RateLimit-Limit"] = str(LOOKUPS_PER_WINDOW)
-    headers["X-RateLimit-Remaining"] = str(max(0, LOOKUPS_PER_WINDOW - window.count))
+    announce(headers, LOOKUPS_PER_WINDOW, window.count)
     refused = window if window.count > LOOKUPS_PER_WINDOW else None
     if refused is None and misses is not None and misses.count >= MISSES_PER_TARGET:
         refused = misses
     if refused is not None:
-        headers["Retry-After"] = str(refused.retry_after())
-        raise ApiError(
-            ErrorCode.RATE_LIMITED, "too many look-ups; try again later", retryAfterSeconds=refused.retry_after()
-        )
+        raise rate_limited(headers, refused, "too many look-ups; try again later")
 
 
 @strawberry.type

@@ -43,17 +43,23 @@ def without_suggestions(message: str) -> str:
     return _SUGGESTION.sub("", message)
 
 
-def with_code(error: GraphQLError, code: ErrorCode | None = None) -> GraphQLError:
-    """A copy without suggestions in its message, and with `code` as its extensions.code when one is given."""
+def rewritten(error: GraphQLError, message: str, extensions: dict[str, Any] | None = None) -> GraphQLError:
+    """The same error (locations, path, cause) with another message, and other extensions when given."""
     return GraphQLError(
-        without_suggestions(error.message),
+        message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
         path=error.path,
         original_error=error.original_error,
-        extensions={**(error.extensions or {}), **({"code": code.value} if code else {})},
+        extensions=error.extensions if extensions is None else extensions,
     )
+
+
+def with_code(error: GraphQLError, code: ErrorCode | None = None) -> GraphQLError:
+    """A copy without suggestions in its message, and with `code` as its extensions.code when one is given."""
+    extensions = {**(error.extensions or {}), **({"code": code.value} if code else {})}
+    return rewritten(error, without_suggestions(error.message), extensions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +84,13 @@ class DocumentCache:
             return PreparedDocument(None, None, (limits.limit_error("length", limits.MAX_QUERY_LENGTH, len(query)),))
         return self._cached(query)
 
-    def cost(self, query: str, operation_name: str | None, variables: Mapping[str, Any] | None) -> int | None:
+    def cost(
+        self, query: str, prepared: PreparedDocument, operation_name: str | None, variables: Mapping[str, Any] | None
+    ) -> int | None:
         """The cost of the operation priced with the page sizes this request's variables give (None: as cached).
 
         A page size given as a variable is priced by its default when the document is prepared; a request that
         sends another value is priced again with it, so a small default cannot hide a large page."""
-        prepared = self.prepare(query)
         if prepared.shape is None or not prepared.shape.page_variables or not variables:
             return None
         values = tuple(sorted(
@@ -164,12 +171,7 @@ def redacted(error: GraphQLError, query: str) -> GraphQLError:
         return match.group(0) if all(name in written for name in names) else "'…'"
 
     message = _QUOTED.sub(keep_or_hide, error.message)
-    if message == error.message:
-        return error
-    return GraphQLError(
-        message, nodes=error.nodes, source=error.source, positions=error.positions, path=error.path,
-        original_error=error.original_error, extensions=error.extensions,
-    )  # fmt: skip
+    return error if message == error.message else rewritten(error, message)
 
 
 def _refusal(message: str, code: ErrorCode) -> GraphQLError:
@@ -184,7 +186,7 @@ class GuardDocument(SchemaExtension):
         schema = execution.schema
         if isinstance(schema, GuardedSchema) and execution.query:
             prepared = schema.documents.prepare(execution.query)
-            errors = list(prepared.errors) or self._request_errors(prepared)
+            errors = list(prepared.errors) or self._request_errors(schema, execution.query, prepared)
             if prepared.errors and not getattr(execution.context, "allow_introspection", True):
                 # Where the schema is not published, an error names nothing the caller did not write.
                 errors = [redacted(error, execution.query) for error in errors]
@@ -193,7 +195,7 @@ class GuardDocument(SchemaExtension):
             execution.pre_execution_errors = errors
         yield
 
-    def _request_errors(self, prepared: PreparedDocument) -> list[GraphQLError]:
+    def _request_errors(self, schema: GuardedSchema, query: str, prepared: PreparedDocument) -> list[GraphQLError]:
         assert prepared.shape is not None
         execution = self.execution_context
         context = execution.context
@@ -202,11 +204,9 @@ class GuardDocument(SchemaExtension):
             return []  # Strawberry refuses a missing or ambiguous operation name itself.
         if operation.introspection and not getattr(context, "allow_introspection", True):
             return [_refusal("Introspection is disabled on this endpoint.", ErrorCode.INTROSPECTION_DISABLED)]
-        schema = execution.schema
-        if isinstance(schema, GuardedSchema) and execution.query:
-            cost = schema.documents.cost(execution.query, execution.operation_name, execution.variables)
-            if cost is not None and cost > limits.MAX_COST:
-                return [limits.limit_error("cost", limits.MAX_COST, cost)]
+        cost = schema.documents.cost(query, prepared, execution.operation_name, execution.variables)
+        if cost is not None and cost > limits.MAX_COST:
+            return [limits.limit_error("cost", limits.MAX_COST, cost)]
         request = getattr(context, "request", None)
         if operation.credential_fields and request is not None and request.method == "GET":
             # GET requests end up in browser history, proxy logs and CDN caches: no secrets or personal facts there.

@@ -8,13 +8,15 @@ neither is told 406.
 
 from __future__ import annotations
 
+from core.errors import ErrorCode
+
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 # The codes of errors that stop a request before it executes.
-REQUEST_ERROR_CODES = frozenset({
-    "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "QUERY_LIMIT_EXCEEDED",
-    "INTROSPECTION_DISABLED",
-})  # fmt: skip
+REQUEST_ERROR_CODES = frozenset(code.value for code in (
+    ErrorCode.GRAPHQL_PARSE_FAILED, ErrorCode.GRAPHQL_VALIDATION_FAILED, ErrorCode.BAD_USER_INPUT,
+    ErrorCode.QUERY_LIMIT_EXCEEDED, ErrorCode.INTROSPECTION_DISABLED,
+))  # fmt: skip
 
 
 def _quality(accept: str, media_type: str) -> float:

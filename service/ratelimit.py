@@ -15,9 +15,9 @@ from graphql import ExecutionResult
 from strawberry.extensions import SchemaExtension
 
 from auth.viewer import Viewer, ViewerKind
-from core.errors import ApiError, ErrorCode
 from core.policy import DIRECTORY_SCOPE
 from db import throttle
+from resolvers.budgets import announce, rate_limited
 from service.caching import root_field_names
 from service.documents import GuardedSchema
 
@@ -53,12 +53,9 @@ class DirectoryRateLimit(SchemaExtension):
         async with context.database.acquire() as conn:
             window = await throttle.hit(conn, quota.key, WINDOW_SECONDS)
         headers = context.response.headers
-        headers["X-RateLimit-Limit"] = str(quota.limit)
-        headers["X-RateLimit-Remaining"] = str(max(0, quota.limit - window.count))
+        announce(headers, quota.limit, window.count)
         if window.count > quota.limit:
-            retry_after = window.retry_after()
-            headers["Retry-After"] = str(retry_after)
             context.response.status_code = 429
-            error = ApiError(ErrorCode.RATE_LIMITED, "too many requests; retry later", retryAfterSeconds=retry_after)
+            error = rate_limited(headers, window, "too many requests; retry later")
             # A result set before execution makes Strawberry skip executing the operation.
             self.execution_context.result = ExecutionResult(data=None, errors=[error])
