@@ -24,6 +24,8 @@ from db.migrate import MigrationError, pending_migrations
 from db.pool import Database, create_database
 from jobs.housekeeping import start_housekeeping
 from jobs.notifications import start_dispatcher
+from service.graphiql import asset as graphiql_asset
+from service.graphiql.assets import ASSET_PREFIX
 from service.graphql import Endpoint, GraphQLApp
 from service.metrics import metrics_endpoint
 from service.observability import RequestObservation
@@ -93,6 +95,8 @@ def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
     ]
+    if not settings.is_production:  # GraphiQL's files, served with its pages (development only)
+        routes.append(Route(ASSET_PREFIX + "/{name}", graphiql_asset, methods=["GET"]))
     middleware = [Middleware(RequestObservation)]
     if settings.trusted_proxies:
         # Outermost: everything inside sees the client the trusted proxy reports, and only a trusted proxy's word.

@@ -19,7 +19,7 @@ import orjson
 from cross_web import HTTPException, StarletteRequestAdapter
 from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -28,7 +28,6 @@ from strawberry.extensions import MaskErrors
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.ides import GraphQL_IDE
-from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -42,8 +41,8 @@ from db.pool import RequestConnection
 from loaders.context import Context
 from service.caching import apply_cache_headers
 from service.documents import GuardedSchema, is_unexpected, with_code
-from service.graphiql import graphiql_html
-from service.negotiation import GRAPHQL_RESPONSE, JSON, REQUEST_ERROR_CODES, preferred
+from service.graphiql import build_page, page_response
+from service.negotiation import GRAPHQL_RESPONSE, JSON, REQUEST_ERROR_CODES, check_post_headers, preferred, read_bounded
 from service.observability import current_request_id, note_refusal
 from service.persisted import PersistedQueries
 from service.state import database_of
@@ -63,34 +62,6 @@ def refusal_response(error: RequestError) -> Response:
     note_refusal(error.code.value)
     headers = {"Cache-Control": "no-store", **error.headers}
     return Response(error.body(), status_code=error.status, media_type="application/json", headers=headers)
-
-
-def _too_large(limit: int) -> RequestError:
-    return RequestError(413, ErrorCode.REQUEST_TOO_LARGE, f"The request body exceeds {limit} bytes.")
-
-
-def check_post_headers(request: Request, limit: int) -> None:
-    """What a POST's headers alone tell: the content type, and a declared length over the limit."""
-    mime_type, _ = parse_content_type(request.headers.get("content-type", ""))
-    if mime_type != "application/json":
-        raise RequestError(
-            415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the operation as Content-Type: application/json."
-        )
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-
-
-async def read_bounded(request: Request, limit: int) -> bytes:
-    """The body, refused with 413 as soon as it grows past `limit` bytes (never buffered beyond that)."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 class MaskUnexpectedErrors(MaskErrors):
@@ -138,7 +109,7 @@ class GraphQLApp(GraphQL[Context, None]):
     request_adapter_class = BoundedRequestAdapter
 
     def __init__(self, schema: GuardedSchema, settings: Settings, endpoint: Endpoint = Endpoint.CITIZEN) -> None:
-        ide: GraphQL_IDE | None = "graphiql" if endpoint is Endpoint.CITIZEN and not settings.is_production else None
+        ide: GraphQL_IDE | None = None if settings.is_production else "graphiql"
         super().__init__(
             schema, graphql_ide=ide, allow_queries_via_get=True, multipart_uploads_enabled=False,
             subscription_protocols=(),
@@ -147,6 +118,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.settings = settings
         self.endpoint = endpoint
         self.persisted = PersistedQueries()
+        self._page: str | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -180,7 +152,10 @@ class GraphQLApp(GraphQL[Context, None]):
         return "extensions" not in request.query_params and super().should_render_graphql_ide(request)
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(graphiql_html())
+        if self._page is None:  # built once, with real codes of the loaded data for the tabs' variables
+            partner = self.endpoint is Endpoint.PARTNER
+            self._page = await build_page(request, partner, demo=self.settings.loads_demo)
+        return page_response(self._page)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         assert isinstance(request, Request) and isinstance(response, Response)

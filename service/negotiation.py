@@ -1,4 +1,4 @@
-"""GraphQL over HTTP content negotiation: `application/graphql-response+json` for clients that ask for it.
+"""GraphQL over HTTP: the POST body's type and size, and `application/graphql-response+json` for clients that ask.
 
 With that media type a request that never executed (it did not parse, validate or coerce its variables) is answered
 with a 4xx status and no `data` entry, as the GraphQL-over-HTTP specification asks. Clients that send no Accept
@@ -8,7 +8,10 @@ neither is told 406.
 
 from __future__ import annotations
 
-from core.errors import ErrorCode
+from starlette.requests import Request
+from strawberry.http.parse_content_type import parse_content_type
+
+from core.errors import ErrorCode, RequestError
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -50,3 +53,31 @@ def preferred(accept: str | None) -> str | None:
     if graphql_q > json_q or (graphql_q == json_q and GRAPHQL_RESPONSE in accept.lower()):
         return GRAPHQL_RESPONSE
     return JSON
+
+
+def _too_large(limit: int) -> RequestError:
+    return RequestError(413, ErrorCode.REQUEST_TOO_LARGE, f"The request body exceeds {limit} bytes.")
+
+
+def check_post_headers(request: Request, limit: int) -> None:
+    """What a POST's headers alone tell: the content type, and a declared length over the limit."""
+    mime_type, _ = parse_content_type(request.headers.get("content-type", ""))
+    if mime_type != "application/json":
+        raise RequestError(
+            415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the operation as Content-Type: application/json."
+        )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+
+
+async def read_bounded(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it grows past `limit` bytes (never buffered beyond that)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -72,7 +72,7 @@ async def test_graphiql_is_served_to_a_browser(shared_client: httpx.AsyncClient)
     response = await shared_client.get("/graphql", headers={"Accept": "text/html"})
 
     assert response.status_code == 200
-    assert "graphiql" in response.text.lower()
+    assert "graphiql" in response.text.lower() and "Content-Security-Policy" in response.headers
 
 
 async def test_readyz_stays_ready_when_every_connection_is_busy(shared_settings: Settings, shared_dsn: str) -> None:
