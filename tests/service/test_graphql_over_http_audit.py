@@ -29,7 +29,8 @@ async def _audit(url: str, headers: dict[str, str] | None = None) -> list[dict[s
     node = shutil.which("node")
     assert node is not None
     process = await asyncio.create_subprocess_exec(
-        node, str(AUDIT), str(modules), url, json.dumps(headers or {}), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        node, str(AUDIT), str(modules), url, json.dumps(headers or {}),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(process.communicate(), timeout=120)
     assert process.returncode == 0, err.decode()[-2000:]
