@@ -49,6 +49,7 @@ class ErrorCode(enum.Enum):
     QUERY_LIMIT_EXCEEDED = "QUERY_LIMIT_EXCEEDED"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     TIMEOUT = "TIMEOUT"
+    RESPONSE_TOO_LARGE = "RESPONSE_TOO_LARGE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
     # The request itself (GraphQL over HTTP).
     BAD_REQUEST = "BAD_REQUEST"
@@ -120,6 +121,9 @@ MEANINGS: dict[ErrorCode, Meaning] = {
         "The database is away or the service is shedding load (HTTP 503, Retry-After, `reason`).",
         "Retry after the time given, with back-off."),
     ErrorCode.TIMEOUT: Meaning("The request did not finish within its deadline (HTTP 504).", "Retry later."),
+    ErrorCode.RESPONSE_TOO_LARGE: Meaning(
+        "The answer would exceed the response size limit (`maximum` bytes); nothing of it is sent.",
+        "Ask for fewer items per page or fewer fields, and page through."),
     ErrorCode.INTERNAL_ERROR: Meaning(
         "An unexpected fault; the message carries a request id for support.", "Retry once; report the request id."),
     ErrorCode.BAD_REQUEST: Meaning(

@@ -146,9 +146,12 @@ class Settings:
     # The reverse proxies in front of the service, whose X-Forwarded-For alone is believed; none by default, so a
     # client cannot pick the address its limits are counted under.
     trusted_proxies: tuple[str, ...] = setting("VSSID_TRUSTED_PROXIES", (), networks)
-    # The GraphQL request pipeline: whole-request deadline and the largest request body accepted.
+    # The GraphQL request pipeline: the deadline of a whole request (body, viewer, execution, the answer), the largest
+    # request body accepted, and the largest answer built (the largest contract answer, a partner's page of 1,000
+    # facilities, is about 320 KB).
     request_timeout_seconds: float = setting("VSSID_REQUEST_TIMEOUT_SECONDS", 15, whole(1, 600))
     max_body_bytes: int = setting("VSSID_MAX_BODY_BYTES", 1_048_576, whole(1024, 100 * 1_048_576))
+    max_response_bytes: int = setting("VSSID_MAX_RESPONSE_BYTES", 4_194_304, whole(65_536, 1024 * 1_048_576))
     # The demo data set (synthetic people and the README's demo logins) loaded into an empty database: on by default
     # in development, off in production, where turning it on needs VSSID_DEMO_IN_PRODUCTION=publish-demo-logins too.
     demo_data: bool | None = setting("VSSID_DEMO_DATA", None, switch, shown="on in development, off in production")

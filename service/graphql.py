@@ -41,7 +41,9 @@ from db.pool import RequestConnection
 from loaders.context import Context
 from service.caching import apply_cache_headers
 from service.documents import GuardedSchema, is_unexpected, with_code
+from service.execution import too_large
 from service.graphiql import build_page, page_response
+from service.mistakes import InvalidRequestBudget
 from service.negotiation import GRAPHQL_RESPONSE, JSON, REQUEST_ERROR_CODES, check_post_headers, preferred, read_bounded
 from service.observability import current_request_id, note_refusal
 from service.persisted import PersistedQueries
@@ -118,6 +120,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.settings = settings
         self.endpoint = endpoint
         self.persisted = PersistedQueries()
+        self.mistakes = InvalidRequestBudget()
         self._page: str | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -129,7 +132,12 @@ class GraphQLApp(GraphQL[Context, None]):
         # is sent, however the request ends (an error, a time-out, the client gone).
         connection = request.state.connection = RequestConnection(database_of(request))
         try:
-            response = await self.run(request)
+            # The deadline covers the whole request: the body, the viewer, execution and the answer's encoding.
+            async with asyncio.timeout(self.settings.request_timeout_seconds):
+                response = await self.run(request)
+        except TimeoutError:
+            message = f"The request did not finish within {self.settings.request_timeout_seconds:g} seconds."
+            response = refusal_response(RequestError(504, ErrorCode.TIMEOUT, message))
         except RequestError as refused:
             response = refusal_response(refused)
         except HTTPException as refused:
@@ -213,16 +221,15 @@ class GraphQLApp(GraphQL[Context, None]):
         is_get = request_adapter.method == "GET"
         allowed = QUERIES_ONLY if is_get or self.endpoint is Endpoint.PARTNER else ALL_OPERATIONS
         try:
-            async with asyncio.timeout(self.settings.request_timeout_seconds):
-                return await self.schema.execute(
-                    request_data.query,
-                    root_value=root_value,
-                    variable_values=request_data.variables,
-                    context_value=context,
-                    operation_name=request_data.operation_name,
-                    allowed_operation_types=allowed,
-                    operation_extensions=request_data.extensions,
-                )
+            result = await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
         except InvalidOperationTypeError:
             if is_get:
                 raise RequestError(
@@ -235,16 +242,15 @@ class GraphQLApp(GraphQL[Context, None]):
             raise RequestError(400, ErrorCode.BAD_REQUEST, error.as_http_error_reason()) from None
         except MissingQueryError:
             raise RequestError(400, ErrorCode.BAD_REQUEST, "No GraphQL query found in the request.") from None
-        except TimeoutError:
-            sub_response.status_code = 504
-            message = f"The request did not finish within {self.settings.request_timeout_seconds:g} seconds."
-            timeout = GraphQLError(message, extensions={"code": ErrorCode.TIMEOUT.value})
-            return ExecutionResult(data=None, errors=[timeout])
-
-    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors and any(_needs_touching(error) for error in result.errors):
             errors = [_touched(error) if _needs_touching(error) else error for error in result.errors]
             result = ExecutionResult(data=result.data, errors=errors, extensions=result.extensions)
+        refused = too_large(result.errors)
+        if refused is None and _never_executed(result):
+            refused = await self.mistakes.spend(context)  # None while the caller's budget lasts
+        return result if refused is None else ExecutionResult(data=None, errors=[refused])
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         answer = process_result(result)
         if getattr(request.state, "media_type", JSON) == GRAPHQL_RESPONSE and _never_executed(result):
             # graphql-response+json: a request that never executed has no `data` and a 4xx status (set in run).

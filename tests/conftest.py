@@ -54,7 +54,7 @@ grant select on all tables in schema public to {SHARED_ROLE};
 grant insert, update on throttle_counters to {SHARED_ROLE};
 alter table throttle_counters enable row level security;
 create policy per_address_counters on throttle_counters to {SHARED_ROLE}
-    using (key like 'rate:directory:address:%' or key like 'lookup-code:%');
+    using (key like 'rate:directory:address:%' or key like 'rate:invalid:address:%' or key like 'lookup-code:%');
 """
 
 

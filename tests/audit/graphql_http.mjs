@@ -13,5 +13,6 @@ const fetchWithHeaders = (input, init = {}) =>
 
 const results = await auditServer({ url, fetchFn: fetchWithHeaders });
 for (const result of results) {
-  console.log(JSON.stringify({ id: result.id, name: result.name, status: result.status, reason: result.reason ?? null }));
+  const detail = result.status !== "ok" && result.response ? `${result.response.status} ${await result.response.text().catch(() => "")}`.slice(0, 300) : null;
+  console.log(JSON.stringify({ id: result.id, name: result.name, status: result.status, reason: result.reason ?? null, detail }));
 }
