@@ -87,14 +87,31 @@ def _citizen_tabs(ex: Mapping[str, str | None], demo: bool) -> list[Tab]:
     ]
 
 
+def _key_header(demo: bool) -> str:
+    return json.dumps({"X-API-Key": PARTNER_API_KEY if demo else "<partner API key>"}, indent=2)
+
+
 def _partner_tabs(ex: Mapping[str, str | None], demo: bool) -> list[Tab]:
-    key = json.dumps({"X-API-Key": PARTNER_API_KEY if demo else "<partner API key>"}, indent=2)
+    key = _key_header(demo)
     card = {
         "cardNumber": ex.get("card_number") or "", "fullName": AN.full_name if demo else "",
         "dateOfBirth": AN.date_of_birth.isoformat() if demo else "",
     }
     return [Tab("partner/FacilityDirectory", {"provinceCode": "79", "first": 20}, key),
             Tab("partner/VerifyInsuranceCard", card, key)]
+
+
+def _with_the_rest(listed: list[Tab], folders: tuple[str, ...], headers: str | None) -> list[Tab]:
+    """The listed tabs, then every other contract document of `folders` (a new document gets a tab by itself)."""
+    known = {tab.document for tab in listed}
+    root = resources.files("contract")
+    rest = [
+        Tab(f"{folder}/{entry.name.removesuffix('.graphql')}", None, None if folder == "public" else headers)
+        for folder in folders
+        for entry in sorted(root.joinpath(folder).iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".graphql") and f"{folder}/{entry.name.removesuffix('.graphql')}" not in known
+    ]
+    return listed + rest
 
 
 def _document(name: str) -> str:
@@ -104,7 +121,10 @@ def _document(name: str) -> str:
 
 def tabs(partner: bool, examples: Mapping[str, str | None], demo: bool) -> list[dict[str, str]]:
     """GraphiQL's `defaultTabs`: one per client document sent to this endpoint, Login first on the citizen one."""
-    chosen = _partner_tabs(examples, demo) if partner else _citizen_tabs(examples, demo)
+    if partner:
+        chosen = _with_the_rest(_partner_tabs(examples, demo), ("partner",), _key_header(demo))
+    else:
+        chosen = _with_the_rest(_citizen_tabs(examples, demo), ("mobile", "public", "staff"), SESSION)
     out = []
     for tab in chosen:
         entry = {"query": _document(tab.document)}
