@@ -25,6 +25,17 @@ class Faq(Node):
     category: str
 
 
+@strawberry.type(description="The assistant's reply to a free-text question (trợ lý hỏi đáp).")
+class AssistantReply:
+    answered: bool = strawberry.field(description="False when no FAQ entry answers the question well enough.")
+    confidence: float = strawberry.field(
+        description="0 to 1: how much of the question the best entry covers; answered from 0.42 on."
+    )
+    answer: Faq | None = strawberry.field(description="The best entry, when answered.")
+    alternatives: list[Faq] = strawberry.field(description="Up to three other entries that also fit.")
+    message: str = strawberry.field(description="What to tell the user, in Vietnamese (the hotline when unanswered).")
+
+
 @strawberry.enum
 class NewsKind(enum.Enum):
     ARTICLE = "ARTICLE"

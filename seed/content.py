@@ -11,7 +11,8 @@ NEWS_SITE = "https://news.example.vn"
 
 def faq_rows() -> list[tuple[object, ...]]:
     rows = read_data_csv("faqs.csv")
-    return [(i, row["question"], row["answer"], row["category"], i * 10) for i, row in enumerate(rows, start=1)]
+    return [(i, row["question"], row["answer"], row["category"], i * 10, row["keywords"])
+            for i, row in enumerate(rows, start=1)]
 
 
 def news_rows() -> list[tuple[object, ...]]:

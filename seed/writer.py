@@ -32,7 +32,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "paying_agency_id"),
     "medical_visits": ("id", "person_id", "facility_id", "visit_type", "admitted_at", "discharged_at",
                        "primary_diagnosis_code", "total_cost", "insurance_paid", "patient_paid"),
-    "faqs": ("id", "question", "answer", "category", "position"),
+    "faqs": ("id", "question", "answer", "category", "position", "keywords"),
     "news": ("id", "title", "summary", "kind", "published_at", "url"),
     "accounts": ("person_id", "password_hash", "status", "must_change_password", "password_changed_at", "created_at"),
     "agency_officers": ("person_id", "agency_id", "created_at"),
