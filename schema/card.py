@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import enum
 
@@ -97,5 +98,6 @@ class InsuranceCard(OwnedByViewer, Node):
             "card_number": self.card_number, "valid_from": self.valid_from, "valid_to": self.valid_to,
             "issued_on": self.issued_on, "five_years_continuous_from": self.five_years_continuous_from,
         }
-        return card_image(info.context.settings, format, row, person, facility)
+        # Drawing a PNG takes tens of milliseconds of CPU: off the event loop, which serves other requests.
+        return await asyncio.to_thread(card_image, info.context.settings, format, row, person, facility)
 

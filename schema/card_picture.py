@@ -162,5 +162,5 @@ def png(card: CardPrint) -> bytes:
         draw.rectangle((left + x * scale, top + y * scale, left + (x + n) * scale - 1, top + (y + 1) * scale - 1),
                        fill="#000000")
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")
     return out.getvalue()
