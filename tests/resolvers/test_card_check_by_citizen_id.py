@@ -91,7 +91,9 @@ async def test_a_mismatch_answers_like_an_unknown_citizen_id(client: httpx.Async
 
 
 @pytest.mark.parametrize("citizen_id", ["00109000000", "0010900000011", "00109000000A", "'; select 1; --"])
-async def test_a_wrong_shape_is_invalid_input(client: httpx.AsyncClient, db: asyncpg.Connection, citizen_id: str) -> None:
+async def test_a_wrong_shape_is_invalid_input(
+    client: httpx.AsyncClient, db: asyncpg.Connection, citizen_id: str
+) -> None:
     key = await make_partner_key(db, ["card:verify"], name=PARTNER)
     card = await a_card(db)
     result = await by_citizen_id(client, key, card, citizen_id)
