@@ -205,3 +205,14 @@ async def test_every_demo_person_has_a_card_history(db: asyncpg.Connection) -> N
     )
     assert len(counts) == len(codes)
     assert all(row["cards"] > 1 and row["now"] >= 1 for row in counts), [tuple(r) for r in counts]
+
+
+async def test_bad_paging_of_the_card_history_is_coded(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+    citizen, _ = await a_holder(db)
+    for variables, code in (({"first": 101}, "INVALID_INPUT"), ({"first": -1}, "INVALID_INPUT"),
+                            ({"after": "not-a-cursor"}, "INVALID_CURSOR")):
+        result = await gql(client, CARD_HISTORY, variables, token=citizen.token)
+        assert error_codes(result) == [code], variables
+        assert result["data"]["me"]["cards"] is None
+    bad_format = await gql(client, CARD_IMAGE, {"format": "GIF"}, token=citizen.token)
+    assert error_codes(bad_format) == ["BAD_USER_INPUT"]
