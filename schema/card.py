@@ -87,7 +87,7 @@ class InsuranceCard(OwnedByViewer, Node):
     @strawberry.field(
         description="The card as a picture laid out like the printed card, with a QR code signed by the service "
         "that a front desk verifies offline or with verifyInsuranceCard(qr:). As data URLs, SVG is about 16 KB, "
-        "PNG about 80 KB."
+        "PNG about 25 KB."
     )
     async def image(self, info: Info, format: CardImageFormat = CardImageFormat.SVG) -> CardImage | None:
         loaders = info.context.loaders

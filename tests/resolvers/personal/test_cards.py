@@ -100,7 +100,7 @@ async def test_the_png_scans_to_a_payload_the_front_desk_finds_valid(
     image = result["data"]["me"]["currentCard"]["image"]
     png = decoded(image)
     assert image["mediaType"] == "image/png" and png.startswith(b"\x89PNG\r\n\x1a\n")
-    assert len(image["dataUrl"]) < 200_000
+    assert len(image["dataUrl"]) < 60_000  # a phone fetches it over a poor connection
 
     picture = Image.open(io.BytesIO(png))
     assert picture.size == (856, 540)
