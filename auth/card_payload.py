@@ -26,7 +26,9 @@ import datetime as dt
 import re
 import struct
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 VERSION = 1
 SIGNATURE_LENGTH = 64
@@ -54,6 +56,20 @@ class CardFacts:
     issued_on: dt.date
     five_years_continuous_from: dt.date | None
     primary_facility_code: str
+
+    @classmethod
+    def of_record(cls, row: Mapping[str, Any]) -> CardFacts:
+        """The facts as the database holds them (the name in NFC, as a payload carries it)."""
+        return cls(
+            card_number=row["card_number"],
+            full_name=unicodedata.normalize("NFC", row["full_name"]),
+            date_of_birth=row["date_of_birth"],
+            valid_from=row["valid_from"],
+            valid_to=row["valid_to"],
+            issued_on=row["issued_on"],
+            five_years_continuous_from=row["five_years_continuous_from"],
+            primary_facility_code=row["primary_facility_code"],
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from typing import Annotated
 import asyncpg
 import strawberry
 
-from auth.card_payload import MAX_TEXT_LENGTH
+from auth.card_payload import MAX_TEXT_LENGTH, CardFacts
 from auth.card_signing import Seal, card_signer
 from auth.permissions import CanVerifyCards
 from core.errors import ApiError, ErrorCode
@@ -120,12 +120,7 @@ def _by_scan(info: Info, qr: str) -> Lookup:
             date_of_birth=facts.date_of_birth,
         )
         # A signed payload whose facts the card no longer has was printed before a reissue or a change: replaced.
-        replaced = row is not None and (
-            row["full_name"], row["valid_to"], row["issued_on"], row["primary_facility_code"],
-            row["five_years_continuous_from"],
-        ) != (facts.full_name, facts.valid_to, facts.issued_on, facts.primary_facility_code,
-              facts.five_years_continuous_from)
-        return row, replaced
+        return row, row is not None and CardFacts.of_record(row) != facts
 
     return Lookup(f"card-check:target:{facts.card_number}", find)
 

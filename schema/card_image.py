@@ -35,22 +35,12 @@ class CardImage:
     )
 
 
-def card_facts(card: Row, person: Row, facility: Row) -> CardFacts:
-    return CardFacts(
-        card_number=card["card_number"],
-        full_name=person["full_name"],
-        date_of_birth=person["date_of_birth"],
-        valid_from=card["valid_from"],
-        valid_to=card["valid_to"],
-        issued_on=card["issued_on"],
-        five_years_continuous_from=card["five_years_continuous_from"],
-        primary_facility_code=facility["code"],
-    )
-
-
 def card_image(settings: Settings, image_format: CardImageFormat, card: Row, person: Row, facility: Row) -> CardImage:
     """The picture of `card`, its QR code signed with the service's current key."""
-    facts = card_facts(card, person, facility)
+    facts = CardFacts.of_record({
+        **card, "full_name": person["full_name"], "date_of_birth": person["date_of_birth"],
+        "primary_facility_code": facility["code"],
+    })
     printed = CardPrint(
         card_number=facts.card_number,
         full_name=facts.full_name,

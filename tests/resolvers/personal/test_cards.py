@@ -7,6 +7,7 @@ import base64
 import datetime as dt
 import io
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -216,3 +217,15 @@ async def test_bad_paging_of_the_card_history_is_coded(client: httpx.AsyncClient
         assert result["data"]["me"]["cards"] is None
     bad_format = await gql(client, CARD_IMAGE, {"format": "GIF"}, token=citizen.token)
     assert error_codes(bad_format) == ["BAD_USER_INPUT"]
+
+
+async def test_a_name_stored_decomposed_still_scans_valid(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+    # the payload carries names in NFC; a name on record in NFD (combining marks) is the same name
+    citizen = await make_citizen(db, full_name=unicodedata.normalize("NFD", "Nguyễn Thị Ánh"))
+    await add_card(db, citizen, valid_from=TODAY - 30 * DAY, valid_to=TODAY + 300 * DAY)
+    result = await gql(client, CARD_IMAGE, {"format": "SVG"}, token=citizen.token)
+    image = result["data"]["me"]["currentCard"]["image"]
+
+    key = await make_partner_key(db, ["card:verify"])
+    check = (await gql(client, SCANNED, {"qr": image["qrPayload"]}, api_key=key))["data"]["verifyInsuranceCard"]
+    assert (check["valid"], check["reason"]) == (True, "VALID")
