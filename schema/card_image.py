@@ -42,18 +42,7 @@ def card_image(settings: Settings, image_format: CardImageFormat, card: Row, per
         "primary_facility_code": facility["code"],
     })
     printed = CardPrint(
-        card_number=facts.card_number,
-        full_name=facts.full_name,
-        date_of_birth=facts.date_of_birth,
-        gender=person["gender"],
-        address=person["address"],
-        facility_code=facts.primary_facility_code,
-        facility_name=facility["name"],
-        valid_from=facts.valid_from,
-        valid_to=facts.valid_to,
-        five_years_continuous_from=facts.five_years_continuous_from,
-        issued_on=facts.issued_on,
-        qr=card_signer(settings).sign(facts),
+        facts, person["gender"], person["address"], facility["name"], qr=card_signer(settings).sign(facts)
     )
     body = svg(printed).encode("utf-8") if image_format is CardImageFormat.SVG else png(printed)
     media_type = MEDIA_TYPES[image_format]

@@ -19,6 +19,8 @@ import fontpkg
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
+from auth.card_payload import CardFacts
+
 WIDTH, HEIGHT = 856, 540  # the ID-1 card format (85.6 × 54 mm) at 10 px per mm
 BLUE, INK, PAPER, PALE = "#0b5394", "#1a1a1a", "#ffffff", "#e8f1fb"
 QR_SIZE, QR_X, QR_Y = 232, 600, 150
@@ -28,19 +30,12 @@ GENDERS = {"MALE": "Nam", "FEMALE": "Nữ"}
 
 @dataclass(frozen=True, slots=True)
 class CardPrint:
-    """What the printed card shows."""
+    """What the printed card shows: the facts its QR code carries, and a few more for people to read."""
 
-    card_number: str
-    full_name: str
-    date_of_birth: dt.date
+    facts: CardFacts
     gender: str
     address: str
-    facility_code: str
     facility_name: str
-    valid_from: dt.date
-    valid_to: dt.date
-    five_years_continuous_from: dt.date | None
-    issued_on: dt.date
     qr: str
 
 
@@ -67,25 +62,27 @@ def _wrapped(text: str, width: int, lines: int) -> list[str]:
 
 def layout(card: CardPrint) -> list[Line]:
     """Every text of the card, in reading order."""
+    facts = card.facts
     lines = [
         Line(32, 44, "BẢO HIỂM XÃ HỘI VIỆT NAM", 20, bold=True, color=PAPER),
         Line(32, 84, "THẺ BẢO HIỂM Y TẾ", 32, bold=True, color=PAPER),
-        Line(32, 150, f"Mã số: {card.card_number[5:]}", 30, bold=True, color=BLUE),
-        Line(32, 180, f"Số thẻ: {card.card_number}", 18),
-        Line(32, 222, f"Họ và tên: {card.full_name.upper()}", 22, bold=True),
-        Line(32, 256, f"Ngày sinh: {_day(card.date_of_birth)}    Giới tính: {GENDERS.get(card.gender, card.gender)}",
+        Line(32, 150, f"Mã số: {facts.card_number[5:]}", 30, bold=True, color=BLUE),
+        Line(32, 180, f"Số thẻ: {facts.card_number}", 18),
+        Line(32, 222, f"Họ và tên: {facts.full_name.upper()}", 22, bold=True),
+        Line(32, 256, f"Ngày sinh: {_day(facts.date_of_birth)}    Giới tính: {GENDERS.get(card.gender, card.gender)}",
              18),
     ]
     y = 288
     for i, part in enumerate(_wrapped(f"Địa chỉ: {card.address}", 52, 2)):
         lines.append(Line(32, y + 24 * i, part, 18))
     y += 56
-    for i, part in enumerate(_wrapped(f"Nơi ĐKKCB ban đầu: {card.facility_name} ({card.facility_code})", 52, 2)):
+    facility = f"Nơi ĐKKCB ban đầu: {card.facility_name} ({facts.primary_facility_code})"
+    for i, part in enumerate(_wrapped(facility, 52, 2)):
         lines.append(Line(32, y + 24 * i, part, 18))
     lines += [
-        Line(32, 418, f"Giá trị sử dụng: từ {_day(card.valid_from)} đến {_day(card.valid_to)}", 18, bold=True),
-        Line(32, 448, f"Thời điểm đủ 5 năm liên tục: {_day(card.five_years_continuous_from)}", 18),
-        Line(32, 478, f"Ngày cấp: {_day(card.issued_on)}", 18),
+        Line(32, 418, f"Giá trị sử dụng: từ {_day(facts.valid_from)} đến {_day(facts.valid_to)}", 18, bold=True),
+        Line(32, 448, f"Thời điểm đủ 5 năm liên tục: {_day(facts.five_years_continuous_from)}", 18),
+        Line(32, 478, f"Ngày cấp: {_day(facts.issued_on)}", 18),
         Line(QR_X, QR_Y + QR_SIZE + 30, "Quét mã để kiểm tra thẻ", 16, color=BLUE),
     ]
     return lines
@@ -115,7 +112,7 @@ def svg(card: CardPrint) -> str:
     modules = code.symbol_size(scale=1, border=4)[0]
     path = "".join(f"M{x},{y}h{n}v1h-{n}z" for x, y, n in _dark_runs(code))
     texts = "".join(_text(line) for line in layout(card))
-    label = quoteattr(f"Thẻ BHYT {card.card_number}")
+    label = quoteattr(f"Thẻ BHYT {card.facts.card_number}")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'font-family="{FONT_FAMILY}, Arial, sans-serif" role="img" aria-label={label}>'
