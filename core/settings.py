@@ -6,8 +6,10 @@ is read. `load_settings` reads every field from that declaration; a bad value st
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -16,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 _CORES = os.cpu_count() or 1
+_KEY_ID = re.compile(r"^[A-Za-z0-9._-]{1,16}$")
 
 
 # The second, deliberate word an operator must write to load the demo logins in production.
@@ -96,6 +99,26 @@ def key_pairs(name: str, raw: str) -> tuple[tuple[str, str], ...]:
                 "(e.g. k2026:$(openssl rand -hex 32)); the first one signs"
             )
         keys.append((key_id, secret))
+    return tuple(keys)
+
+
+def signing_keys(name: str, raw: str) -> tuple[tuple[str, bytes], ...]:
+    """`id:base64-private-key` pairs, comma-separated: each an Ed25519 private key of 32 bytes (its seed)."""
+    keys = []
+    for item in (part.strip() for part in raw.split(",") if part.strip()):
+        key_id, _, encoded = item.partition(":")
+        text = encoded.replace("-", "+").replace("_", "/")  # base64 or base64url, padded or not
+        try:
+            seed = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+        except ValueError:
+            seed = b""
+        if not _KEY_ID.match(key_id) or len(seed) != 32:
+            raise SettingsError(
+                f"{name} holds id:base64-private-key pairs, comma-separated: an id of 1 to 16 letters, digits, "
+                "'.', '_' or '-', and a 32-byte Ed25519 private key in base64 (e.g. c2027:$(openssl rand -base64 32)); "
+                "the first one signs, all of them verify"
+            )
+        keys.append((key_id, seed))
     return tuple(keys)
 
 
@@ -181,6 +204,12 @@ class Settings:
     notification_dispatcher: bool = setting("VSSID_NOTIFICATION_DISPATCHER", True, switch, shown="on")
     # Housekeeping (expired sessions, OTPs, throttle counters, delivered messages): seconds between runs, 0 = off.
     housekeeping_seconds: int = setting("VSSID_HOUSEKEEPING_SECONDS", 600, whole(0, 86_400))
+    # The keys that sign the QR code of the card image (auth/card_signing.py): the first one signs, all of them
+    # verify (rotation: put the new key first, keep the old one until the cards it signed have expired). Required
+    # in production, where the public development key would let anyone sign a card.
+    card_signing_keys: tuple[tuple[str, bytes], ...] = setting(
+        "VSSID_CARD_SIGNING_KEYS", (), signing_keys, shown="a public development key; required in production"
+    )
 
     @property
     def is_production(self) -> bool:
@@ -226,6 +255,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             "VSSID_SECRET_KEYS is required in production (id:secret pairs, e.g. k2026:$(openssl rand -hex 32)): "
             "it keys the hashes of tokens and one-time codes"
+        )
+    if settings.is_production and not settings.card_signing_keys:
+        raise SettingsError(
+            "VSSID_CARD_SIGNING_KEYS is required in production (id:base64-private-key pairs, e.g. "
+            "c2027:$(openssl rand -base64 32)): it signs the QR code of every card image"
         )
     if settings.is_production and settings.demo_data and settings.demo_in_production != DEMO_IN_PRODUCTION:
         raise SettingsError(

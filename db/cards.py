@@ -8,23 +8,33 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from db.lists import KeysetList
+
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 COLUMNS = """
 id, person_id, card_number, group_code, benefit_level, coverage_percent, province_code, valid_from, valid_to,
-primary_facility_id, five_years_continuous_from, residence_area
+primary_facility_id, five_years_continuous_from, residence_area, revoked_at,
+(issued_at at time zone 'Asia/Ho_Chi_Minh')::date as issued_on
 """
+# How long after its end a card still shows as the current one when no other is valid: a renewal is often issued
+# days after 1 January, and the app should not show no card meanwhile (it shows the card with its status, EXPIRED).
+RENEWAL_GRACE_DAYS = 31
 # Every personal statement carries `person_id = $viewer`: a forgotten permission still cannot leak a card.
 SELECT_BY_ID_FOR_VIEWER = f"select {COLUMNS} from insurance_cards where id = any($1::bigint[]) and person_id = $2"
-# The card valid on a day; when two overlap (a reissue), the one that started last wins. The group's name comes
-# along (Home shows it), which saves the beneficiary-group statement.
+# The card valid on a day; when two overlap (a reissue), the one that started last wins; when none is valid, the one
+# that ended last, within the grace days. A revoked card is never current. The group's name comes along (Home shows
+# it), which saves the beneficiary-group statement.
 SELECT_VALID_ON_FOR_VIEWER = f"""
 select distinct on (person_id) {COLUMNS},
        (select g.name from beneficiary_groups g where g.code = insurance_cards.group_code) as group_name
 from insurance_cards
-where person_id = any($1::bigint[]) and person_id = $2 and valid_from <= $3 and valid_to >= $3
-order by person_id, valid_from desc, id desc
+where person_id = any($1::bigint[]) and person_id = $2 and revoked_at is null
+  and valid_from <= $3 and valid_to >= $3::date - {RENEWAL_GRACE_DAYS}
+order by person_id, valid_to >= $3 desc, valid_from desc, id desc
 """
+# Every card of the person, newest first (Person.cards): past, current, revoked and renewals not yet in force.
+CARDS = KeysetList("insurance_cards", COLUMNS, order="valid_from", order_type="date", owner="person_id")
 SELECT_GROUPS_BY_CODE = "select code, name from beneficiary_groups where code = any($1::text[])"
 
 

@@ -6,6 +6,7 @@ from strawberry.tools import merge_types
 
 from resolvers.accounts import AccountMutation, AccountQuery
 from resolvers.card_check import CardCheckQuery
+from resolvers.card_keys import CardKeyQuery
 from resolvers.directory import DirectoryQuery
 from resolvers.employers import EmployerQuery
 from resolvers.lookup import LookupQuery
@@ -21,6 +22,7 @@ Query = merge_types(
         AccountQuery, RegistrationQuery,
         PersonQuery,
         DirectoryQuery, EmployerQuery, LookupQuery, CardCheckQuery, SupportQuery,
+        CardKeyQuery,
     ),
 )
 Mutation = merge_types("Mutation", (AccountMutation, RegistrationMutation))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import enum
 
 import strawberry
 
 from auth.permissions import OwnedByViewer
-from loaders.directory import BeneficiaryGroupByCodeLoader
-from loaders.personal import InsuranceCardByIdLoader
+from db.cards import VIETNAM
+from loaders.context import Info
+from loaders.directory import BeneficiaryGroupByCodeLoader, FacilityByIdLoader
+from loaders.personal import InsuranceCardByIdLoader, PersonByIdLoader
+from schema.card_image import CardImage, CardImageFormat, card_image
 from schema.facility import Facility, facility_relation
 from schema.node import Node
 from schema.relation import relation
@@ -21,6 +25,14 @@ class ResidenceArea(enum.Enum):
     K1 = "K1"
     K2 = "K2"
     K3 = "K3"
+
+
+@strawberry.enum(description="Whether a card is in force today (Vietnam time).")
+class CardStatus(enum.Enum):
+    IN_FORCE = "IN_FORCE"
+    NOT_YET_VALID = "NOT_YET_VALID"
+    EXPIRED = "EXPIRED"
+    REVOKED = "REVOKED"
 
 
 @strawberry.type(description="A beneficiary group (nhóm đối tượng): reference data, public.")
@@ -56,4 +68,37 @@ class InsuranceCard(OwnedByViewer, Node):
     primary_facility: Facility | None = facility_relation(
         "primary_facility_id", "The registered primary-care facility (nơi đăng ký KCB ban đầu)."
     )
+    issued_on: dt.date | None = strawberry.field(description="Ngày cấp: the day this card was (re)issued.")
+    revoked_at: dt.datetime | None = strawberry.field(
+        description="When the card was withdrawn (revoked, or replaced by a reissue); null for a card not withdrawn."
+    )
+
+    @strawberry.field(description="Whether the card is in force today (Vietnam time), and if not, why.")
+    def status(self) -> CardStatus | None:
+        if self.revoked_at is not None:
+            return CardStatus.REVOKED
+        today = dt.datetime.now(VIETNAM).date()
+        if self.valid_from is not None and today < self.valid_from:
+            return CardStatus.NOT_YET_VALID
+        if self.valid_to is not None and today > self.valid_to:
+            return CardStatus.EXPIRED
+        return CardStatus.IN_FORCE
+
+    @strawberry.field(
+        description="The card as a picture laid out like the printed card, with a QR code signed by the service "
+        "that a front desk verifies offline or with verifyInsuranceCard(qr:). As data URLs, SVG is about 16 KB, "
+        "PNG about 25 KB."
+    )
+    async def image(self, info: Info, format: CardImageFormat = CardImageFormat.SVG) -> CardImage | None:
+        loaders = info.context.loaders
+        person = await loaders.get(PersonByIdLoader).load(self.person_id)
+        facility = await loaders.get(FacilityByIdLoader).load(self.primary_facility_id)
+        if person is None or facility is None:
+            return None
+        row = {
+            "card_number": self.card_number, "valid_from": self.valid_from, "valid_to": self.valid_to,
+            "issued_on": self.issued_on, "five_years_continuous_from": self.five_years_continuous_from,
+        }
+        # Drawing a PNG takes tens of milliseconds of CPU: off the event loop, which serves other requests.
+        return await asyncio.to_thread(card_image, info.context.settings, format, row, person, facility)
 

@@ -26,6 +26,16 @@ class CardCheckReason(enum.Enum):
         "BIRTH_DATE_MISMATCH",
         deprecation_reason="Never answered since 2026-12-04 (NOT_FOUND instead). Removal: 2027-06-30",
     )
+    # Since issue 13 (the card at the front desk).
+    REVOKED = strawberry.enum_value(
+        "REVOKED", description="The card was withdrawn (revoked, or replaced by a reissue) before its validity ended."
+    )
+    TAMPERED = strawberry.enum_value(
+        "TAMPERED", description="A scanned QR payload is malformed or its signature does not match its bytes."
+    )
+    UNKNOWN_KEY = strawberry.enum_value(
+        "UNKNOWN_KEY", description="A scanned QR payload names a signing key the service does not hold."
+    )
 
 
 @strawberry.type(description="The answer of a card check. Card facts are given only when name and birth date match.")
@@ -43,11 +53,17 @@ class InsuranceCardCheck(Mapped):
     primary_facility: Facility | None = facility_relation("primary_facility_id", "Nơi đăng ký KCB ban đầu.")
 
     @classmethod
-    def of_card(cls, row: Row | None) -> InsuranceCardCheck:
-        """The check of a found card (or NOT_FOUND); card facts only when name and birth date match the holder."""
+    def refused(cls, reason: CardCheckReason) -> InsuranceCardCheck:
+        """An answer without card facts."""
+        return cls(valid=False, reason=reason)
+
+    @classmethod
+    def of_card(cls, row: Row | None, *, replaced: bool = False) -> InsuranceCardCheck:
+        """The check of a found card (or NOT_FOUND); card facts only when name and birth date match the holder.
+        `replaced`: what the caller holds of the card (a scanned QR code) is no longer what the card says."""
         if row is None:
             return cls(valid=False, reason=CardCheckReason.NOT_FOUND)
-        reason = _reason(row)
+        reason = _reason(row, replaced)
         if reason is None:
             # The card exists but the name or birth date does not match: the same answer as no card at all, so the
             # check is no way to learn who holds a card or when they were born.
@@ -55,10 +71,12 @@ class InsuranceCardCheck(Mapped):
         return cls.from_row(row, valid=reason is CardCheckReason.VALID, reason=reason)
 
 
-def _reason(row: Row) -> CardCheckReason | None:
+def _reason(row: Row, replaced: bool) -> CardCheckReason | None:
     """The card's state for a holder whose name and birth date match; None when they do not."""
     if not row["name_matches"] or not row["birth_date_matches"]:
         return None
+    if replaced or row["revoked_at"] is not None:
+        return CardCheckReason.REVOKED
     today: dt.date = row["today"]
     if today < row["valid_from"]:
         return CardCheckReason.NOT_YET_VALID

@@ -14,6 +14,7 @@ from core.errors import ApiError, ErrorCode
 from core.policy import LIST_PAGES, FieldPolicy
 from db.access_log import ACCESS_LOG
 from db.benefits import BENEFITS
+from db.cards import CARDS
 from db.contributions import PERIODS
 from db.visits import VISITS
 from loaders.context import Info
@@ -61,7 +62,9 @@ class Person(OwnedByViewer, Node):
         CurrentInsuranceCardByPersonIdLoader,
         "person_id",
         InsuranceCard.from_row,
-        description="The BHYT card valid today (Vietnam time); null when none is.",
+        description="The BHYT card valid today (Vietnam time); when none is, the one that ended in the last 31 days "
+        "(a renewal is often issued days after 1 January; its `status` says EXPIRED); never a revoked one. Null "
+        "otherwise. The whole history is `cards`.",
     )
     medical_visit_years: list[MedicalVisitYear] | None = relation_list(
         MedicalVisitYearsByPersonIdLoader,
@@ -110,6 +113,18 @@ class Person(OwnedByViewer, Node):
         return await list_page(
             info, VISITS, MedicalVisit.from_row, list_name="medicalVisits", first=first, after=after,
             value=year, person_id=self.person_id,
+        )
+
+    @strawberry.field(
+        description="Every BHYT card of the person, newest first (by first day): past ones, the current one, revoked "
+        "ones and renewals not yet in force, each with its validity. `first` is at most 100.",
+        metadata=PAGED,
+    )
+    async def cards(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[InsuranceCard] | None:
+        return await list_page(
+            info, CARDS, InsuranceCard.from_row, list_name="cards", first=first, after=after, person_id=self.person_id
         )
 
     @strawberry.field(

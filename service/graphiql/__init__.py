@@ -61,6 +61,8 @@ def _citizen_tabs(ex: Mapping[str, str | None], demo: bool) -> list[Tab]:
         Tab("mobile/Benefits", page, SESSION),
         Tab("mobile/MedicalHistory", page, SESSION),
         Tab("mobile/AccessLog", page, SESSION),
+        Tab("mobile/CardImage", {"format": "SVG"}, SESSION),
+        Tab("mobile/CardHistory", page, SESSION),
         Tab("mobile/RefreshSession", {"refreshToken": REFRESH_PLACEHOLDER}),
         Tab("mobile/ChangePassword", {"currentPassword": "", "newPassword": ""}, SESSION),
         Tab("mobile/Logout", None, SESSION),
@@ -97,8 +99,11 @@ def _partner_tabs(ex: Mapping[str, str | None], demo: bool) -> list[Tab]:
         "cardNumber": ex.get("card_number") or "", "fullName": AN.full_name if demo else "",
         "dateOfBirth": AN.date_of_birth.isoformat() if demo else "",
     }
+    by_citizen_id = {"citizenId": AN.national_id if demo else "", **{k: card[k] for k in ("fullName", "dateOfBirth")}}
     return [Tab("partner/FacilityDirectory", {"provinceCode": "79", "first": 20}, key),
-            Tab("partner/VerifyInsuranceCard", card, key)]
+            Tab("partner/VerifyInsuranceCard", card, key),
+            Tab("partner/VerifyCardByCitizenId", by_citizen_id, key),
+            Tab("partner/VerifyScannedCard", {"qr": "<qrPayload of the CardImage tab>" if demo else ""}, key)]
 
 
 def _with_the_rest(listed: list[Tab], folders: tuple[str, ...], headers: str | None) -> list[Tab]:

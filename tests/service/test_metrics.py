@@ -15,7 +15,9 @@ from tests.clients import app_client, asgi_client
 from tests.factories import open_demo_session
 from tests.graphql import contract
 
-PRODUCTION = {"VSSID_ENV": "production", "VSSID_SECRET_KEYS": "k1:" + "x" * 32}
+PRODUCTION = {
+    "VSSID_ENV": "production", "VSSID_SECRET_KEYS": "k1:" + "x" * 32, "VSSID_CARD_SIGNING_KEYS": "c1:" + "A" * 43
+}
 HOME = contract("mobile/Home")
 
 

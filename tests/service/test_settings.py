@@ -6,7 +6,7 @@ import pytest
 
 from core.settings import SettingsError, load_settings
 
-KEYS = {"VSSID_SECRET_KEYS": "k1:" + "x" * 32}
+KEYS = {"VSSID_SECRET_KEYS": "k1:" + "x" * 32, "VSSID_CARD_SIGNING_KEYS": "c1:" + "A" * 43}
 
 
 def test_defaults_use_the_embedded_database_in_development() -> None:

@@ -214,6 +214,8 @@ _CARD = {
     "valid_to": dt.date(2025, 12, 31),
     "five_years_continuous_from": None,
     "residence_area": "K1",
+    "issued_on": dt.date(2024, 12, 1),
+    "revoked_at": None,
 }
 _PERIOD = {
     "id": 1,
@@ -346,6 +348,8 @@ def _selection(cls: type[Any]) -> str:
             "medical_visit_years",
             "access_log",
             "by_scheme",
+            "cards",
+            "image",
         }
         names.append(name if leaf else f"{name} {{ __typename }}")
     return " ".join(names)
