@@ -12,6 +12,7 @@ the partner one (`/graphql/partner`: queries only; introspection for partner key
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import enum
 from typing import Any
 
@@ -29,12 +30,13 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_res
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.ides import GraphQL_IDE
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
 from auth.request import viewer_from_request
-from auth.viewer import Viewer, ViewerKind
+from auth.viewer import Viewer, ViewerKind, anonymous
 from core.errors import ErrorCode, RequestError
 from core.settings import Settings
 from db.pool import RequestConnection
@@ -48,6 +50,7 @@ from service.negotiation import GRAPHQL_RESPONSE, JSON, REQUEST_ERROR_CODES, che
 from service.observability import current_request_id, note_refusal
 from service.persisted import PersistedQueries
 from service.state import database_of
+from service.subscriptions import CONNECTION_INIT_SECONDS, MAX_SUBSCRIPTIONS, authenticate, subscription_context
 
 MASKED_MESSAGE = "Unexpected error."
 ALL_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
@@ -112,9 +115,13 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def __init__(self, schema: GuardedSchema, settings: Settings, endpoint: Endpoint = Endpoint.CITIZEN) -> None:
         ide: GraphQL_IDE | None = None if settings.is_production else "graphiql"
+        # Subscriptions (graphql-transport-ws) on the citizen endpoint only. Any origin may open one: the socket
+        # carries no ambient credential (no cookie); the token comes in connection_init, as a header would.
+        protocols = (GRAPHQL_TRANSPORT_WS_PROTOCOL,) if endpoint is Endpoint.CITIZEN else ()
         super().__init__(
             schema, graphql_ide=ide, allow_queries_via_get=True, multipart_uploads_enabled=False,
-            subscription_protocols=(),
+            subscription_protocols=protocols, max_subscriptions_per_connection=MAX_SUBSCRIPTIONS,
+            allowed_origins=("*",), connection_init_wait_timeout=dt.timedelta(seconds=CONNECTION_INIT_SECONDS),
         )
         self.guarded_schema = schema
         self.settings = settings
@@ -166,6 +173,8 @@ class GraphQLApp(GraphQL[Context, None]):
         return page_response(self._page)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        if isinstance(request, WebSocket):
+            return subscription_context(request, self.settings, self._allows_introspection(anonymous(None)))
         assert isinstance(request, Request) and isinstance(response, Response)
         database, connection = database_of(request), request.state.connection
         viewer = await viewer_from_request(request, connection)  # on the request's one connection, as its reads
@@ -174,6 +183,11 @@ class GraphQLApp(GraphQL[Context, None]):
             connection=connection,
             allow_introspection=self._allows_introspection(viewer),
         )
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """connection_init: the viewer of the token in its payload, as an HTTP request's Authorization header."""
+        await authenticate(context)
+        context.allow_introspection = self._allows_introspection(context.viewer)
 
     def _allows_introspection(self, viewer: Viewer) -> bool:
         if not self.settings.is_production:
