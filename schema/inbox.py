@@ -78,13 +78,11 @@ class InboxMessage(OwnedByViewer, Node):
 
 
 @strawberry.type(description="The inbox, newest first, with the number of unread messages.")
-class InboxConnection(Connection[InboxMessage]):
+class InboxConnection(OwnedByViewer, Connection[InboxMessage]):
     person_id: strawberry.Private[int]
 
     @strawberry.field(description="Unread messages in the whole inbox (whatever the arguments).")
     async def unread_count(self, info: Info) -> int:
-        if scoped_person_id(info.context.viewer) != self.person_id:
-            return 0
         async with info.context.connection.acquire() as conn:
             return await inbox.unread_count(conn, self.person_id)
 
