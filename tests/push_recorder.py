@@ -40,6 +40,7 @@ class PushRecorder:
     gone: set[str] = field(default_factory=set)
     failing: dict[str, int] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
+    echo: bool = False
 
     def app(self) -> Starlette:
         return Starlette(routes=[
@@ -50,6 +51,8 @@ class PushRecorder:
     async def _record(self, request: Request) -> Any:
         body = await request.json()
         self.received.append(Received(request.method, request.url.path, dict(request.headers), body))
+        if self.echo:
+            print(f"{request.method} {request.url.path}: {body}", flush=True)
         return body
 
     def _fails(self, token: str) -> bool:
@@ -86,6 +89,9 @@ async def recording(recorder: PushRecorder) -> AsyncIterator[str]:
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started:
+            if task.done():
+                task.result()  # raises what stopped it
+                raise RuntimeError("uvicorn stopped before it started")
             await asyncio.sleep(0.01)
         yield f"http://127.0.0.1:{sock.getsockname()[1]}"
     finally:
@@ -94,18 +100,7 @@ async def recording(recorder: PushRecorder) -> AsyncIterator[str]:
         sock.close()
 
 
-if __name__ == "__main__":  # the demo's push provider
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+if __name__ == "__main__":  # the demo's push provider: prints what it receives
+    parser = argparse.ArgumentParser(description="A local FCM and APNs stand-in that prints what it receives.")
     parser.add_argument("--port", type=int, default=8090)
-    recorder = PushRecorder()
-    app = recorder.app()
-
-    @app.middleware("http")
-    async def show(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        if recorder.received:
-            last = recorder.received[-1]
-            print(f"{last.method} {last.path} -> {response.status_code}: {last.json}", flush=True)
-        return response
-
-    uvicorn.run(app, host="127.0.0.1", port=parser.parse_args().port, log_level="warning")
+    uvicorn.run(PushRecorder(echo=True).app(), host="127.0.0.1", port=parser.parse_args().port, log_level="warning")

@@ -23,10 +23,11 @@ def at(day: dt.date) -> dt.datetime:
 
 
 async def messages(db: asyncpg.Connection, person_id: int) -> list[asyncpg.Record]:
-    return await db.fetch(
+    found: list[asyncpg.Record] = await db.fetch(
         "select kind, subject_key, period, title, body, link_kind from inbox_messages where person_id = $1 order by id",
         person_id,
     )
+    return found
 
 
 async def test_arrears_count_past_due_months_only(db: asyncpg.Connection, settings: Settings) -> None:

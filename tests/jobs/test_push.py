@@ -70,7 +70,8 @@ async def test_a_new_message_is_pushed_to_fcm_and_apns_in_their_shapes(
     assert apns.headers["apns-topic"] == "vn.gov.baohiemxahoi.vssid" and apns.headers["apns-push-type"] == "alert"
     assert apns.headers["authorization"] == "bearer eyJ.test"
     assert apns.json["aps"]["alert"]["title"] == ARREARS.title
-    assert await db.fetchval("select count(*) from notification_outbox where channel = 'PUSH' and delivered_at is null") == 0
+    pending = "select count(*) from notification_outbox where channel = 'PUSH' and delivered_at is null"
+    assert await db.fetchval(pending) == 0
 
 
 async def test_a_token_the_provider_forgot_drops_the_device(

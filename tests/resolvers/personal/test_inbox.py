@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 import httpx
 
@@ -27,8 +29,9 @@ async def add_message(db: asyncpg.Connection, person_id: int, subject: str, *, m
     return to_global_id("InboxMessage", pk)
 
 
-def nodes(result: dict) -> list[dict]:
-    return [edge["node"] for edge in result["data"]["me"]["inbox"]["edges"]]
+def nodes(result: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = [edge["node"] for edge in result["data"]["me"]["inbox"]["edges"]]
+    return found
 
 
 async def test_the_owner_reads_the_inbox_newest_first_with_the_unread_count(
