@@ -72,7 +72,8 @@ async def test_the_viewer_receives_their_new_messages_only_until_logout(
         assert message["title"] == "Cơ sở đối tác đã xem thông tin của bạn"
 
         async with httpx.AsyncClient(base_url=base_url) as http:
-            out = await http.post("/graphql", json={"query": LOGOUT}, headers={"Authorization": f"Bearer {owner.token}"})
+            bearer = {"Authorization": f"Bearer {owner.token}"}
+            out = await http.post("/graphql", json={"query": LOGOUT}, headers=bearer)
         assert out.json()["data"]["logout"]["ok"] is True
 
         # the other person's message never came; the session's end does, with a code, then the end of the stream
@@ -98,8 +99,8 @@ async def test_queries_and_mutations_are_not_run_over_the_socket(
     live_settings: Settings, db_dsn: str, db: asyncpg.Connection
 ) -> None:
     owner = await make_citizen(db)
-    async with served(live_settings, db_dsn) as base_url:
-        async with subscribed(base_url, owner.token, "query { me { fullName } }") as ws:
-            refused = await receive(ws)
+    query = "query { me { fullName } }"
+    async with served(live_settings, db_dsn) as base_url, subscribed(base_url, owner.token, query) as ws:
+        refused = await receive(ws)
     errors = refused["payload"] if refused["type"] == "error" else refused["payload"]["errors"]
     assert [e["extensions"]["code"] for e in errors] == ["METHOD_NOT_ALLOWED"]
