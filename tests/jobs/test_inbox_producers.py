@@ -12,6 +12,7 @@ from core.settings import Settings
 from db import inbox_producers as produce
 from jobs import inbox as texts
 from jobs.inbox import produce_all
+from seed.demo import AN, BINH
 from tests.databases import connection
 from tests.factories import VN, add_access, add_card, add_period, make_account, make_officer
 
@@ -212,3 +213,13 @@ async def test_each_new_message_queues_a_push_per_device(db: asyncpg.Connection,
     )
     assert [(q["channel"], q["recipient"].split(":")[0]) for q in queued] == [("PUSH", "ANDROID"), ("PUSH", "IOS")]
     assert all(q["subject"] == texts.ARREARS.title for q in queued)
+
+
+async def test_the_demo_citizens_find_messages_in_their_inbox(db: asyncpg.Connection, settings: Settings) -> None:
+    await produce_all(db, settings)
+
+    for demo in (AN, BINH):
+        person_id = await db.fetchval("select id from people where social_insurance_code = $1",
+                                      demo.social_insurance_code)
+        kinds = {m["kind"] for m in await messages(db, person_id)}
+        assert "CONTRIBUTION_ARREARS" in kinds, demo.full_name
