@@ -12,7 +12,6 @@ the partner one (`/graphql/partner`: queries only; introspection for partner key
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import enum
 from typing import Any
 
@@ -41,6 +40,7 @@ from core.errors import ErrorCode, RequestError
 from core.settings import Settings
 from db.pool import RequestConnection
 from loaders.context import Context
+from service import subscriptions
 from service.caching import apply_cache_headers
 from service.documents import GuardedSchema, is_unexpected, with_code
 from service.execution import too_large
@@ -50,7 +50,6 @@ from service.negotiation import GRAPHQL_RESPONSE, JSON, REQUEST_ERROR_CODES, che
 from service.observability import current_request_id, note_refusal
 from service.persisted import PersistedQueries
 from service.state import database_of
-from service.subscriptions import CONNECTION_INIT_SECONDS, MAX_SUBSCRIPTIONS, authenticate, subscription_context
 
 MASKED_MESSAGE = "Unexpected error."
 ALL_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
@@ -112,6 +111,7 @@ def _touched(error: GraphQLError) -> GraphQLError:
 
 class GraphQLApp(GraphQL[Context, None]):
     request_adapter_class = BoundedRequestAdapter
+    websocket_adapter_class = subscriptions.TextFrames
 
     def __init__(self, schema: GuardedSchema, settings: Settings, endpoint: Endpoint = Endpoint.CITIZEN) -> None:
         ide: GraphQL_IDE | None = None if settings.is_production else "graphiql"
@@ -120,8 +120,8 @@ class GraphQLApp(GraphQL[Context, None]):
         protocols = (GRAPHQL_TRANSPORT_WS_PROTOCOL,) if endpoint is Endpoint.CITIZEN else ()
         super().__init__(
             schema, graphql_ide=ide, allow_queries_via_get=True, multipart_uploads_enabled=False,
-            subscription_protocols=protocols, max_subscriptions_per_connection=MAX_SUBSCRIPTIONS,
-            allowed_origins=("*",), connection_init_wait_timeout=dt.timedelta(seconds=CONNECTION_INIT_SECONDS),
+            subscription_protocols=protocols, max_subscriptions_per_connection=subscriptions.MAX_SUBSCRIPTIONS,
+            allowed_origins=("*",), connection_init_wait_timeout=subscriptions.CONNECTION_INIT_WAIT,
         )
         self.guarded_schema = schema
         self.settings = settings
@@ -174,7 +174,8 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         if isinstance(request, WebSocket):
-            return subscription_context(request, self.settings, self._allows_introspection(anonymous(None)))
+            introspection = self._allows_introspection(anonymous(None))
+            return subscriptions.subscription_context(request, self.settings, introspection)
         assert isinstance(request, Request) and isinstance(response, Response)
         database, connection = database_of(request), request.state.connection
         viewer = await viewer_from_request(request, connection)  # on the request's one connection, as its reads
@@ -186,7 +187,7 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def on_ws_connect(self, context: Context) -> None:
         """connection_init: the viewer of the token in its payload, as an HTTP request's Authorization header."""
-        await authenticate(context)
+        await subscriptions.authenticate(context)
         context.allow_introspection = self._allows_introspection(context.viewer)
 
     def _allows_introspection(self, viewer: Viewer) -> bool:

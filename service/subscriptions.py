@@ -9,11 +9,16 @@ pipeline's budgets apply (service/documents.py refuses them here). A subscriptio
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from typing import cast
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.http.exceptions import WebSocketDisconnected
 
 from auth.request import bearer_from_params, client_address, viewer_from_token
 from auth.viewer import anonymous
@@ -24,7 +29,8 @@ from loaders.context import Context
 from service.state import database_of
 
 MAX_SUBSCRIPTIONS = 5
-CONNECTION_INIT_SECONDS = 10
+# A socket that does not send connection_init within this long is closed (4408).
+CONNECTION_INIT_WAIT = dt.timedelta(seconds=10)
 
 
 def subscription_context(websocket: WebSocket, settings: Settings, allow_introspection: bool) -> Context:
@@ -45,3 +51,14 @@ async def authenticate(context: Context) -> None:
         return
     context.viewer = await viewer_from_token(context.database, token, context.viewer.client_address)
     context.loaders = Loaders(context.connection, context.viewer)
+
+
+class TextFrames(ASGIWebSocketAdapter):
+    """Messages go in text frames, as graphql-transport-ws requires (browsers' clients parse text, not blobs); the
+    view's JSON encoder gives bytes, which Strawberry would send as binary frames."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc

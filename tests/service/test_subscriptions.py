@@ -44,7 +44,9 @@ async def subscribed(base_url: str, token: str | None, query: str = SUBSCRIBE) -
 
 
 async def receive(ws: ClientConnection, seconds: float = 5.0) -> dict[str, Any]:
-    message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), seconds))
+    frame = await asyncio.wait_for(ws.recv(), seconds)
+    assert isinstance(frame, str), "graphql-transport-ws messages are text frames"
+    message: dict[str, Any] = json.loads(frame)
     return message
 
 
