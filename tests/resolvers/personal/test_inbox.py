@@ -130,3 +130,12 @@ async def test_a_kind_turned_off_is_listed_as_off_and_on_again(
     assert all(p["enabled"] for p in on["data"]["setInboxPreference"]["preferences"])
     bad = await gql(client, PREFERENCES, {"kind": "NOPE", "enabled": True}, token=owner.token)
     assert error_codes(bad) == ["BAD_USER_INPUT"]
+
+
+async def test_bad_paging_arguments_get_a_code(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+    owner = await make_citizen(db)
+
+    too_many = await gql(client, INBOX, {"first": 101}, token=owner.token)
+    bad_cursor = await gql(client, INBOX, {"first": 5, "after": "not-a-cursor"}, token=owner.token)
+
+    assert error_codes(too_many) == ["INVALID_INPUT"] and error_codes(bad_cursor) == ["INVALID_CURSOR"]
