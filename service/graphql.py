@@ -245,7 +245,9 @@ class GraphQLApp(GraphQL[Context, None]):
                 allowed_operation_types=allowed,
                 operation_extensions=request_data.extensions,
             )
-        except InvalidOperationTypeError:
+        except InvalidOperationTypeError as error:
+            if error.operation_type is OperationType.SUBSCRIPTION:
+                raise subscriptions.not_over_http() from None
             if is_get:
                 raise RequestError(
                     405, ErrorCode.METHOD_NOT_ALLOWED, "Mutations must be sent by POST.", {"Allow": "POST"}

@@ -22,6 +22,7 @@ from strawberry.http.exceptions import WebSocketDisconnected
 
 from auth.request import bearer_from_params, client_address, viewer_from_token
 from auth.viewer import anonymous
+from core.errors import ErrorCode, RequestError
 from core.settings import Settings
 from db.pool import RequestConnection
 from loaders.base import Loaders
@@ -62,3 +63,10 @@ class TextFrames(ASGIWebSocketAdapter):
             await self.ws.send_text(orjson.dumps(message).decode())
         except WebSocketDisconnect as exc:
             raise WebSocketDisconnected from exc
+
+
+def not_over_http() -> RequestError:
+    return RequestError(
+        405, ErrorCode.METHOD_NOT_ALLOWED,
+        "Subscriptions run over WebSocket (graphql-transport-ws on /graphql), not over HTTP.",
+    )

@@ -106,3 +106,12 @@ async def test_queries_and_mutations_are_not_run_over_the_socket(
         refused = await receive(ws)
     errors = refused["payload"] if refused["type"] == "error" else refused["payload"]["errors"]
     assert [e["extensions"]["code"] for e in errors] == ["METHOD_NOT_ALLOWED"]
+
+
+async def test_a_subscription_sent_by_http_is_refused_with_a_code(client: httpx.AsyncClient) -> None:
+    by_post = await client.post("/graphql", json={"query": SUBSCRIBE})
+    by_get = await client.get("/graphql", params={"query": SUBSCRIBE}, headers={"Accept": "application/json"})
+
+    for response in (by_post, by_get):
+        assert response.status_code == 405
+        assert [e["extensions"]["code"] for e in response.json()["errors"]] == ["METHOD_NOT_ALLOWED"]
