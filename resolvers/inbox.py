@@ -10,6 +10,7 @@ from collections.abc import AsyncGenerator
 
 import asyncpg
 import strawberry
+from starlette.websockets import WebSocket
 
 from auth.permissions import IsSignedIn
 from auth.refusal import Refusal
@@ -34,6 +35,8 @@ from schema.inbox import (
 MAX_IDS = 100
 # FCM registration tokens (letters, digits, '-', '_', ':'); APNs device tokens are hex, 64 digits today.
 TOKEN_SHAPES = {"ANDROID": re.compile(r"[A-Za-z0-9_:\-.]{20,4096}"), "IOS": re.compile(r"[0-9A-Fa-f]{64,200}")}
+# graphql-transport-ws's close code for Unauthorized.
+SESSION_ENDED = 4401
 ANY_TOKEN = re.compile(r"[A-Za-z0-9_:\-.]{8,4096}")
 
 
@@ -135,12 +138,19 @@ class InboxMutation:
         return UnregisterDevicePayload(removed=removed)
 
 
+async def _session_ended(socket: object) -> None:
+    """The session is over (logout, revocation, expiry): the socket closes with 4401, graphql-transport-ws's
+    Unauthorized, which tells clients not to reconnect with the same token."""
+    if isinstance(socket, WebSocket):  # always, for a subscription (service/subscriptions.py)
+        await socket.close(code=SESSION_ENDED, reason="The session has ended; log in again.")
+
+
 @strawberry.type
 class InboxSubscription:
     @strawberry.subscription(
         permission_classes=[IsSignedIn],
         description="Each new message of your inbox as it arrives (graphql-transport-ws on /graphql; send "
-        "`Authorization: Bearer <token>` in connection_init). Ends with UNAUTHENTICATED when the session ends.",
+        "`Authorization: Bearer <token>` in connection_init). The socket closes (4401) when the session ends.",
         metadata=PRIVATE.metadata(),
     )
     async def inbox_message_added(self, info: Info) -> AsyncGenerator[InboxMessage, None]:
@@ -160,8 +170,10 @@ class InboxSubscription:
                     message_id = None
                 if time.monotonic() >= next_check:
                     async with ctx.database.acquire() as conn:
-                        if not await inbox.session_holds(conn, session_id):
-                            raise ApiError(ErrorCode.UNAUTHENTICATED, "the session has ended; log in again")
+                        holds = await inbox.session_holds(conn, session_id)
+                    if not holds:
+                        await _session_ended(ctx.request)
+                        return
                     next_check = time.monotonic() + recheck
                 if message_id is None:
                     continue
