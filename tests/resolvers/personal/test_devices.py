@@ -49,3 +49,15 @@ async def test_bad_tokens_and_platforms_are_refused_with_a_code(
     assert error_codes(platform) == ["BAD_USER_INPUT"]
     assert anonymous["data"] is None and error_codes(anonymous) == ["UNAUTHENTICATED"]
     assert await db.fetchval("select count(*) from devices") == 0
+
+
+async def test_a_token_registered_by_another_person_moves_to_them(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    first, second = await make_citizen(db), await make_citizen(db, full_name="Lê Thị Khác")
+
+    await gql(client, REGISTER, {"platform": "IOS", "token": APNS_TOKEN}, token=first.token)
+    await gql(client, REGISTER, {"platform": "IOS", "token": APNS_TOKEN}, token=second.token)
+
+    owners = await db.fetch("select person_id from devices where token = $1", APNS_TOKEN)
+    assert [row["person_id"] for row in owners] == [second.id]
