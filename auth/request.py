@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 
 from starlette.requests import HTTPConnection
 
@@ -28,7 +29,16 @@ def client_address(request: HTTPConnection) -> str | None:
 
 
 def bearer_token(request: HTTPConnection) -> str | None:
-    header = request.headers.get("authorization", "")
+    return _bearer(request.headers.get("authorization", ""))
+
+
+def bearer_from_params(params: Mapping[str, object] | None) -> str | None:
+    """A subscription's token: `{"Authorization": "Bearer ..."}` in graphql-transport-ws's connection_init payload."""
+    header = next((v for k, v in (params or {}).items() if k.lower() == "authorization"), "")
+    return _bearer(header) if isinstance(header, str) else None
+
+
+def _bearer(header: str) -> str | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token or len(token) > MAX_CREDENTIAL_LENGTH:
         return None
@@ -42,19 +52,9 @@ async def viewer_from_request(request: HTTPConnection, pool: ConnectionSource) -
     api_key = request.headers.get("x-api-key")
     if not token and not (api_key and len(api_key) <= MAX_CREDENTIAL_LENGTH):
         return anonymous(address)
+    if token:
+        return await viewer_from_token(pool, token, address)
     async with pool.acquire() as conn:
-        if token:
-            row = await sql.session_by_access_token(conn, token_hashes(token))
-            if row is None:
-                return anonymous(address)
-            return Viewer(
-                kind=ViewerKind.AGENCY_OFFICER if row["agency_id"] is not None else ViewerKind.CITIZEN,
-                client_address=address,
-                person_id=row["person_id"],
-                session_id=row["session_id"],
-                password_change_only=row["password_change_only"],
-                agency_id=row["agency_id"],
-            )
         assert api_key is not None
         key = await sql.api_key_by_hash(conn, api_key_hashes(api_key), address)
         if key is None:
@@ -67,4 +67,20 @@ async def viewer_from_request(request: HTTPConnection, pool: ConnectionSource) -
         partner_name=key["partner_name"],
         api_key_id=key["api_key_id"],
         scopes=frozenset(key["scopes"]),
+    )
+
+
+async def viewer_from_token(pool: ConnectionSource, token: str, address: str | None) -> Viewer:
+    """The person of a bearer access token (HTTP requests and subscriptions alike), or anonymous."""
+    async with pool.acquire() as conn:
+        row = await sql.session_by_access_token(conn, token_hashes(token))
+    if row is None:
+        return anonymous(address)
+    return Viewer(
+        kind=ViewerKind.AGENCY_OFFICER if row["agency_id"] is not None else ViewerKind.CITIZEN,
+        client_address=address,
+        person_id=row["person_id"],
+        session_id=row["session_id"],
+        password_change_only=row["password_change_only"],
+        agency_id=row["agency_id"],
     )

@@ -210,6 +210,21 @@ class Settings:
     card_signing_keys: tuple[tuple[str, bytes], ...] = setting(
         "VSSID_CARD_SIGNING_KEYS", (), signing_keys, shown="a public development key; required in production"
     )
+    # The inbox (jobs/inbox.py): seconds between runs of its producers, 0 = off; and how often an inbox
+    # subscription checks that its session still holds (it ends when the session does).
+    inbox_seconds: int = setting("VSSID_INBOX_SECONDS", 300, whole(0, 86_400))
+    subscription_recheck_seconds: int = setting("VSSID_SUBSCRIPTION_RECHECK_SECONDS", 30, whole(1, 3600))
+    # Push notifications (jobs/push.py), fed by the outbox: "log" (the default) only logs that a push would go, so
+    # push is off; "http" sends through FCM HTTP v1 (ANDROID) and APNs (IOS) and needs every credential below.
+    push_sender: str = setting("VSSID_PUSH_SENDER", "log", one_of("log", "http"))
+    fcm_base_url: str = setting("VSSID_FCM_BASE_URL", "https://fcm.googleapis.com", text)
+    fcm_project_id: str | None = setting("VSSID_FCM_PROJECT_ID", None, text)
+    # An OAuth 2 access token of the service account (scope firebase.messaging), kept fresh by the platform.
+    fcm_access_token: str | None = setting("VSSID_FCM_ACCESS_TOKEN", None, text)
+    apns_base_url: str = setting("VSSID_APNS_BASE_URL", "https://api.push.apple.com", text)
+    # The app's bundle id (apns-topic) and a provider authentication token (ES256 JWT), kept fresh by the platform.
+    apns_topic: str | None = setting("VSSID_APNS_TOPIC", None, text)
+    apns_auth_token: str | None = setting("VSSID_APNS_AUTH_TOKEN", None, text)
 
     @property
     def is_production(self) -> bool:
@@ -268,4 +283,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         )
     if settings.email_sender == "smtp" and settings.smtp_host is None:
         raise SettingsError("VSSID_EMAIL_SENDER=smtp needs VSSID_SMTP_HOST (the SMTP server's host name)")
+    push_needs = ("fcm_project_id", "fcm_access_token", "apns_topic", "apns_auth_token")
+    if settings.push_sender == "http" and (missing := [n for n in push_needs if getattr(settings, n) is None]):
+        raise SettingsError(
+            "VSSID_PUSH_SENDER=http needs " + ", ".join(f"VSSID_{n.upper()}" for n in missing)
+            + " (or leave it at log: push is then off)"
+        )
     return settings

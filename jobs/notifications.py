@@ -153,8 +153,11 @@ class Dispatcher:
                     await asyncio.wait_for(self._stopping.wait(), IDLE_POLL_SECONDS)
 
 
-def start_dispatcher(database: ConnectionSource, settings: Settings) -> Dispatcher:
-    dispatcher = Dispatcher(database, senders_for(settings))
+def start_dispatcher(
+    database: ConnectionSource, settings: Settings, more_senders: dict[str, Sender] | None = None
+) -> Dispatcher:
+    """The dispatcher of this process; `more_senders` adds channels (PUSH, from jobs/push.py)."""
+    dispatcher = Dispatcher(database, senders_for(settings) | (more_senders or {}))
     if settings.notification_dispatcher:
         dispatcher.start()
     return dispatcher

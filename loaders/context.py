@@ -11,12 +11,14 @@ from starlette.responses import Response
 
 from auth.viewer import Viewer
 from core.settings import Settings
+from db.inbox_feed import InboxFeed
 from db.pool import Database, RequestConnection
 from loaders.base import Loaders
 
 
 @dataclass(slots=True)
 class Context:
+    # A subscription's are its WebSocket (service/subscriptions.py); only subscription fields run there.
     request: Request
     response: Response
     database: Database
@@ -26,6 +28,9 @@ class Context:
     connection: RequestConnection
     # False on the citizen endpoint in production (service/graphql.py decides per endpoint).
     allow_introspection: bool = True
+    # A subscription's: the payload of its connection_init, and this process's feed of new inbox messages.
+    connection_params: dict[str, object] | None = None
+    inbox_feed: InboxFeed | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

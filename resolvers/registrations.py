@@ -82,9 +82,9 @@ class RegistrationQuery:
                     conn,
                     person_id=row["person_id"],
                     actor_kind="AGENCY_OFFICER",
-                    actor_name="Agency officer",
+                    actor_name="Cán bộ cơ quan BHXH",
                     actor_ref=str(officer_id),
-                    purpose="registration review",
+                    purpose="Xét duyệt đăng ký giao dịch điện tử",
                     data_categories=["IDENTITY", "CONTACT"],
                 )
 

@@ -28,6 +28,7 @@ from schema.access_log import AccessLogEntry
 from schema.benefit import Benefit, BenefitKind
 from schema.card import InsuranceCard
 from schema.contribution import ContributionPeriod, ContributionScheme, ContributionSummary
+from schema.inbox import InboxConnection, InboxPreference, inbox_page, inbox_preferences
 from schema.lists import list_page
 from schema.node import Node
 from schema.pagination import Connection
@@ -138,3 +139,15 @@ class Person(OwnedByViewer, Node):
             info, ACCESS_LOG, AccessLogEntry.from_row, list_name="accessLog", first=first, after=after,
             person_id=self.person_id,
         )
+
+    @strawberry.field(
+        description="The inbox (hộp thư), newest first, with its unread count; `first` is at most 100.", metadata=PAGED
+    )
+    async def inbox(
+        self, info: Info, unread_only: bool = False, first: int | None = None, after: str | None = None
+    ) -> InboxConnection | None:
+        return await inbox_page(info, self.person_id, unread_only=unread_only, first=first, after=after)
+
+    @strawberry.field(description="Which kinds of message reach the inbox (all, unless turned off).")
+    async def inbox_preferences(self, info: Info) -> list[InboxPreference] | None:
+        return await inbox_preferences(info, self.person_id)

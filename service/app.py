@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from auth.passwords import gate as password_gate
@@ -20,10 +20,13 @@ from auth.tokens import configure_keys
 from core.errors import ServiceUnavailable, UnavailableReason
 from core.metrics import observe_pool
 from core.settings import Settings, load_settings
+from db.inbox_feed import InboxFeed
 from db.migrate import MigrationError, pending_migrations
 from db.pool import Database, create_database
 from jobs.housekeeping import start_housekeeping
+from jobs.inbox import start_inbox_producers
 from jobs.notifications import start_dispatcher
+from jobs.push import push_channel
 from service.graphiql import asset as graphiql_asset
 from service.graphiql.assets import ASSET_PREFIX
 from service.graphql import Endpoint, GraphQLApp
@@ -75,13 +78,17 @@ def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None
         else:
             database = Database(pool, settings.db_acquire_timeout_ms / 1000)
         observe_pool(database.pool)
-        dispatcher = start_dispatcher(database, settings)
+        dispatcher = start_dispatcher(database, settings, {"PUSH": push_channel(database, settings)})
         housekeeping = start_housekeeping(database, settings)
+        inbox_producers = start_inbox_producers(database, settings)
         app.state.database = database
+        app.state.inbox_feed = inbox_feed = InboxFeed(dsn)
         try:
             yield
         finally:
             # The server has stopped taking requests and finished those in flight (uvicorn's graceful shutdown).
+            await inbox_feed.close()
+            await inbox_producers.stop()
             await housekeeping.stop()
             await dispatcher.stop(grace_seconds=settings.shutdown_timeout_seconds / 2)
             if pool is None:
@@ -90,6 +97,7 @@ def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None
     graphql_app = GraphQLApp(schema, settings)
     routes = [
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql_app),  # subscriptions (graphql-transport-ws)
         Route("/graphql/partner", GraphQLApp(schema, settings, Endpoint.PARTNER), methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import strawberry
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, specified_rules, validate
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, OperationType, parse, specified_rules, validate
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
@@ -202,12 +202,16 @@ class GuardDocument(SchemaExtension):
         operation = prepared.shape.operation(execution.operation_name)
         if operation is None:
             return []  # Strawberry refuses a missing or ambiguous operation name itself.
+        request = getattr(context, "request", None)
+        over_socket = request is not None and request.scope.get("type") == "websocket"
+        if over_socket and operation.kind is not OperationType.SUBSCRIPTION:
+            # Queries and mutations go by HTTP, where the budgets and the deadline of a request apply.
+            return [_refusal("Only subscriptions run over WebSocket; send this by HTTP.", ErrorCode.METHOD_NOT_ALLOWED)]
         if operation.introspection and not getattr(context, "allow_introspection", True):
             return [_refusal("Introspection is disabled on this endpoint.", ErrorCode.INTROSPECTION_DISABLED)]
         cost = schema.documents.cost(query, prepared, execution.operation_name, execution.variables)
         if cost is not None and cost > limits.MAX_COST:
             return [limits.limit_error("cost", limits.MAX_COST, cost)]
-        request = getattr(context, "request", None)
         if operation.credential_fields and request is not None and request.method == "GET":
             # GET requests end up in browser history, proxy logs and CDN caches: no secrets or personal facts there.
             context.response.status_code = 405

@@ -29,16 +29,18 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_res
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.ides import GraphQL_IDE
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
 from auth.request import viewer_from_request
-from auth.viewer import Viewer, ViewerKind
+from auth.viewer import Viewer, ViewerKind, anonymous
 from core.errors import ErrorCode, RequestError
 from core.settings import Settings
 from db.pool import RequestConnection
 from loaders.context import Context
+from service import subscriptions
 from service.caching import apply_cache_headers
 from service.documents import GuardedSchema, is_unexpected, with_code
 from service.execution import too_large
@@ -109,12 +111,17 @@ def _touched(error: GraphQLError) -> GraphQLError:
 
 class GraphQLApp(GraphQL[Context, None]):
     request_adapter_class = BoundedRequestAdapter
+    websocket_adapter_class = subscriptions.TextFrames
 
     def __init__(self, schema: GuardedSchema, settings: Settings, endpoint: Endpoint = Endpoint.CITIZEN) -> None:
         ide: GraphQL_IDE | None = None if settings.is_production else "graphiql"
+        # Subscriptions (graphql-transport-ws) on the citizen endpoint only. Any origin may open one: the socket
+        # carries no ambient credential (no cookie); the token comes in connection_init, as a header would.
+        protocols = (GRAPHQL_TRANSPORT_WS_PROTOCOL,) if endpoint is Endpoint.CITIZEN else ()
         super().__init__(
             schema, graphql_ide=ide, allow_queries_via_get=True, multipart_uploads_enabled=False,
-            subscription_protocols=(),
+            subscription_protocols=protocols, max_subscriptions_per_connection=subscriptions.MAX_SUBSCRIPTIONS,
+            allowed_origins=("*",), connection_init_wait_timeout=subscriptions.CONNECTION_INIT_WAIT,
         )
         self.guarded_schema = schema
         self.settings = settings
@@ -166,6 +173,9 @@ class GraphQLApp(GraphQL[Context, None]):
         return page_response(self._page)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        if isinstance(request, WebSocket):
+            introspection = self._allows_introspection(anonymous(None))
+            return subscriptions.subscription_context(request, self.settings, introspection)
         assert isinstance(request, Request) and isinstance(response, Response)
         database, connection = database_of(request), request.state.connection
         viewer = await viewer_from_request(request, connection)  # on the request's one connection, as its reads
@@ -174,6 +184,11 @@ class GraphQLApp(GraphQL[Context, None]):
             connection=connection,
             allow_introspection=self._allows_introspection(viewer),
         )
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """connection_init: the viewer of the token in its payload, as an HTTP request's Authorization header."""
+        await subscriptions.authenticate(context)
+        context.allow_introspection = self._allows_introspection(context.viewer)
 
     def _allows_introspection(self, viewer: Viewer) -> bool:
         if not self.settings.is_production:
@@ -230,7 +245,9 @@ class GraphQLApp(GraphQL[Context, None]):
                 allowed_operation_types=allowed,
                 operation_extensions=request_data.extensions,
             )
-        except InvalidOperationTypeError:
+        except InvalidOperationTypeError as error:
+            if error.operation_type is OperationType.SUBSCRIPTION:
+                raise subscriptions.not_over_http() from None
             if is_get:
                 raise RequestError(
                     405, ErrorCode.METHOD_NOT_ALLOWED, "Mutations must be sent by POST.", {"Allow": "POST"}

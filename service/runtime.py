@@ -27,6 +27,7 @@ from db.dsn import describe
 from db.embedded import EmbeddedPostgres, ensure_database
 from db.migrate import apply_migrations
 from db.reference import load_reference_data
+from jobs.inbox import produce_all
 from seed import seed_database
 from seed.demo import DEMO_LOGINS, demo_logins_present
 from service.app import create_app, tune_collector
@@ -88,6 +89,9 @@ async def prepare(dsn: str, settings: Settings, *, serving: bool) -> None:
                     conn, persons=settings.demo_persons, seed=settings.seed_value, demo=True,
                     progress=sys.stderr.isatty(),  # a progress bar is for a person watching, not for a log
                 )
+            # The demo logins find their inbox filled at once, not one producer interval later.
+            report = await produce_all(conn, settings)
+            log.info("inbox messages made for the demo: %d", report.total if report else 0)
         elif settings.is_production and not settings.loads_demo and await demo_logins_present(conn):
             raise StartupError(
                 "this database holds the demo logins of the README (it was loaded in development), which anyone "

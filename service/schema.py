@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from strawberry.schema.config import StrawberryConfig
 
-from resolvers.root import Mutation, Query
+from resolvers.root import Mutation, Query, Subscription
 from schema.scalars import SCALAR_MAP
 from service.caching import CachePolicy
 from service.documents import GuardDocument, GuardedSchema
@@ -16,6 +16,7 @@ from service.ratelimit import DirectoryRateLimit
 schema = GuardedSchema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     # Every hook here runs once per operation; none wraps field resolution (no `resolve` hook).
     extensions=[mask_errors, GuardDocument, DirectoryRateLimit, CachePolicy, ObserveOperation],
     config=StrawberryConfig(scalar_map=SCALAR_MAP),

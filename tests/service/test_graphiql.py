@@ -51,7 +51,7 @@ async def test_tabs_that_need_a_session_carry_the_bearer_placeholder(shared_clie
     tabs = _config((await shared_client.get("/graphql", headers=HTML)).text)["tabs"]
     assert isinstance(tabs, list)
 
-    by_name = {re.search(r"(?:query|mutation) (\w+)", tab["query"]).group(1): tab for tab in tabs}  # type: ignore[union-attr]
+    by_name = {re.search(r"(?:query|mutation|subscription) (\w+)", tab["query"]).group(1): tab for tab in tabs}  # type: ignore[union-attr]
     assert json.loads(by_name["Home"]["headers"]) == {"Authorization": "Bearer <paste accessToken from Login>"}
     assert "headers" not in by_name["Login"] and "headers" not in by_name["Provinces"]
     # the demo data is loaded here, so Login runs as it is

@@ -11,6 +11,7 @@ from playwright.async_api import Browser, Page, Request, async_playwright
 
 from core.settings import Settings
 from seed.demo import AN
+from tests.databases import connection
 from tests.served import served
 from tests.tools import chromium
 
@@ -117,4 +118,29 @@ async def test_the_partner_page_runs_its_documents_on_the_partner_endpoint(
         # the tab's variables are the demo citizen's card, name and birth date
         assert card["data"]["verifyInsuranceCard"]["reason"] == "VALID"  # type: ignore[index]
         assert set(posted) == {origin + "/graphql/partner"}
+        assert watched.outside == [] and watched.problems == []
+
+
+async def test_the_inbox_subscription_runs_in_its_tab(browser: Browser, settings: Settings, db_dsn: str) -> None:
+    async with served(settings, db_dsn) as origin:
+        page = await browser.new_page()
+        watched = Watched(page, origin)
+        await page.goto(origin + "/graphql")
+        await page.locator(".graphiql-container").wait_for(timeout=30_000)
+        await _run_tab(page, "Login")
+
+        await _open_tab(page, "InboxMessageAdded")
+        await page.locator(".graphiql-execute-button").click()
+        await page.wait_for_timeout(1000)  # connected and subscribed
+        async with connection(db_dsn) as db:
+            person_id = await db.fetchval("select id from people where social_insurance_code = $1",
+                                          AN.social_insurance_code)
+            await db.execute(
+                """insert into inbox_messages (person_id, kind, subject_key, period, title, body)
+                   values ($1, 'PARTNER_ACCESS', 'browser', '-', 'Cơ sở đối tác đã xem thông tin của bạn',
+                           'Bệnh viện Trình Duyệt đã xem.')""",
+                person_id,
+            )
+
+        await page.locator(".result-window", has_text="Bệnh viện Trình Duyệt").wait_for(timeout=10_000)
         assert watched.outside == [] and watched.problems == []

@@ -46,7 +46,59 @@
   // One JSON answer per request (the service sends no incremental delivery), so the fetcher can read it.
   var send = GraphiQL.createFetcher({ url: config.endpoint, enableIncrementalDelivery: false });
 
+  // A subscription: graphql-transport-ws on the same endpoint, the tab's headers sent in connection_init (as the
+  // service reads the token there); each `next` is one result for GraphiQL, until complete, an error or close.
+  function subscribe(params, options) {
+    var socket = new WebSocket(location.origin.replace(/^http/, "ws") + config.endpoint, "graphql-transport-ws");
+    var queue = [];
+    var waiting = null;
+    function push(value, done) {
+      var item = { value: value, done: done };
+      if (waiting) {
+        var resolve = waiting;
+        waiting = null;
+        resolve(item);
+      } else {
+        queue.push(item);
+      }
+    }
+    socket.onopen = function () {
+      socket.send(JSON.stringify({ type: "connection_init", payload: (options && options.headers) || {} }));
+    };
+    socket.onmessage = function (event) {
+      var message = JSON.parse(event.data);
+      if (message.type === "connection_ack") {
+        socket.send(JSON.stringify({ id: "1", type: "subscribe", payload: params }));
+      } else if (message.type === "next") {
+        push(message.payload, false);
+      } else if (message.type === "error") {
+        push({ errors: message.payload }, false);
+        socket.close();
+      } else if (message.type === "complete") {
+        socket.close();
+      } else if (message.type === "ping") {
+        socket.send(JSON.stringify({ type: "pong" }));
+      }
+    };
+    socket.onclose = function () {
+      push(undefined, true);
+    };
+    var iterator = {
+      next: function () {
+        if (queue.length) return Promise.resolve(queue[0].done ? queue[0] : queue.shift());
+        return new Promise(function (resolve) { waiting = resolve; });
+      },
+      return: function () {
+        socket.close();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+    iterator[Symbol.asyncIterator] = function () { return iterator; };
+    return iterator;
+  }
+
   function fetcher(params, options) {
+    if (/(^|\})\s*(#[^\n]*\s*)*subscription[\s({]/.test(params.query || "")) return subscribe(params, options);
     return Promise.resolve(send(params, options)).then(function (result) {
       remember(result);
       return result;

@@ -24,6 +24,7 @@ from schema.benefit import Benefit
 from schema.card import InsuranceCard
 from schema.contribution import ContributionPeriod, ContributionSummary, SchemeMonths
 from schema.ids import to_global_id
+from schema.inbox import Device, InboxConnection, InboxMessage, InboxPreference
 from schema.person import Person
 from schema.scalars import SCALAR_MAP
 from schema.visit import MedicalVisit, MedicalVisitYear
@@ -51,6 +52,10 @@ PERSONAL_TYPES = (
     MedicalVisit,
     MedicalVisitYear,
     AccessLogEntry,
+    InboxConnection,
+    InboxMessage,
+    InboxPreference,
+    Device,
 )
 HOME = contract("mobile/Home")
 ME_ID = "query { me { id fullName } }"
@@ -350,6 +355,8 @@ def _selection(cls: type[Any]) -> str:
             "by_scheme",
             "cards",
             "image",
+            "inbox",
+            "inbox_preferences",
         }
         names.append(name if leaf else f"{name} {{ __typename }}")
     return " ".join(names)

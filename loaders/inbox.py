@@ -1,0 +1,10 @@
+"""Loaders of the inbox: messages by id, bound to the viewer like every personal loader."""
+
+from __future__ import annotations
+
+from db import inbox
+from loaders.base import PersonalLoader
+
+
+class InboxMessageByIdLoader(PersonalLoader):
+    fetch = inbox.INBOX.by_id
