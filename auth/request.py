@@ -7,7 +7,7 @@ import ipaddress
 from starlette.requests import HTTPConnection
 
 from auth.tokens import api_key_hashes, token_hashes
-from auth.viewer import Viewer, ViewerKind, anonymous
+from auth.viewer import Viewer, ViewerKind, anonymous, parse_access
 from db import viewers as sql
 from db.pool import ConnectionSource
 
@@ -54,6 +54,7 @@ async def viewer_from_request(request: HTTPConnection, pool: ConnectionSource) -
                 session_id=row["session_id"],
                 password_change_only=row["password_change_only"],
                 agency_id=row["agency_id"],
+                access=parse_access(row["access"]),
             )
         assert api_key is not None
         key = await sql.api_key_by_hash(conn, api_key_hashes(api_key), address)

@@ -8,21 +8,24 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from db.readable import readable_by
+
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 COLUMNS = """
 id, person_id, card_number, group_code, benefit_level, coverage_percent, province_code, valid_from, valid_to,
 primary_facility_id, five_years_continuous_from, residence_area
 """
-# Every personal statement carries `person_id = $viewer`: a forgotten permission still cannot leak a card.
-SELECT_BY_ID_FOR_VIEWER = f"select {COLUMNS} from insurance_cards where id = any($1::bigint[]) and person_id = $2"
+# Every personal statement is bound to the persons the viewer may read: a forgotten check still cannot leak a card.
+READABLE = readable_by("person_id", "$2", "CARD")
+SELECT_BY_ID_FOR_VIEWER = f"select {COLUMNS} from insurance_cards where id = any($1::bigint[]) and {READABLE}"
 # The card valid on a day; when two overlap (a reissue), the one that started last wins. The group's name comes
 # along (Home shows it), which saves the beneficiary-group statement.
 SELECT_VALID_ON_FOR_VIEWER = f"""
 select distinct on (person_id) {COLUMNS},
        (select g.name from beneficiary_groups g where g.code = insurance_cards.group_code) as group_name
 from insurance_cards
-where person_id = any($1::bigint[]) and person_id = $2 and valid_from <= $3 and valid_to >= $3
+where person_id = any($1::bigint[]) and {READABLE} and valid_from <= $3 and valid_to >= $3
 order by person_id, valid_from desc, id desc
 """
 SELECT_GROUPS_BY_CODE = "select code, name from beneficiary_groups where code = any($1::text[])"

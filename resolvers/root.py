@@ -8,6 +8,7 @@ from resolvers.accounts import AccountMutation, AccountQuery
 from resolvers.card_check import CardCheckQuery
 from resolvers.directory import DirectoryQuery
 from resolvers.employers import EmployerQuery
+from resolvers.family import FamilyMutation
 from resolvers.lookup import LookupQuery
 from resolvers.persons import PersonQuery
 from resolvers.provinces import ProvinceQuery
@@ -23,4 +24,4 @@ Query = merge_types(
         DirectoryQuery, EmployerQuery, LookupQuery, CardCheckQuery, SupportQuery,
     ),
 )
-Mutation = merge_types("Mutation", (AccountMutation, RegistrationMutation))
+Mutation = merge_types("Mutation", (AccountMutation, RegistrationMutation, FamilyMutation))
