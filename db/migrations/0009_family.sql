@@ -67,4 +67,4 @@ $$;
 alter table access_log drop constraint access_log_actor_kind_check;
 alter table access_log add constraint access_log_actor_kind_check
     check (actor_kind in ('AGENCY_OFFICER', 'PARTNER', 'SYSTEM', 'GUARDIAN', 'GRANTEE'));
-alter table access_log add column grant_id bigint references access_grants (id);
+alter table access_log add column grant_id bigint references access_grants (id) on delete set null;

@@ -259,6 +259,7 @@ _ENTRY = {
     "actor_name": "x",
     "purpose": "y",
     "data_categories": ["CARD"],
+    "grant_id": None,
 }
 _SUMMARY_ROWS: list[dict[str, Any]] = [
     {"scheme": None, "months": 2, "unpaid_months": 0},
@@ -346,6 +347,9 @@ def _selection(cls: type[Any]) -> str:
             "medical_visit_years",
             "access_log",
             "by_scheme",
+            "dependants",
+            "granted_persons",
+            "grants",
         }
         names.append(name if leaf else f"{name} {{ __typename }}")
     return " ".join(names)
