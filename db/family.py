@@ -20,6 +20,7 @@ select {PEOPLE}, $2::bigint as guardian_id
 from access_of($2) a join people p on p.id = a.person_id
 where $2 = any($1::bigint[]) and a.grant_id is null
 order by p.date_of_birth, p.id
+limit 50
 """
 # The owners of the viewer's live grants, each once.
 SELECT_GRANTED_PERSONS = f"""
@@ -27,6 +28,7 @@ select distinct on (p.id) {PEOPLE}, $2::bigint as grantee_id
 from access_of($2) a join people p on p.id = a.person_id
 where $2 = any($1::bigint[]) and a.grant_id is not null
 order by p.id
+limit 50
 """
 GRANT_COLUMNS = """
 g.id, g.owner_id, g.grantee_id, g.parts, g.valid_from, g.valid_until, g.accepted_at, g.revoked_at, g.created_at,

@@ -41,7 +41,9 @@ from schema.relation import check_part, relation, relation_list
 from schema.visit import MedicalVisit, MedicalVisitYear
 
 PAGED = FieldPolicy(pages=LIST_PAGES).metadata()
-FAMILY_LIST = FieldPolicy(list_size=200)
+# The family's plain lists, priced at their most (db/family.py stops each there).
+FAMILY_LIST = FieldPolicy(list_size=50)
+GRANT_LIST = FieldPolicy(list_size=200)
 # The history starts in 2017; the bounds only keep the date arithmetic of the filter in range.
 MIN_YEAR, MAX_YEAR = 1900, 9999
 
@@ -95,7 +97,7 @@ class Person(OwnedByViewer, Node):
     )
     grants: list[AccessGrant] | None = relation_list(
         AccessGrantsByPersonIdLoader, "person_id", AccessGrant.of_row, part="OWN",
-        description="Grants this person gave or received, newest first (at most 200).", policy=FAMILY_LIST,
+        description="Grants this person gave or received, newest first (at most 200).", policy=GRANT_LIST,
     )
 
 
