@@ -52,7 +52,8 @@ async def add_grant(
         """insert into access_grants (owner_id, grantee_id, parts, valid_from, valid_until, accepted_at, revoked_at,
                                       revoked_by, created_at)
            values ($1, $2, $3::text[], now() + $4::interval, now() + $5::interval, now() + $6::interval,
-                   now() + $7::interval, case when $7::interval is null then null else $1::bigint end, now() + $4::interval)
+                   now() + $7::interval, case when $7::interval is null then null else $1::bigint end,
+                   now() + $4::interval)
            returning id""",
         owner_id,
         grantee_id,

@@ -55,7 +55,8 @@ PERSON_FIELDS = """
 """
 NODE_PERSON = f"query ($id: ID!) {{ node(id: $id) {{ ... on Person {{ {PERSON_FIELDS} }} }} }}"
 NODE = "query ($id: ID!) { node(id: $id) { __typename id } }"
-ME = f"{{ me {{ id currentCard {{ cardNumber }} dependants {{ {PERSON_FIELDS} }} grantedPersons {{ {PERSON_FIELDS} }} }} }}"
+ME = f"""{{ me {{ id currentCard {{ cardNumber }}
+  dependants {{ {PERSON_FIELDS} }} grantedPersons {{ {PERSON_FIELDS} }} }} }}"""
 # The owner's objects by the part they are.
 OBJECT_PARTS = {"InsuranceCard": "CARD", "ContributionPeriod": "CONTRIBUTIONS", "Benefit": "BENEFITS",
                 "MedicalVisit": "VISITS"}
@@ -76,7 +77,7 @@ def readable(role: str, state: str) -> frozenset[str]:
 class World:
     owner: Citizen
     ids: dict[str, str]
-    credentials: dict[str, dict[str, str]]
+    credentials: dict[str, dict[str, Any]]
     person_ids: dict[str, int]
     grant_id: int | None
 
