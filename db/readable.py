@@ -19,4 +19,7 @@ def readable_by(column: str, viewer: str, part: str) -> str:
     """`column` (a person id) is the viewer (`viewer`, a `$n` parameter) or a person they may read `part` of."""
     if part not in (*PARTS, PERSON, OWN_ONLY):  # pragma: no cover - a typo in a declaration fails at import
         raise ValueError(f"unknown part {part!r}")
-    return f"({column} = {viewer} or {column} in (select readable_person_ids({viewer}, '{part}')))"
+    # In FROM, so that PostgreSQL inlines the function (one plan, no function call); the owner's row passes the
+    # first comparison and the set is never computed for it (the plan shows the subplan "never executed").
+    readable = f"select r.id from readable_person_ids({viewer}, '{part}') as r(id)"
+    return f"({column} = {viewer} or {column} in ({readable}))"
