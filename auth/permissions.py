@@ -28,13 +28,6 @@ def _require_full_session(viewer: Viewer) -> None:
         raise ApiError(ErrorCode.PASSWORD_CHANGE_REQUIRED, "change your password to continue")
 
 
-def require_owner(viewer: Viewer, person_id: int) -> None:
-    """The viewer, with a full session, is the person `person_id`; otherwise the coded error to answer with."""
-    _require_full_session(viewer)
-    if person_id != viewer.person_id:
-        raise ApiError(ErrorCode.FORBIDDEN, "this data belongs to another person")
-
-
 def require_reader(viewer: Viewer, person_id: int, part: str | None) -> bool:
     """May the viewer read `part` of person `person_id`? True: it is their own data; False: someone else's that
     they may read (as guardian or grantee: the read must be logged); otherwise the coded error to answer with.

@@ -40,14 +40,20 @@ async def _payload(info: Info, work: Callable[[asyncpg.Connection, int], Awaitab
     return AccessGrantPayload(grant=result)
 
 
-def _grant_pk(id: strawberry.ID) -> int | UserError:
+async def _on_grant(
+    info: Info, id: strawberry.ID, rule: Callable[[asyncpg.Connection, int, int, str | None], Awaitable[int]]
+) -> AccessGrantPayload:
+    """`rule(conn, viewer_id, grant_id, client_address)` on the grant `id`; INVALID_ID for any other ID."""
     try:
         type_name, pk = from_global_id(id)
     except ApiError:
         type_name, pk = "", 0
     if type_name != GRANT_TYPE:
-        return UserError(code=ErrorCode.INVALID_ID, message="this is not the ID of a grant", field="id")
-    return pk
+        return AccessGrantPayload(
+            errors=[UserError(code=ErrorCode.INVALID_ID, message="this is not the ID of a grant", field="id")]
+        )
+    address = info.context.viewer.client_address
+    return await _payload(info, lambda conn, viewer: rule(conn, viewer, pk, address))
 
 
 @strawberry.type
@@ -77,11 +83,7 @@ class FamilyMutation:
         metadata=PRIVATE.metadata(),
     )
     async def accept_grant(self, info: Info, id: strawberry.ID) -> AccessGrantPayload:
-        pk = _grant_pk(id)
-        if isinstance(pk, UserError):
-            return AccessGrantPayload(errors=[pk])
-        address = info.context.viewer.client_address
-        return await _payload(info, lambda conn, viewer: grants.accept_grant(conn, viewer, pk, address))
+        return await _on_grant(info, id, grants.accept_grant)
 
     @strawberry.mutation(
         permission_classes=[IsSignedIn],
@@ -89,8 +91,4 @@ class FamilyMutation:
         metadata=PRIVATE.metadata(),
     )
     async def revoke_grant(self, info: Info, id: strawberry.ID) -> AccessGrantPayload:
-        pk = _grant_pk(id)
-        if isinstance(pk, UserError):
-            return AccessGrantPayload(errors=[pk])
-        address = info.context.viewer.client_address
-        return await _payload(info, lambda conn, viewer: grants.revoke_grant(conn, viewer, pk, address))
+        return await _on_grant(info, id, grants.revoke_grant)

@@ -194,3 +194,18 @@ async def test_a_failure_after_the_grant_is_written_leaves_nothing_behind(
     await db.execute("drop trigger refuse_event on audit_events")
     again = await gql(client, GRANT, variables, token=owner.token)
     assert again["data"]["grantAccess"]["errors"] == [] and await _grants(db, owner.id) == 1
+
+
+async def test_a_grant_opens_by_node_only_for_its_two_parties(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    owner, grantee, stranger = await make_citizen(db), await make_citizen(db), await make_citizen(db)
+    grant = {"id": to_global_id("AccessGrant", await add_grant(db, owner.id, grantee.id, "PENDING"))}
+    query = "query ($id: ID!) { node(id: $id) { ... on AccessGrant { state parts } } }"
+
+    for party in (owner, grantee):
+        result = await gql(client, query, grant, token=party.token)
+        assert result == {"data": {"node": {"state": "PENDING", "parts": ["CARD", "CONTRIBUTIONS", "BENEFITS",
+                                                                           "VISITS"]}}}
+    assert await gql(client, query, grant, token=stranger.token) == {"data": {"node": None}}
+    assert await gql(client, query, grant) == {"data": {"node": None}}
