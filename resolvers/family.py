@@ -32,7 +32,7 @@ async def _payload(info: Info, work: Callable[[asyncpg.Connection, int], Awaitab
     async def run(conn: asyncpg.Connection) -> AccessGrant:
         grant_id = await work(conn, viewer_id)
         rows = await sql.grants_by_id(conn, [grant_id], viewer_id=viewer_id)
-        return AccessGrant.of_row(rows[0])
+        return AccessGrant.from_row(rows[0])
 
     result = await run_mutation(info, run)
     if isinstance(result, Refusal):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any, Self
 
 import strawberry
 
@@ -56,12 +57,14 @@ class AccessGrant(GrantPartiesOnly, Node):
     grantee: GrantParty = strawberry.field(description="Who reads it.")
 
     @classmethod
-    def of_row(cls, row: Row) -> AccessGrant:
-        return cls.from_row(
+    def from_row(cls, row: Row, **given: Any) -> Self:
+        """The parties' codes and names come from the row's joined columns (db/family.py GRANT_COLUMNS)."""
+        return super().from_row(
             row,
             parts=[AccessPart(part) for part in row["parts"]],
             owner=GrantParty(social_insurance_code=row["owner_code"], full_name=row["owner_name"]),
             grantee=GrantParty(social_insurance_code=row["grantee_code"], full_name=row["grantee_name"]),
+            **given,
         )
 
 

@@ -96,7 +96,7 @@ class Person(OwnedByViewer, Node):
         description="Persons whose live grant lets this person read parts of their data.", policy=FAMILY_LIST,
     )
     grants: list[AccessGrant] | None = relation_list(
-        AccessGrantsByPersonIdLoader, "person_id", AccessGrant.of_row, part="OWN",
+        AccessGrantsByPersonIdLoader, "person_id", AccessGrant.from_row, part="OWN",
         description="Grants this person gave or received, newest first (at most 200).", policy=GRANT_LIST,
     )
 
