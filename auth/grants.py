@@ -11,13 +11,16 @@ import asyncpg
 
 from auth.refusal import Refusal
 from core.errors import ErrorCode
-from db import audit
+from db import audit, throttle
 from db import family as sql
 from db.readable import PARTS
 
 CODE = re.compile(r"^[0-9]{10}$")
 # The longest a grant may run, from when it is given.
 MAX_GRANT_YEARS = 5
+# Each look-up of a grantee tells whether a code has an account: a person may try this many a day.
+GRANTEE_LOOKUPS_PER_DAY = 20
+DAY_SECONDS = 86_400
 
 
 def _years_later(moment: dt.datetime, years: int) -> dt.datetime:
@@ -59,6 +62,11 @@ async def grant_access(
     holder with `code`; its id."""
     now = dt.datetime.now(dt.UTC)
     code, chosen = checked_grant(code, parts, valid_until, now)
+    # Counted before the look-up, and kept when the look-up refuses (run_mutation commits it): no enumeration.
+    window = await throttle.hit(conn, f"grant-lookup:{owner_id}", DAY_SECONDS)
+    if window.count > GRANTEE_LOOKUPS_PER_DAY:
+        raise Refusal(ErrorCode.RATE_LIMITED, "too many grants tried today", "granteeSocialInsuranceCode",
+                      retry_at=window.resets_at)
     grantee = await sql.grantee_id(conn, code)
     if grantee is None:
         # Unknown and without an account read the same: the code look-up rules say who may learn who exists.

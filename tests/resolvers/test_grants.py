@@ -9,6 +9,7 @@ import asyncpg
 import httpx
 import pytest
 
+from auth.grants import GRANTEE_LOOKUPS_PER_DAY
 from schema.ids import to_global_id
 from service.schema import schema
 from tests.factories import make_citizen, make_person, open_session
@@ -209,3 +210,15 @@ async def test_a_grant_opens_by_node_only_for_its_two_parties(
                                                                            "VISITS"]}}}
     assert await gql(client, query, grant, token=stranger.token) == {"data": {"node": None}}
     assert await gql(client, query, grant) == {"data": {"node": None}}
+
+
+async def test_grantee_look_ups_are_limited_per_day(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+    # given a person who has tried 20 codes today (each answer tells whether a code has an account)
+    owner = await make_citizen(db)
+    variables = {"granteeSocialInsuranceCode": "0000000000", "parts": ["CARD"], "validUntil": _until(days=10)}
+    tried = [await gql(client, GRANT, variables, token=owner.token) for _ in range(GRANTEE_LOOKUPS_PER_DAY)]
+
+    refused = await gql(client, GRANT, variables, token=owner.token)
+
+    assert {_errors(r, "grantAccess")[0][0] for r in tried} == {"GRANTEE_UNAVAILABLE"}
+    assert _errors(refused, "grantAccess") == [("RATE_LIMITED", "granteeSocialInsuranceCode")]
