@@ -29,6 +29,7 @@ from tests.factories import (
 )
 from tests.family import add_grant, add_guardianship, set_birth, today_in_vietnam, years_before
 from tests.graphql import gql
+from tests.resolvers.personal.test_authorization import PERSONAL_TYPES
 
 STATES = ("none", "pending", "live", "expired", "revoked", "turned 18")
 ROLES = ("owner", "guardian", "grantee", "another citizen", "agency officer", "partner", "anonymous")
@@ -187,3 +188,19 @@ async def test_every_role_reads_exactly_what_each_grant_state_allows(
         assert {c for row in logged for c in row["data_categories"]} == parts
     else:
         assert logged == [], logged
+
+
+def test_each_personal_type_is_one_part_and_the_access_log_is_the_persons_alone() -> None:
+    parts = {cls.__name__: cls.access_part for cls in PERSONAL_TYPES}
+
+    assert parts == {
+        "Person": "PERSON",
+        "InsuranceCard": "CARD",
+        "ContributionPeriod": "CONTRIBUTIONS",
+        "ContributionSummary": "CONTRIBUTIONS",
+        "SchemeMonths": "CONTRIBUTIONS",
+        "Benefit": "BENEFITS",
+        "MedicalVisit": "VISITS",
+        "MedicalVisitYear": "VISITS",
+        "AccessLogEntry": None,
+    }
