@@ -58,7 +58,10 @@ class Gender(enum.Enum):
     FEMALE = "FEMALE"
 
 
-@strawberry.type(description="A person on record. Only the person themself can read their fields.")
+@strawberry.type(
+    description="A person on record. Their fields answer to the person themself, and part by part to their guardian "
+    "(a child under 18) or to a grantee (a live grant): see the API guide, The family."
+)
 class Person(OwnedByViewer, Node):
     access_part: ClassVar[str | None] = "PERSON"
     node_loader = PersonByIdLoader
