@@ -223,3 +223,19 @@ async def test_the_owners_home_sends_the_same_statements_and_logs_nothing(
     # the viewer's access comes with the session: no statement of its own
     assert sum("access_of" in s for s in statements) == 1
     assert len(statements) <= 12
+
+
+async def test_a_guardian_never_reads_the_childs_own_lists(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+    guardian, child = await make_citizen(db, full_name="Bố"), await _child(db)
+    await add_guardianship(db, guardian.id, child.id)
+    query = """query ($id: ID!) { node(id: $id) { ... on Person {
+      fullName accessLog { totalCount } dependants { id } grantedPersons { id } grants { id } } } }"""
+
+    result = await gql(client, query, {"id": to_global_id("Person", child.id)}, token=guardian.token)
+
+    assert result["data"]["node"] == {"fullName": "Nguyễn Bé Con", "accessLog": None, "dependants": None,
+                                      "grantedPersons": None, "grants": None}
+    assert sorted((e["path"][-1], e["extensions"]["code"]) for e in result["errors"]) == [
+        ("accessLog", "FORBIDDEN"), ("dependants", "FORBIDDEN"), ("grantedPersons", "FORBIDDEN"),
+        ("grants", "FORBIDDEN"),
+    ]
