@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from starlette.requests import HTTPConnection
 
 from auth.tokens import api_key_hashes, token_hashes
-from auth.viewer import Viewer, ViewerKind, anonymous
+from auth.viewer import Viewer, ViewerKind, anonymous, parse_access
 from db import viewers as sql
 from db.pool import ConnectionSource
 
@@ -83,4 +83,5 @@ async def viewer_from_token(pool: ConnectionSource, token: str, address: str | N
         session_id=row["session_id"],
         password_change_only=row["password_change_only"],
         agency_id=row["agency_id"],
+        access=parse_access(row["access"]),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 
@@ -27,7 +28,21 @@ class Viewer:
     partner_name: str | None = None
     api_key_id: int | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
+    # Whom else this person may read, and under what: person id -> part -> grant id (None: as their guardian).
+    # Read with the session, so a grant revoked or expired before this request is not in it (docs/authorization.md).
+    access: Mapping[int, Mapping[str, int | None]] = field(default_factory=dict)
 
 
 def anonymous(client_address: str | None) -> Viewer:
     return Viewer(kind=ViewerKind.ANONYMOUS, client_address=client_address)
+
+
+def parse_access(entries: Iterable[str]) -> dict[int, dict[str, int | None]]:
+    """`person:grant:PART,PART` lines (the session look-up's `access`, grant empty for a guardianship)."""
+    access: dict[int, dict[str, int | None]] = {}
+    for entry in entries:
+        person, grant, parts = entry.split(":")
+        by_part = access.setdefault(int(person), {})
+        for part in parts.split(","):
+            by_part.setdefault(part, int(grant) if grant else None)
+    return access

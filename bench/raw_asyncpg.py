@@ -107,7 +107,8 @@ async def home(conn: asyncpg.Connection, token: str) -> dict[str, Any]:
     person = found[0]
     card_rows = await cards.cards_valid_today(conn, [person_id], viewer_id=person_id)
     summary_rows = await contributions.summaries(conn, [person_id], viewer_id=person_id)
-    visit_rows = (await visits.VISITS.page(conn, owner_id=person_id, after=None, limit=HOME_VISITS + 1))[:HOME_VISITS]
+    page = await visits.VISITS.page(conn, owner_id=person_id, viewer_id=person_id, after=None, limit=HOME_VISITS + 1)
+    visit_rows = page[:HOME_VISITS]
     card = card_rows[0] if card_rows else None
     group_name = card["group_name"] if card is not None else None
     facility_ids = {v["facility_id"] for v in visit_rows} | ({card["primary_facility_id"]} if card else set())

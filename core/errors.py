@@ -44,6 +44,9 @@ class ErrorCode(enum.Enum):
     ALREADY_REGISTERED = "ALREADY_REGISTERED"
     UNKNOWN_AGENCY = "UNKNOWN_AGENCY"
     ALREADY_DECIDED = "ALREADY_DECIDED"
+    # Access grants (the family).
+    GRANTEE_UNAVAILABLE = "GRANTEE_UNAVAILABLE"
+    GRANT_CLOSED = "GRANT_CLOSED"
     # Limits and availability.
     RATE_LIMITED = "RATE_LIMITED"
     QUERY_LIMIT_EXCEEDED = "QUERY_LIMIT_EXCEEDED"
@@ -111,6 +114,11 @@ MEANINGS: dict[ErrorCode, Meaning] = {
         "The person already has an account or a pending registration.", "Offer login or password reset."),
     ErrorCode.UNKNOWN_AGENCY: Meaning("No social insurance agency has that code.", "Let the person pick again."),
     ErrorCode.ALREADY_DECIDED: Meaning("The registration was already approved or rejected.", "Reload the queue."),
+    ErrorCode.GRANTEE_UNAVAILABLE: Meaning(
+        "No account holder with that social insurance code can receive a grant (whether the person is on record "
+        "is not told).", "Ask the person to check the code, or to register an account first."),
+    ErrorCode.GRANT_CLOSED: Meaning(
+        "The grant is no longer open to this: already accepted, revoked or expired.", "Reload the grants."),
     ErrorCode.RATE_LIMITED: Meaning(
         "Too many requests of this kind (`retryAfterSeconds`, HTTP 429 with Retry-After for whole requests).",
         "Wait the time given, then retry."),

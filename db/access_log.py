@@ -30,8 +30,9 @@ async def record_access(
 
 ACCESS_LOG = KeysetList(
     "access_log",
-    "id, person_id, at, actor_kind, actor_name, purpose, data_categories",
+    "id, person_id, at, actor_kind, actor_name, purpose, data_categories, grant_id",
     order="at",
     order_type="timestamptz",
     owner="person_id",
+    part="OWN",
 )

@@ -10,5 +10,6 @@ BENEFITS = KeysetList(
     order="paid_on",
     order_type="date",
     owner="person_id",
+    part="BENEFITS",
     filter="({value}::text is null or kind = {value})",
 )

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from db.lists import KeysetList
+from db.readable import readable_by
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -20,8 +21,9 @@ primary_facility_id, five_years_continuous_from, residence_area, revoked_at,
 # How long after its end a card still shows as the current one when no other is valid: a renewal is often issued
 # days after 1 January, and the app should not show no card meanwhile (it shows the card with its status, EXPIRED).
 RENEWAL_GRACE_DAYS = 31
-# Every personal statement carries `person_id = $viewer`: a forgotten permission still cannot leak a card.
-SELECT_BY_ID_FOR_VIEWER = f"select {COLUMNS} from insurance_cards where id = any($1::bigint[]) and person_id = $2"
+# Every personal statement is bound to the persons the viewer may read: a forgotten check still cannot leak a card.
+READABLE = readable_by("person_id", "$2", "CARD")
+SELECT_BY_ID_FOR_VIEWER = f"select {COLUMNS} from insurance_cards where id = any($1::bigint[]) and {READABLE}"
 # The card valid on a day; when two overlap (a reissue), the one that started last wins; when none is valid, the one
 # that ended last, within the grace days. A revoked card is never current. The group's name comes along (Home shows
 # it), which saves the beneficiary-group statement.
@@ -29,12 +31,14 @@ SELECT_VALID_ON_FOR_VIEWER = f"""
 select distinct on (person_id) {COLUMNS},
        (select g.name from beneficiary_groups g where g.code = insurance_cards.group_code) as group_name
 from insurance_cards
-where person_id = any($1::bigint[]) and person_id = $2 and revoked_at is null
+where person_id = any($1::bigint[]) and {READABLE} and revoked_at is null
   and valid_from <= $3 and valid_to >= $3::date - {RENEWAL_GRACE_DAYS}
 order by person_id, valid_to >= $3 desc, valid_from desc, id desc
 """
 # Every card of the person, newest first (Person.cards): past, current, revoked and renewals not yet in force.
-CARDS = KeysetList("insurance_cards", COLUMNS, order="valid_from", order_type="date", owner="person_id")
+CARDS = KeysetList(
+    "insurance_cards", COLUMNS, order="valid_from", order_type="date", owner="person_id", part="CARD"
+)
 SELECT_GROUPS_BY_CODE = "select code, name from beneficiary_groups where code = any($1::text[])"
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from db.lists import KeysetList
+from db.readable import readable_by
 
 PERIODS = KeysetList(
     "contribution_periods",
@@ -14,16 +15,17 @@ PERIODS = KeysetList(
     order="from_month",
     order_type="date",
     owner="person_id",
+    part="CONTRIBUTIONS",
     filter="({value}::text is null or scheme = {value})",
 )
 # Month totals, counted by calendar month so that overlapping periods never count a month twice.
 # A month is unpaid when only UNPAID periods (nợ đóng) cover it. The row with scheme null is the pension
 # total: months of BHXH (compulsory or voluntary) participation, each month once.
-SELECT_SUMMARY_FOR_VIEWER = """
+SELECT_SUMMARY_FOR_VIEWER = f"""
 with covered as (
     select p.person_id, p.scheme, month::date as month, bool_or(p.status = 'PAID') as paid
     from contribution_periods p, generate_series(p.from_month, p.to_month, interval '1 month') as month
-    where p.person_id = any($1::bigint[]) and p.person_id = $2
+    where p.person_id = any($1::bigint[]) and {readable_by('p.person_id', '$2', 'CONTRIBUTIONS')}
     group by p.person_id, p.scheme, month
 ), pension as (
     select person_id, month, bool_or(paid) as paid

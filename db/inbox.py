@@ -15,6 +15,7 @@ INBOX = KeysetList(
     order="created_at",
     order_type="timestamptz",
     owner="person_id",
+    part="OWN",
     # `unreadOnly: true` keeps the unread messages; false or null lists them all.
     filter="({value}::boolean is not true or read_at is null)",
 )

@@ -1,9 +1,10 @@
 """One declaration per keyset-paged list: its page, count and by-id statements.
 
 A list is a table's rows in (order column, id) order. From the table, its columns, its order and an optional filter,
-`KeysetList` writes the statements every list needs. A personal list names its `owner` column: its page and count
-read one person's rows, and its by-id batch is bound to the viewer (defence in depth behind the schema's owner
-check). A filter is SQL with `{value}` where its value goes (a null value: no filter).
+`KeysetList` writes the statements every list needs. A personal list names its `owner` column and its `part` of
+a person's data (db/readable.py): its page and count read one person's rows, and every statement is bound to the
+persons the viewer may read that part of (defence in depth behind the schema's owner check). A filter is SQL
+with `{value}` where its value goes (a null value: no filter).
 """
 
 from __future__ import annotations
@@ -13,9 +14,13 @@ from typing import Any
 
 import asyncpg
 
+from db.readable import readable_by
+
 
 class KeysetList:
-    __slots__ = ("count_sql", "filtered", "order", "order_type", "owner", "select_by_id_sql", "select_page_sql")
+    __slots__ = (
+        "count_sql", "filtered", "order", "order_type", "owner", "part", "select_by_id_sql", "select_page_sql"
+    )
 
     def __init__(
         self,
@@ -26,11 +31,15 @@ class KeysetList:
         order_type: str,
         descending: bool = True,
         owner: str | None = None,
+        part: str | None = None,
         filter: str | None = None,
     ) -> None:
-        self.order, self.order_type, self.owner = order, order_type, owner
+        if (owner is None) != (part is None):  # pragma: no cover - a declaration error, met at import
+            raise ValueError("a personal list names both its owner column and its part")
+        self.order, self.order_type, self.owner, self.part = order, order_type, owner, part
         self.filtered = filter is not None
-        conditions = [f"{owner} = $1"] if owner else []
+        # $1 the person whose list it is, $2 the viewer: the list is empty unless the viewer may read that part.
+        conditions = [f"{owner} = $1", readable_by("$1::bigint", "$2::bigint", part)] if owner and part else []
         if filter is not None:
             conditions.append(filter.format(value=f"${len(conditions) + 1}"))
         after = len(conditions) + 1
@@ -44,12 +53,12 @@ class KeysetList:
             f"limit ${after + 2}"
         )
         self.count_sql = f"select count(*) from {table} where {where}"
-        # `owner = $2`: a personal row is only ever loaded for its owner, whatever key a resolver passes.
-        bound = f" and {owner} = $2" if owner else ""
+        # A personal row is only ever loaded for its owner or whoever may read it, whatever key a resolver passes.
+        bound = f" and {readable_by(owner, '$2', part)}" if owner and part else ""
         self.select_by_id_sql = f"select {columns} from {table} where id = any($1::bigint[]){bound}"
 
-    def _arguments(self, owner_id: int | None, value: Any) -> list[Any]:
-        return [*([owner_id] if self.owner else []), *([value] if self.filtered else [])]
+    def _arguments(self, owner_id: int | None, viewer_id: int | None, value: Any) -> list[Any]:
+        return [*([owner_id, viewer_id] if self.owner else []), *([value] if self.filtered else [])]
 
     async def page(
         self,
@@ -58,14 +67,18 @@ class KeysetList:
         after: Sequence[Any] | None,
         limit: int,
         owner_id: int | None = None,
+        viewer_id: int | None = None,
         value: Any = None,
     ) -> list[asyncpg.Record]:
         """In list order; `after` is the (order column, id) of the last row of the previous page."""
         order_key, last_id = after if after else (None, None)
-        return await conn.fetch(self.select_page_sql, *self._arguments(owner_id, value), order_key, last_id, limit)
+        arguments = self._arguments(owner_id, viewer_id, value)
+        return await conn.fetch(self.select_page_sql, *arguments, order_key, last_id, limit)
 
-    async def count(self, conn: asyncpg.Connection, *, owner_id: int | None = None, value: Any = None) -> int:
-        count: int = await conn.fetchval(self.count_sql, *self._arguments(owner_id, value))
+    async def count(
+        self, conn: asyncpg.Connection, *, owner_id: int | None = None, viewer_id: int | None = None, value: Any = None
+    ) -> int:
+        count: int = await conn.fetchval(self.count_sql, *self._arguments(owner_id, viewer_id, value))
         return count
 
     async def by_id(

@@ -6,11 +6,15 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from db.readable import PERSON, readable_by
+
 COLUMNS = (
     "id, social_insurance_code, national_id, full_name, date_of_birth, gender, phone, email, address, province_code"
 )
-# `id = $2`: a person can only ever be loaded by themself, whatever key a resolver passes.
-SELECT_BY_ID_FOR_VIEWER = f"select {COLUMNS} from people where id = any($1::bigint[]) and id = $2"
+# A person can only ever be loaded by themself or by whoever may read them, whatever key a resolver passes.
+SELECT_BY_ID_FOR_VIEWER = (
+    f"select {COLUMNS} from people where id = any($1::bigint[]) and {readable_by('id', '$2', PERSON)}"
+)
 
 
 async def persons_by_id(conn: asyncpg.Connection, ids: Sequence[int], *, viewer_id: int) -> list[asyncpg.Record]:

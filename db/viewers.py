@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncpg
 
-# A live access token: not expired, not revoked, the account still active.
+# A live access token: not expired, not revoked, the account still active. `access`: whom else the person may read
+# and what of them (their children under 18, their live grants; migration 0009), as of this request: a grant
+# revoked or expired a moment ago is already gone from it.
 SESSION_BY_ACCESS_TOKEN = """
-select s.id as session_id, s.person_id, s.password_change_only, o.agency_id
+select s.id as session_id, s.person_id, s.password_change_only, o.agency_id,
+       array(select concat_ws(':', x.person_id, coalesce(x.grant_id::text, ''), array_to_string(x.parts, ','))
+             from access_of(s.person_id) x) as access
 from sessions s
 join accounts a on a.person_id = s.person_id
 left join agency_officers o on o.person_id = s.person_id

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from db.lists import KeysetList
+from db.readable import readable_by
 
 # Years are calendar years in Vietnam, whatever the session's time zone.
 LOCAL_YEAR = "extract(year from admitted_at at time zone 'Asia/Ho_Chi_Minh')::integer"
@@ -19,6 +20,7 @@ VISITS = KeysetList(
     order="admitted_at",
     order_type="timestamptz",
     owner="person_id",
+    part="VISITS",
     filter="""({value}::integer is null
     or (admitted_at >= make_timestamptz({value}, 1, 1, 0, 0, 0, 'Asia/Ho_Chi_Minh')
         and admitted_at < make_timestamptz({value} + 1, 1, 1, 0, 0, 0, 'Asia/Ho_Chi_Minh')))""",
@@ -28,7 +30,7 @@ SELECT_YEARS_FOR_VIEWER = f"""
 select person_id, {LOCAL_YEAR} as year, count(*)::integer as visits,
        sum(total_cost) as total_cost, sum(insurance_paid) as insurance_paid, sum(patient_paid) as patient_paid
 from medical_visits
-where person_id = any($1::bigint[]) and person_id = $2
+where person_id = any($1::bigint[]) and {readable_by('person_id', '$2', 'VISITS')}
 group by person_id, year
 order by person_id, year desc
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -14,6 +15,7 @@ from core.settings import Settings
 from db.inbox_feed import InboxFeed
 from db.pool import Database, RequestConnection
 from loaders.base import Loaders
+from loaders.family import AccessLogWriter
 
 
 @dataclass(slots=True)
@@ -35,6 +37,11 @@ class Context:
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.connection, self.viewer)
+
+    def record_read(self, person_id: int, part: str) -> Awaitable[bool]:
+        """Log a read of `part` of someone else's data (auth.permissions.reader_check), once per request."""
+        recorded: Awaitable[bool] = self.loaders.get(AccessLogWriter).load((person_id, part))
+        return recorded
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

@@ -9,6 +9,7 @@ from resolvers.card_check import CardCheckQuery
 from resolvers.card_keys import CardKeyQuery
 from resolvers.directory import DirectoryQuery
 from resolvers.employers import EmployerQuery
+from resolvers.family import FamilyMutation
 from resolvers.inbox import InboxMutation, InboxSubscription
 from resolvers.lookup import LookupQuery
 from resolvers.persons import PersonQuery
@@ -26,5 +27,5 @@ Query = merge_types(
         CardKeyQuery,
     ),
 )
-Mutation = merge_types("Mutation", (AccountMutation, RegistrationMutation, InboxMutation))
+Mutation = merge_types("Mutation", (AccountMutation, RegistrationMutation, InboxMutation, FamilyMutation))
 Subscription = merge_types("Subscription", (InboxSubscription,))

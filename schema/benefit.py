@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import ClassVar
 
 import strawberry
 
@@ -28,6 +29,7 @@ class BenefitKind(enum.Enum):
 
 @strawberry.type(description="One benefit payment decision. Every field answers only to its beneficiary.")
 class Benefit(OwnedByViewer, Node):
+    access_part: ClassVar[str | None] = "BENEFITS"
     node_loader = BenefitByIdLoader
     person_id: strawberry.Private[int]
     paying_agency_id: strawberry.Private[int]

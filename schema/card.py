@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import enum
+from typing import ClassVar
 
 import strawberry
 
@@ -43,6 +44,7 @@ class BeneficiaryGroup(Mapped):
 
 @strawberry.type(description="A BHYT card. Every field answers only to the card's holder.")
 class InsuranceCard(OwnedByViewer, Node):
+    access_part: ClassVar[str | None] = "CARD"
     node_loader = InsuranceCardByIdLoader
     person_id: strawberry.Private[int]
     group_code: strawberry.Private[str]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from typing import ClassVar
 
 import strawberry
 
@@ -34,6 +35,7 @@ class ContributionStatus(enum.Enum):
 
 @strawberry.type(description="A continuous stretch of one scheme with one employer and one salary basis.")
 class ContributionPeriod(OwnedByViewer, Node):
+    access_part: ClassVar[str | None] = "CONTRIBUTIONS"
     node_loader = ContributionPeriodByIdLoader
     person_id: strawberry.Private[int]
     employer_id: strawberry.Private[int | None]
@@ -54,6 +56,7 @@ class ContributionPeriod(OwnedByViewer, Node):
 
 @strawberry.type
 class SchemeMonths(OwnedByViewer):
+    access_part: ClassVar[str | None] = "CONTRIBUTIONS"
     person_id: strawberry.Private[int]
     scheme: ContributionScheme | None
     months: int | None = strawberry.field(description="Calendar months this scheme covers, each counted once.")
@@ -64,6 +67,7 @@ class SchemeMonths(OwnedByViewer):
 
 @strawberry.type(description="Month totals of the participation history, computed by the database.")
 class ContributionSummary(OwnedByViewer):
+    access_part: ClassVar[str | None] = "CONTRIBUTIONS"
     person_id: strawberry.Private[int]
     total_months: int | None = strawberry.field(
         description=(

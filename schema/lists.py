@@ -1,4 +1,5 @@
-"""A page of a declared list (db.lists.KeysetList) as a connection; a personal list only for its owner."""
+"""A page of a declared list (db.lists.KeysetList) as a connection; a personal list only for its owner, or for
+whoever may read that part of the owner's data (a guardian, a grantee)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from auth.permissions import reader_check
 from core.policy import LIST_PAGES, PageSizes
 from db.lists import KeysetList
 from loaders.base import Row, scoped_person_id
@@ -31,21 +33,29 @@ async def list_page(
     person_id: int | None = None,
 ) -> Connection[T]:
     """One page in list order; `value` is the list's filter (None: everything). A personal list reads the rows of
-    `person_id` only when that person is the viewer (with a full session); for anyone else it is empty."""
+    `person_id` when the viewer (with a full session) may read that list's part of that person: FORBIDDEN for
+    anyone else (never a statement), and its SQL is bound to the same rule (db/readable.py)."""
     viewer = info.context.viewer
-    owner_id = scoped_person_id(viewer) if viewer.person_id == person_id else None
+    viewer_id = scoped_person_id(viewer)
+    owner_id = person_id if viewer_id is not None else None
+    if rows_of.part is not None and viewer_id is not None and person_id != viewer_id and person_id is not None:
+        recorded = reader_check(info, person_id, rows_of.part)
+        if recorded is not None:
+            await recorded
     size = page_size(first, pages, viewer)
     after_key = decode_cursor(list_name, after, (KEY_TYPES[rows_of.order_type], int))
     order = rows_of.order
     key = lambda row: (row[order], row["id"])  # noqa: E731
     if rows_of.owner is not None and owner_id is None:
-        # Another person's list, or no signed-in person: empty, without a statement.
+        # No signed-in person: empty, without a statement.
         return build_connection([], size, list_name=list_name, key=key, node=node, count_total=_nothing)
     return await read_page(
         info.context.connection,
         size,
-        rows=lambda conn: rows_of.page(conn, after=after_key, limit=size + 1, owner_id=owner_id, value=value),
-        count=lambda conn: rows_of.count(conn, owner_id=owner_id, value=value),
+        rows=lambda conn: rows_of.page(
+            conn, after=after_key, limit=size + 1, owner_id=owner_id, viewer_id=viewer_id, value=value
+        ),
+        count=lambda conn: rows_of.count(conn, owner_id=owner_id, viewer_id=viewer_id, value=value),
         list_name=list_name,
         key=key,
         node=node,

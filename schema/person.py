@@ -17,7 +17,13 @@ from db.benefits import BENEFITS
 from db.cards import CARDS
 from db.contributions import PERIODS
 from db.visits import VISITS
+from loaders.base import Row
 from loaders.context import Info
+from loaders.family import (
+    AccessGrantsByPersonIdLoader,
+    DependantsByGuardianIdLoader,
+    GrantedPersonsByGranteeIdLoader,
+)
 from loaders.personal import (
     ContributionSummaryRowsByPersonIdLoader,
     CurrentInsuranceCardByPersonIdLoader,
@@ -28,16 +34,24 @@ from schema.access_log import AccessLogEntry
 from schema.benefit import Benefit, BenefitKind
 from schema.card import InsuranceCard
 from schema.contribution import ContributionPeriod, ContributionScheme, ContributionSummary
+from schema.family import AccessGrant
 from schema.inbox import InboxConnection, InboxPreference, inbox_page, inbox_preferences
 from schema.lists import list_page
 from schema.node import Node
 from schema.pagination import Connection
-from schema.relation import relation, relation_list
+from schema.relation import check_part, relation, relation_list
 from schema.visit import MedicalVisit, MedicalVisitYear
 
 PAGED = FieldPolicy(pages=LIST_PAGES).metadata()
+# The family's plain lists, priced at their most (db/family.py stops each there).
+FAMILY_LIST = FieldPolicy(list_size=50)
+GRANT_LIST = FieldPolicy(list_size=200)
 # The history starts in 2017; the bounds only keep the date arithmetic of the filter in range.
 MIN_YEAR, MAX_YEAR = 1900, 9999
+
+
+def _person(row: Row) -> Person:
+    return Person.from_row(row)  # a guardian's child, a granted person: defined below
 
 
 @strawberry.enum
@@ -46,8 +60,12 @@ class Gender(enum.Enum):
     FEMALE = "FEMALE"
 
 
-@strawberry.type(description="A person on record. Only the person themself can read their fields.")
+@strawberry.type(
+    description="A person on record. Their fields answer to the person themself, and part by part to their guardian "
+    "(a child under 18) or to a grantee (a live grant): see the API guide, The family."
+)
 class Person(OwnedByViewer, Node):
+    access_part: ClassVar[str | None] = "PERSON"
     node_loader = PersonByIdLoader
     columns: ClassVar[Mapping[str, str]] = {"person_id": "id"}
     # OwnedByViewer compares this with the viewer: the schema layer of authorization (docs/authorization.md).
@@ -66,17 +84,33 @@ class Person(OwnedByViewer, Node):
         description="The BHYT card valid today (Vietnam time); when none is, the one that ended in the last 31 days "
         "(a renewal is often issued days after 1 January; its `status` says EXPIRED); never a revoked one. Null "
         "otherwise. The whole history is `cards`.",
+        part="CARD",
     )
     medical_visit_years: list[MedicalVisitYear] | None = relation_list(
         MedicalVisitYearsByPersonIdLoader,
         "person_id",
         MedicalVisitYear.from_row,
         description="Visit counts and money totals per calendar year, latest year first.",
+        part="VISITS",
+    )
+    dependants: list[Person] | None = relation_list(
+        DependantsByGuardianIdLoader, "person_id", _person, part="OWN",
+        description="Children under 18 this person guards (household record); their card, contributions and "
+        "visits answer to the guardian until the child turns 18.", policy=FAMILY_LIST,
+    )
+    granted_persons: list[Person] | None = relation_list(
+        GrantedPersonsByGranteeIdLoader, "person_id", _person, part="OWN",
+        description="Persons whose live grant lets this person read parts of their data.", policy=FAMILY_LIST,
+    )
+    grants: list[AccessGrant] | None = relation_list(
+        AccessGrantsByPersonIdLoader, "person_id", AccessGrant.from_row, part="OWN",
+        description="Grants this person gave or received, newest first (at most 200).", policy=GRANT_LIST,
     )
 
 
     @strawberry.field
     async def contribution_summary(self, info: Info) -> ContributionSummary | None:
+        await check_part(self, info, "CONTRIBUTIONS")
         rows = await info.context.loaders.get(ContributionSummaryRowsByPersonIdLoader).load(self.person_id)
         return ContributionSummary.from_rows(self.person_id, rows)
 

@@ -13,9 +13,19 @@ from typing import Any
 
 import strawberry
 
+from auth.permissions import reader_check
 from core.policy import RELATION, FieldPolicy, Relation
 from loaders.base import BaseLoader, Row
 from loaders.context import Info
+
+
+async def check_part(root: Any, info: Info, part: str | None) -> None:
+    """A personal parent's relation to one part of its person's data (`part`): FORBIDDEN to a viewer who may read
+    the parent but not that part, and a guardian's or grantee's read logged (auth.permissions.reader_check)."""
+    if part is not None:
+        recorded = reader_check(info, root.person_id, part)
+        if recorded is not None:
+            await recorded
 
 
 def relation(
@@ -24,10 +34,13 @@ def relation(
     target: Callable[[Row], Any],
     *,
     description: str | None = None,
+    part: str | None = None,
 ) -> Any:
-    """One object, or None when the key attribute is None or the loader finds nothing."""
+    """One object, or None when the key attribute is None or the loader finds nothing. `part`: the parent is
+    personal and the target is that part of its person's data (check_part)."""
 
     async def resolve(root: Any, info: Info) -> Any:
+        await check_part(root, info, part)
         value = getattr(root, key)
         if value is None:
             return None
@@ -44,10 +57,12 @@ def relation_list(
     *,
     description: str | None = None,
     policy: FieldPolicy | None = None,
+    part: str | None = None,
 ) -> Any:
-    """The list a `many` loader finds by the key attribute, each row mapped by `target`."""
+    """The list a `many` loader finds by the key attribute, each row mapped by `target` (`part`: see relation)."""
 
     async def resolve(root: Any, info: Info) -> list[Any]:
+        await check_part(root, info, part)
         rows = await info.context.loaders.get(loader).load(getattr(root, key))
         return [target(row) for row in rows]
 

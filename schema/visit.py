@@ -35,6 +35,7 @@ class Diagnosis(Mapped):
 
 @strawberry.type(description="One visit paid by BHYT. Every field answers only to the patient.")
 class MedicalVisit(OwnedByViewer, Node):
+    access_part: ClassVar[str | None] = "VISITS"
     node_loader = MedicalVisitByIdLoader
     columns: ClassVar[Mapping[str, str]] = {"diagnosis_code": "primary_diagnosis_code"}
     person_id: strawberry.Private[int]
@@ -54,6 +55,7 @@ class MedicalVisit(OwnedByViewer, Node):
 
 @strawberry.type(description="A calendar year of the visit history, totalled by the database.")
 class MedicalVisitYear(OwnedByViewer, Mapped):
+    access_part: ClassVar[str | None] = "VISITS"
     person_id: strawberry.Private[int]
     year: int | None
     visits: int | None

@@ -75,7 +75,35 @@ GIANG = DemoPerson("0190000006", "Đỗ Văn Giang", "MALE", date(1962, 3, 8), "
 DEMO_UNREGISTERED = DemoPerson("0190000005", "Võ Thị Hoa", "FEMALE", date(1996, 7, 21), "001190000005",
                                "0989000005", "vothihoa.demo@example.vn", "01", "00226", date(2018, 8, 1),
                                arrears_months=2, visits=22)
-DEMO_PEOPLE = (AN, BINH, CUONG, DUNG, GIANG, DEMO_UNREGISTERED)
+# The family (issue 13): An's father, a retiree who has granted An read access to his card, benefits and visits.
+HUNG = DemoPerson("0190000009", "Nguyễn Văn Hùng", "MALE", date(1958, 4, 10), "001090000009", "0989000009",
+                  None, "01", "00004", date(1980, 9, 1), retired=True, arrears_months=2, visits=26)
+DEMO_PEOPLE = (AN, BINH, CUONG, DUNG, GIANG, DEMO_UNREGISTERED, HUNG)
+
+
+@dataclass(frozen=True)
+class DemoChild:
+    """A child under 18 in a demo guardian's household record: a BHYT card (TE under 6, HS at school), visits."""
+
+    social_insurance_code: str
+    full_name: str
+    gender: str
+    date_of_birth: date
+    national_id: str
+    guardian: DemoPerson
+    visits: int
+    previous_cards: int  # yearly HS cards before the current one; none for a TE card, which runs from birth
+
+
+DEMO_CHILDREN = (
+    DemoChild("0190000007", "Nguyễn Minh Khôi", "MALE", date(2012, 8, 15), "001212900007", AN,
+              visits=9, previous_cards=2),
+    DemoChild("0190000008", "Nguyễn Ngọc Linh", "FEMALE", date(2021, 3, 2), "001321900008", AN,
+              visits=12, previous_cards=0),
+)
+# What Hùng lets An read, and for how long from the data set's moment.
+FAMILY_GRANT_PARTS = ("CARD", "BENEFITS", "VISITS")
+FAMILY_GRANT_DAYS = (-30, 335)
 
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("citizen", AN.full_name, AN.social_insurance_code, CITIZEN_PASSWORD, None, (),
@@ -88,6 +116,9 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
               None, (), "Holds a temporary password: the first login may only change it."),
     DemoLogin("agency_officer", DUNG.full_name, DUNG.social_insurance_code, OFFICER_PASSWORD, None, (),
               "Officer of Bảo hiểm xã hội thành phố Hà Nội: decides registrations filed with that agency."),
+    DemoLogin("citizen", HUNG.full_name, HUNG.social_insurance_code, CITIZEN_PASSWORD, None, (),
+              "An's father, a retiree: has granted An read access to his card, benefits and visits (live grant). "
+              "An (0190000001) also guards two children under 18: Family, then DependantHistory."),
     DemoLogin("partner", PARTNER_NAME, None, None, PARTNER_API_KEY, PARTNER_SCOPES,
               "Partner API key: facility directory and card verification."),
 )
@@ -118,8 +149,35 @@ def _write_person(rng: random.Random, ctx: Context, sink: Sink, demo: DemoPerson
     return person
 
 
+def _write_child(rng: random.Random, ctx: Context, sink: Sink, child: DemoChild) -> Person:
+    guardian = child.guardian
+    ward = next(w for w in ctx.world.wards[guardian.province_code] if w.code == guardian.ward_code)
+    person = make_person(rng, ctx, sink.next_id("people"), code=child.social_insurance_code, name=child.full_name,
+                         gender=child.gender, birth=child.date_of_birth, ward=ward)
+    line = person_line(person, national_id=child.national_id, phone=None, email=None,
+                       address=street_address(ctx.parts, rng, ward, ctx.world.provinces[guardian.province_code]),
+                       created=day_minutes(child.date_of_birth + timedelta(days=20), 9 * 60))
+    sink.add_lines("people", [line])
+    plan = LifePlan(None, 0, None, None, "CURRENT", child.previous_cards, False, visits=child.visits)
+    live(rng, ctx, sink, person, plan)
+    return person
+
+
+def _write_family(seed: int, ctx: Context, sink: Sink, ids: dict[str, int]) -> None:
+    """An's children (guardianships) and his father's live grant to him."""
+    for child in DEMO_CHILDREN:
+        person = _write_child(stream(seed, f"demo/{child.social_insurance_code}"), ctx, sink, child)
+        sink.add_records("guardianships", [(ids[child.guardian.social_insurance_code], person.id,
+                                            child.date_of_birth)])
+    start, end = (ctx.now + timedelta(days=days) for days in FAMILY_GRANT_DAYS)
+    grant = (sink.next_id("access_grants"), ids[HUNG.social_insurance_code], ids[AN.social_insurance_code],
+             list(FAMILY_GRANT_PARTS), start, end, start + timedelta(hours=2), start)
+    sink.add_records("access_grants", [grant])
+
+
 def write_demo(seed: int, ctx: Context, sink: Sink) -> None:
-    """Demo people with rich histories, their accounts, the officer's agency link and the partner's API key."""
+    """Demo people with rich histories, their accounts, the officer's agency link, the partner's API key, and a
+    family: An's two children and his father's grant."""
     ids = {}
     for demo in DEMO_PEOPLE:
         rng = stream(seed, f"demo/{demo.social_insurance_code}")
@@ -139,6 +197,7 @@ def write_demo(seed: int, ctx: Context, sink: Sink) -> None:
     key = (sink.next_id("api_keys"), partner_id, PARTNER_API_KEY[:KEY_PREFIX_LENGTH], hash_token(PARTNER_API_KEY),
            list(PARTNER_SCOPES), now - timedelta(days=90))
     sink.add_records("api_keys", [key])
+    _write_family(seed, ctx, sink, ids)
 
 
 DEMO_CODES = tuple(login.social_insurance_code for login in DEMO_LOGINS if login.social_insurance_code)

@@ -38,6 +38,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "agency_officers": ("person_id", "agency_id", "created_at"),
     "partners": ("id", "name", "created_at"),
     "api_keys": ("id", "partner_id", "prefix", "key_hash", "scopes", "created_at"),
+    "guardianships": ("guardian_id", "child_id", "since"),
+    "access_grants": ("id", "owner_id", "grantee_id", "parts", "valid_from", "valid_until", "accepted_at",
+                      "created_at"),
 }
 IDENTITY_TABLES = tuple(table for table, columns in COLUMNS.items() if columns[0] == "id")
 RESET_SEQUENCE = "select setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) from {table}"

@@ -266,6 +266,7 @@ _ENTRY = {
     "actor_name": "x",
     "purpose": "y",
     "data_categories": ["CARD"],
+    "grant_id": None,
 }
 _SUMMARY_ROWS: list[dict[str, Any]] = [
     {"scheme": None, "months": 2, "unpaid_months": 0},
@@ -357,6 +358,9 @@ def _selection(cls: type[Any]) -> str:
             "image",
             "inbox",
             "inbox_preferences",
+            "dependants",
+            "granted_persons",
+            "grants",
         }
         names.append(name if leaf else f"{name} {{ __typename }}")
     return " ".join(names)
