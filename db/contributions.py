@@ -20,22 +20,31 @@ PERIODS = KeysetList(
 )
 # Month totals, counted by calendar month so that overlapping periods never count a month twice.
 # A month is unpaid when only UNPAID periods (nợ đóng) cover it. The row with scheme null is the pension
-# total: months of BHXH (compulsory or voluntary) participation, each month once.
+# total: months of BHXH (compulsory or voluntary) participation, each month once. `unused_months`: the paid months
+# after the month in which the person's latest unemployment benefit (trợ cấp thất nghiệp) started, all paid months
+# if none: for BHTN, the months not yet used for an unemployment benefit (the pension row leaves it null).
 SELECT_SUMMARY_FOR_VIEWER = f"""
 with covered as (
     select p.person_id, p.scheme, month::date as month, bool_or(p.status = 'PAID') as paid
     from contribution_periods p, generate_series(p.from_month, p.to_month, interval '1 month') as month
     where p.person_id = any($1::bigint[]) and {readable_by('p.person_id', '$2', 'CONTRIBUTIONS')}
     group by p.person_id, p.scheme, month
+), last_unemployment as (
+    select person_id, date_trunc('month', max(period_from))::date as month
+    from benefits where person_id = any($1::bigint[]) and kind = 'UNEMPLOYMENT'
+    group by person_id
 ), pension as (
     select person_id, month, bool_or(paid) as paid
     from covered where scheme in ('BHXH_COMPULSORY', 'BHXH_VOLUNTARY')
     group by person_id, month
 )
-select person_id, scheme, count(*)::integer as months, (count(*) filter (where not paid))::integer as unpaid_months
-from covered group by person_id, scheme
+select c.person_id, c.scheme, count(*)::integer as months,
+       (count(*) filter (where not c.paid))::integer as unpaid_months,
+       (count(*) filter (where c.paid and (u.month is null or c.month > u.month)))::integer as unused_months
+from covered c left join last_unemployment u on u.person_id = c.person_id
+group by c.person_id, c.scheme
 union all
-select person_id, null, count(*)::integer, (count(*) filter (where not paid))::integer
+select person_id, null, count(*)::integer, (count(*) filter (where not paid))::integer, null
 from pension group by person_id
 order by person_id, scheme nulls first
 """

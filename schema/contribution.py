@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Sequence
 from typing import ClassVar
@@ -14,6 +15,7 @@ from loaders.directory import EmployerByIdLoader
 from loaders.personal import ContributionPeriodByIdLoader
 from schema.employer import Employer
 from schema.node import Node
+from schema.pension_rules import PENSION_MINIMUM_MONTHS, months_to_go, statutory_retirement
 from schema.relation import relation
 from schema.scalars import Money, Month
 
@@ -83,15 +85,56 @@ class ContributionSummary(OwnedByViewer):
         ),
     )
     by_scheme: list[SchemeMonths] | None
+    pension_months: int | None = strawberry.field(
+        description="Months that count toward a pension today: paid BHXH months (totalMonths - unpaidMonths).",
+    )
+    pension_minimum_months: int | None = strawberry.field(
+        description="The legal minimum of contribution for a monthly pension under the law in force: 180 months "
+        "(15 years, Luật Bảo hiểm xã hội 2024, in force since 1 July 2025).",
+    )
+    pension_months_to_go: int | None = strawberry.field(
+        description="pensionMinimumMonths - pensionMonths, or 0 once the minimum is reached.",
+    )
+    retirement_age_years: int | None = strawberry.field(
+        description="The statutory retirement age in normal working conditions (Bộ luật Lao động 2019, Điều 169 "
+        "and its roadmap): whole years. Null when the date of birth or gender is not on record.",
+    )
+    retirement_age_months: int | None = strawberry.field(
+        description="And months beyond retirementAgeYears (e.g. 61 years 9 months).",
+    )
+    retirement_date: dt.date | None = strawberry.field(
+        description="The day the person reaches the statutory retirement age; retirement takes effect at the end of "
+        "that month.",
+    )
+    pension_from: dt.date | None = strawberry.field(
+        description="The first day of the month after retirementDate: the first month a pension can be paid for.",
+    )
+    unemployment_months_unused: int | None = strawberry.field(
+        description="Paid BHTN months not yet used for an unemployment benefit: those after the month in which the "
+        "latest unemployment benefit (trợ cấp thất nghiệp) started, or all paid BHTN months if none was granted.",
+    )
 
     @classmethod
-    def from_rows(cls, person_id: int, rows: Sequence[Row]) -> ContributionSummary:
+    def from_rows(
+        cls, person_id: int, rows: Sequence[Row], *, date_of_birth: dt.date | None = None, gender: str | None = None
+    ) -> ContributionSummary:
         """`rows` hold one row per scheme and one with scheme null: the BHXH (pension) total."""
         total = next((r for r in rows if r["scheme"] is None), None)
+        bhtn = next((r for r in rows if r["scheme"] == ContributionScheme.BHTN.value), None)
+        counted = total["months"] - total["unpaid_months"] if total else 0
+        retirement = statutory_retirement(date_of_birth, gender) if date_of_birth and gender else None
         return cls(
             person_id=person_id,
             total_months=total["months"] if total else 0,
             unpaid_months=total["unpaid_months"] if total else 0,
+            pension_months=counted,
+            pension_minimum_months=PENSION_MINIMUM_MONTHS,
+            pension_months_to_go=months_to_go(counted),
+            retirement_age_years=retirement.age_years_part if retirement else None,
+            retirement_age_months=retirement.age_months_part if retirement else None,
+            retirement_date=retirement.reached_on if retirement else None,
+            pension_from=retirement.pension_from if retirement else None,
+            unemployment_months_unused=bhtn["unused_months"] if bhtn else 0,
             by_scheme=[
                 SchemeMonths(
                     person_id=person_id,

@@ -112,7 +112,8 @@ class Person(OwnedByViewer, Node):
     async def contribution_summary(self, info: Info) -> ContributionSummary | None:
         await check_part(self, info, "CONTRIBUTIONS")
         rows = await info.context.loaders.get(ContributionSummaryRowsByPersonIdLoader).load(self.person_id)
-        return ContributionSummary.from_rows(self.person_id, rows)
+        gender = self.gender.value if self.gender else None
+        return ContributionSummary.from_rows(self.person_id, rows, date_of_birth=self.date_of_birth, gender=gender)
 
     @strawberry.field(
         description="Participation history, newest first (by first month). `first` is at most 100.", metadata=PAGED
