@@ -52,3 +52,19 @@ order by person_id, scheme nulls first
 
 async def summaries(conn: asyncpg.Connection, person_ids: Sequence[int], *, viewer_id: int) -> list[asyncpg.Record]:
     return await conn.fetch(SELECT_SUMMARY_FOR_VIEWER, list(person_ids), viewer_id)
+
+
+# The book (sổ BHXH điện tử): the person's own periods with their employer's name, oldest first. Bounded: 40 years
+# of monthly periods under four schemes are 1,920 rows.
+BOOK_LIMIT = 2400
+SELECT_BOOK_PERIODS = f"""
+select p.scheme, p.from_month, p.to_month, p.months, p.salary_basis, p.status, p.job_title, e.name as employer_name
+from contribution_periods p left join employers e on e.id = p.employer_id
+where p.person_id = $1 and {readable_by('p.person_id', '$2', 'OWN')}
+order by p.from_month, p.to_month, p.id
+limit {BOOK_LIMIT}
+"""
+
+
+async def book_periods(conn: asyncpg.Connection, person_id: int, *, viewer_id: int) -> list[asyncpg.Record]:
+    return await conn.fetch(SELECT_BOOK_PERIODS, person_id, viewer_id)
