@@ -23,7 +23,10 @@ class ActorKind(enum.Enum):
     GRANTEE = "GRANTEE"  # an account holder reading under the person's grant (người được ủy quyền)
 
 
-@strawberry.type(description="One read of the person's data by someone other than the person.")
+@strawberry.type(
+    description="One read of the person's data by someone other than the person, or a copy of their social insurance "
+    "book made at their request (actorKind SYSTEM)."
+)
 class AccessLogEntry(OwnedByViewer, Mapped):
     columns: ClassVar[Mapping[str, str]] = {"grant_pk": "grant_id"}
     person_id: strawberry.Private[int]
