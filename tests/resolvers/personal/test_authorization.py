@@ -269,8 +269,8 @@ _ENTRY = {
     "grant_id": None,
 }
 _SUMMARY_ROWS: list[dict[str, Any]] = [
-    {"scheme": None, "months": 2, "unpaid_months": 0},
-    {"scheme": "BHTN", "months": 2, "unpaid_months": 0},
+    {"scheme": None, "months": 2, "unpaid_months": 0, "unused_months": None},
+    {"scheme": "BHTN", "months": 2, "unpaid_months": 0, "unused_months": 2},
 ]
 
 
@@ -361,6 +361,7 @@ def _selection(cls: type[Any]) -> str:
             "dependants",
             "granted_persons",
             "grants",
+            "social_insurance_book",
         }
         names.append(name if leaf else f"{name} {{ __typename }}")
     return " ".join(names)
