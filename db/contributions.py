@@ -22,7 +22,8 @@ PERIODS = KeysetList(
 # A month is unpaid when only UNPAID periods (nợ đóng) cover it. The row with scheme null is the pension
 # total: months of BHXH (compulsory or voluntary) participation, each month once. `unused_months`: the paid months
 # after the month in which the person's latest unemployment benefit (trợ cấp thất nghiệp) started, all paid months
-# if none: for BHTN, the months not yet used for an unemployment benefit (the pension row leaves it null).
+# if none: for BHTN, the months not yet used for an unemployment benefit (the pension row leaves it null). It tells
+# of a benefit, so it is null for a reader of the contributions who may not read the benefits (a grantee).
 SELECT_SUMMARY_FOR_VIEWER = f"""
 with covered as (
     select p.person_id, p.scheme, month::date as month, bool_or(p.status = 'PAID') as paid
@@ -32,6 +33,7 @@ with covered as (
 ), last_unemployment as (
     select person_id, date_trunc('month', max(period_from))::date as month
     from benefits where person_id = any($1::bigint[]) and kind = 'UNEMPLOYMENT'
+      and {readable_by('person_id', '$2', 'BENEFITS')}
     group by person_id
 ), pension as (
     select person_id, month, bool_or(paid) as paid
@@ -40,7 +42,8 @@ with covered as (
 )
 select c.person_id, c.scheme, count(*)::integer as months,
        (count(*) filter (where not c.paid))::integer as unpaid_months,
-       (count(*) filter (where c.paid and (u.month is null or c.month > u.month)))::integer as unused_months
+       case when {readable_by('c.person_id', '$2', 'BENEFITS')} then
+           (count(*) filter (where c.paid and (u.month is null or c.month > u.month)))::integer end as unused_months
 from covered c left join last_unemployment u on u.person_id = c.person_id
 group by c.person_id, c.scheme
 union all

@@ -111,7 +111,8 @@ class ContributionSummary(OwnedByViewer):
     )
     unemployment_months_unused: int | None = strawberry.field(
         description="Paid BHTN months not yet used for an unemployment benefit: those after the month in which the "
-        "latest unemployment benefit (trợ cấp thất nghiệp) started, or all paid BHTN months if none was granted.",
+        "latest unemployment benefit (trợ cấp thất nghiệp) started, or all paid BHTN months if none was granted. "
+        "Null to a guardian or grantee who may not read the person's benefits.",
     )
 
     @classmethod

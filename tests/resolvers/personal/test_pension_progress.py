@@ -8,7 +8,9 @@ import datetime as dt
 import asyncpg
 import httpx
 
+from schema.ids import to_global_id
 from tests.factories import add_benefit, add_period, make_citizen
+from tests.family import add_grant
 from tests.graphql import contract, error_codes, gql
 
 PENSION_PROGRESS = contract("mobile/PensionProgress")
@@ -86,3 +88,27 @@ async def test_anonymous_gets_no_progress(client: httpx.AsyncClient) -> None:
 
     assert result["data"] is None or result["data"]["me"] is None
     assert error_codes(result) == ["UNAUTHENTICATED"]
+
+
+NODE_PROGRESS = """query ($id: ID!) { node(id: $id) { ... on Person {
+  contributionSummary { pensionMonths unemploymentMonthsUnused } } } }"""
+
+
+async def test_a_grantee_without_the_benefits_learns_nothing_of_an_unemployment_benefit(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    # given an owner with BHTN months and an unemployment benefit, and two grantees: contributions only, and both
+    owner, narrow, wide = await make_citizen(db), await make_citizen(db), await make_citizen(db)
+    await add_period(db, owner.id, "BHTN", "2015-01", "2024-12")
+    await add_benefit(db, owner.id, "UNEMPLOYMENT", dt.date(2020, 7, 10))
+    await add_grant(db, owner.id, narrow.id, "LIVE", parts=["CONTRIBUTIONS"])
+    await add_grant(db, owner.id, wide.id, "LIVE", parts=["CONTRIBUTIONS", "BENEFITS"])
+    person = {"id": to_global_id("Person", owner.id)}
+
+    seen_by_narrow = await gql(client, NODE_PROGRESS, person, token=narrow.token)
+    seen_by_wide = await gql(client, NODE_PROGRESS, person, token=wide.token)
+
+    assert seen_by_narrow["data"]["node"]["contributionSummary"] == {
+        "pensionMonths": 0, "unemploymentMonthsUnused": None,
+    }
+    assert seen_by_wide["data"]["node"]["contributionSummary"] == {"pensionMonths": 0, "unemploymentMonthsUnused": 54}
