@@ -16,11 +16,12 @@ from typing import Any
 import fontpkg
 from fpdf import FPDF
 
+from schema.card_picture import GENDERS  # the card's words for the genders: one table
+
 FONT = "BeVietnamPro"
 FONT_FAMILY = "Be Vietnam Pro"
 BLUE = (11, 83, 148)
 PALE = (232, 241, 251)
-GENDERS = {"MALE": "Nam", "FEMALE": "Nữ"}
 # The schemes the book records (BHYT has its card and is not in the book), in the book's order and words.
 SCHEMES = {
     "BHXH_COMPULSORY": "BHXH bắt buộc",
