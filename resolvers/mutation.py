@@ -9,6 +9,8 @@ from typing import TypeVar
 import asyncpg
 
 from auth.refusal import Refusal
+from core.text_ids import TextId
+from core.texts import text
 from loaders.context import Info
 from schema.errors import UserError
 
@@ -26,7 +28,9 @@ async def run_mutation(info: Info, work: Callable[[asyncpg.Connection], Awaitabl
 
 
 def user_error(refusal: Refusal) -> UserError:
+    """The payload error of a refusal, its message in the request's language."""
     message = refusal.message
     if refusal.retry_at is not None:
-        message = f"{message} (retry after {refusal.retry_at.astimezone(dt.UTC).isoformat(timespec='seconds')})"
-    return UserError(code=refusal.code, message=message, field=refusal.field)
+        at = refusal.retry_at.astimezone(dt.UTC).isoformat(timespec="seconds")
+        message = text(TextId.RETRY_AFTER, message=message, at=at)
+    return UserError(code=refusal.code, message=message.render(), field=refusal.field)

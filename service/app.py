@@ -31,6 +31,7 @@ from service.graphiql import asset as graphiql_asset
 from service.graphiql.assets import ASSET_PREFIX
 from service.graphql import Endpoint, GraphQLApp
 from service.metrics import metrics_endpoint
+from service.language import RequestLanguage
 from service.observability import RequestObservation
 from service.schema import schema
 from service.state import database_of
@@ -105,7 +106,7 @@ def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None
     ]
     if not settings.is_production:  # GraphiQL's files, served with its pages (development only)
         routes.append(Route(ASSET_PREFIX + "/{name}", graphiql_asset, methods=["GET"]))
-    middleware = [Middleware(RequestObservation)]
+    middleware = [Middleware(RequestLanguage), Middleware(RequestObservation)]
     if settings.trusted_proxies:
         # Outermost: everything inside sees the client the trusted proxy reports, and only a trusted proxy's word.
         middleware.insert(0, Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)))

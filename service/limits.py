@@ -32,6 +32,8 @@ from graphql import (
 
 from core.errors import ErrorCode
 from core.policy import LIST_PAGES
+from core.text_ids import TextId
+from core.texts import text
 from service.policy import SchemaPolicy
 
 # Characters of document text, and lexical tokens in it (the parser stops at the limit).
@@ -254,7 +256,7 @@ def measure(
 def limit_error(limit: str, maximum: int, actual: int | None = None) -> GraphQLError:
     detail = f" ({actual})" if actual is not None else ""
     return GraphQLError(
-        f"The document exceeds the {limit} limit of {maximum}{detail}.",
+        text(TextId.DOCUMENT_LIMIT, limit=limit, maximum=maximum, detail=detail).render(),
         extensions={"code": ErrorCode.QUERY_LIMIT_EXCEEDED.value, "limit": limit, "maximum": maximum},
     )
 

@@ -12,6 +12,8 @@ from starlette.requests import Request
 from strawberry.http.parse_content_type import parse_content_type
 
 from core.errors import ErrorCode, RequestError
+from core.text_ids import TextId
+from core.texts import text
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -56,7 +58,7 @@ def preferred(accept: str | None) -> str | None:
 
 
 def _too_large(limit: int) -> RequestError:
-    return RequestError(413, ErrorCode.REQUEST_TOO_LARGE, f"The request body exceeds {limit} bytes.")
+    return RequestError(413, ErrorCode.REQUEST_TOO_LARGE, text(TextId.BODY_TOO_LARGE, limit=limit))
 
 
 def check_post_headers(request: Request, limit: int) -> None:
@@ -64,7 +66,7 @@ def check_post_headers(request: Request, limit: int) -> None:
     mime_type, _ = parse_content_type(request.headers.get("content-type", ""))
     if mime_type != "application/json":
         raise RequestError(
-            415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the operation as Content-Type: application/json."
+            415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, text(TextId.MEDIA_TYPE)
         )
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
