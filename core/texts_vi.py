@@ -126,7 +126,7 @@ VI: dict[TextId, str] = {
     TextId.REQUESTS_TOO_MANY: "Bạn đã gửi quá nhiều yêu cầu, vui lòng thử lại sau.",
     TextId.INVALID_REQUESTS_TOO_MANY: "Có quá nhiều yêu cầu không thực hiện được, vui lòng thử lại sau.",
     TextId.REQUEST_TIMEOUT: "Yêu cầu không hoàn tất trong {seconds} giây.",
-    TextId.HTTP_NOT_FOUND: "Không tìm thấy địa chỉ được yêu cầu.",
+    TextId.HTTP_NOT_FOUND: "Không tìm thấy địa chỉ được yêu cầu ({reason}).",
     TextId.HTTP_METHOD_NOT_ALLOWED: "Phương thức HTTP không được hỗ trợ ({reason}).",
     TextId.HTTP_BAD_REQUEST: "Yêu cầu không hợp lệ ({reason}).",
     TextId.BATCHING_NOT_SUPPORTED: "Mỗi yêu cầu chỉ gửi một thao tác, không gửi mảng JSON.",

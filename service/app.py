@@ -30,8 +30,8 @@ from jobs.push import push_channel
 from service.graphiql import asset as graphiql_asset
 from service.graphiql.assets import ASSET_PREFIX
 from service.graphql import Endpoint, GraphQLApp
-from service.metrics import metrics_endpoint
 from service.language import RequestLanguage
+from service.metrics import metrics_endpoint
 from service.observability import RequestObservation
 from service.schema import schema
 from service.state import database_of
