@@ -44,7 +44,9 @@ class Registration(Node):
     social_insurance_code: str
     phone: str
     email: str | None
-    instructions: str = strawberry.field(description="What the person does next.")
+    instructions: str = strawberry.field(
+        description="What the person does next (Vietnamese, or English on Accept-Language: en)."
+    )
     agency: Facility | None = facility_relation("agency_id")
 
     @classmethod
