@@ -43,7 +43,7 @@ from core.texts import text
 from core.texts_en import EN
 from db.pool import RequestConnection
 from loaders.context import Context
-from service import subscriptions
+from service import negotiation, subscriptions
 from service.caching import apply_cache_headers
 from service.documents import GuardedSchema, is_unexpected, with_code
 from service.execution import too_large
@@ -56,11 +56,6 @@ from service.state import database_of
 
 ALL_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
 QUERIES_ONLY = frozenset({OperationType.QUERY})
-# Strawberry's own HTTP refusals: the code and message of each status (its English reason kept as a parameter).
-HTTP_REFUSALS = {
-    404: (ErrorCode.NOT_FOUND, TextId.HTTP_NOT_FOUND),
-    405: (ErrorCode.METHOD_NOT_ALLOWED, TextId.HTTP_METHOD_NOT_ALLOWED),
-}
 
 
 class Endpoint(enum.Enum):
@@ -151,15 +146,12 @@ class GraphQLApp(GraphQL[Context, None]):
             async with asyncio.timeout(self.settings.request_timeout_seconds):
                 response = await self.run(request)
         except TimeoutError:
-            seconds = f"{self.settings.request_timeout_seconds:g}"
-            late = text(TextId.REQUEST_TIMEOUT, seconds=seconds)
+            late = text(TextId.REQUEST_TIMEOUT, seconds=f"{self.settings.request_timeout_seconds:g}")
             response = refusal_response(RequestError(504, ErrorCode.TIMEOUT, late))
         except RequestError as refused:
             response = refusal_response(refused)
         except HTTPException as refused:
-            code, message = HTTP_REFUSALS.get(refused.status_code, (ErrorCode.BAD_REQUEST, TextId.HTTP_BAD_REQUEST))
-            refusal = RequestError(refused.status_code, code, text(message, reason=refused.reason))
-            response = refusal_response(refusal)
+            response = refusal_response(negotiation.http_refusal(refused.status_code, refused.reason))
         finally:
             await connection.close()
         await response(scope, receive, send)
@@ -210,9 +202,7 @@ class GraphQLApp(GraphQL[Context, None]):
             assert isinstance(request, BoundedRequestAdapter)  # run() has checked its headers
             data = self.parse_json(await read_bounded(request.request, self.settings.max_body_bytes))
         if isinstance(data, list):
-            raise RequestError(
-                400, ErrorCode.BATCHING_NOT_SUPPORTED, text(TextId.BATCHING_NOT_SUPPORTED)
-            )
+            raise RequestError(400, ErrorCode.BATCHING_NOT_SUPPORTED, text(TextId.BATCHING_NOT_SUPPORTED))
         if not isinstance(data, dict):
             raise RequestError(400, ErrorCode.BAD_REQUEST, text(TextId.BODY_NOT_OBJECT))
         return self._request_data(data)

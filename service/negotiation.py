@@ -22,6 +22,17 @@ REQUEST_ERROR_CODES = frozenset(code.value for code in (
     ErrorCode.GRAPHQL_PARSE_FAILED, ErrorCode.GRAPHQL_VALIDATION_FAILED, ErrorCode.BAD_USER_INPUT,
     ErrorCode.QUERY_LIMIT_EXCEEDED, ErrorCode.INTROSPECTION_DISABLED,
 ))  # fmt: skip
+# Strawberry's own HTTP refusals: the code and message of each status (its English reason kept as a parameter).
+HTTP_REFUSALS = {
+    404: (ErrorCode.NOT_FOUND, TextId.HTTP_NOT_FOUND),
+    405: (ErrorCode.METHOD_NOT_ALLOWED, TextId.HTTP_METHOD_NOT_ALLOWED),
+}
+
+
+def http_refusal(status: int, reason: str) -> RequestError:
+    """The refusal of a request Strawberry's HTTP layer turned down with `status` and its English `reason`."""
+    code, message = HTTP_REFUSALS.get(status, (ErrorCode.BAD_REQUEST, TextId.HTTP_BAD_REQUEST))
+    return RequestError(status, code, text(message, reason=reason))
 
 
 def _quality(accept: str, media_type: str) -> float:
