@@ -13,9 +13,13 @@ import asyncpg
 import httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
+from core.settings import Settings
 from service import ratelimit
-from tests.clients import asgi_client, fresh_address
+from tests.clients import app_client, asgi_client, fresh_address
 from tests.factories import PASSWORD, make_account, make_citizen
 from tests.graphql import contract, gql
 
@@ -117,3 +121,22 @@ async def test_an_internal_error_is_masked_in_the_asked_language_with_its_reques
         assert error["extensions"]["code"] == "INTERNAL_ERROR"
         assert error["message"] == expected.format(error["extensions"]["requestId"])
         assert "audit refused" not in str(body)
+
+
+async def test_an_unhandled_error_outside_graphql_is_answered_in_the_asked_language(
+    shared_settings: Settings, shared_dsn: str
+) -> None:
+    # given a route that fails in a way nothing handles (the 500 written by the observing middleware)
+    async def broken(request: Request) -> Response:
+        raise RuntimeError("secret internals")
+
+    async with app_client(shared_settings, shared_dsn) as served:
+        served.app.router.routes.append(Route("/broken", broken))
+        english = await served.http.get("/broken")
+        del served.http.headers["Accept-Language"]
+        vietnamese = await served.http.get("/broken")
+
+    assert vietnamese.status_code == english.status_code == 500
+    assert _first_error(vietnamese) == ("INTERNAL_ERROR", "Đã xảy ra lỗi không mong muốn.")
+    assert _first_error(english) == ("INTERNAL_ERROR", "Unexpected error.")
+    assert vietnamese.headers["content-language"] == "vi" and english.headers["content-language"] == "en"
