@@ -142,7 +142,7 @@ VI: dict[TextId, str] = {
     ),
     TextId.MEDIA_TYPE: "Vui lòng gửi thao tác với Content-Type: application/json.",
     TextId.BODY_TOO_LARGE: "Nội dung yêu cầu vượt quá {limit} byte.",
-    TextId.DOCUMENT_LIMIT: "Tài liệu GraphQL vượt giới hạn {limit} là {maximum}{detail}.",
+    TextId.DOCUMENT_LIMIT: "Tài liệu GraphQL vượt giới hạn {limit}: tối đa {maximum}{detail}.",
     TextId.ANSWER_TOO_LARGE: (
         "Kết quả sẽ vượt quá {maximum} byte; vui lòng yêu cầu ít mục hoặc ít trường hơn trong mỗi lần."
     ),

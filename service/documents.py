@@ -188,7 +188,9 @@ class GuardDocument(SchemaExtension):
         schema = execution.schema
         if isinstance(schema, GuardedSchema) and execution.query:
             prepared = schema.documents.prepare(execution.query)
-            errors = list(prepared.errors) or self._request_errors(schema, execution.query, prepared)
+            # Our own refusals among the cached errors are written again in this request's language.
+            cached = [e.again() if isinstance(e, limits.LimitError) else e for e in prepared.errors]
+            errors = cached or self._request_errors(schema, execution.query, prepared)
             if prepared.errors and not getattr(execution.context, "allow_introspection", True):
                 # Where the schema is not published, an error names nothing the caller did not write.
                 errors = [redacted(error, execution.query) for error in errors]

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from core.settings import Settings
-from service import ratelimit
+from service import limits, ratelimit
 from tests.clients import app_client, asgi_client, fresh_address
 from tests.factories import PASSWORD, make_account, make_citizen
 from tests.graphql import contract, gql
@@ -140,3 +140,23 @@ async def test_an_unhandled_error_outside_graphql_is_answered_in_the_asked_langu
     assert _first_error(vietnamese) == ("INTERNAL_ERROR", "Đã xảy ra lỗi không mong muốn.")
     assert _first_error(english) == ("INTERNAL_ERROR", "Unexpected error.")
     assert vietnamese.headers["content-language"] == "vi" and english.headers["content-language"] == "en"
+
+
+async def test_a_refusal_kept_with_a_prepared_document_speaks_each_requests_language(
+    unsaid: httpx.AsyncClient,
+) -> None:
+    # given a document over the alias limit, prepared once and kept for whoever sends it again
+    aliases = " ".join(f"a{n}: __typename" for n in range(limits.MAX_ALIASES + 1))
+    document = {"query": f"query {{ {aliases} }}"}
+
+    vietnamese = await unsaid.post("/graphql", json=document)
+    english = await unsaid.post("/graphql", json=document, headers=ENGLISH)
+    vietnamese_again = await unsaid.post("/graphql", json=document)
+
+    maximum, sent = limits.MAX_ALIASES, limits.MAX_ALIASES + 1
+    assert _first_error(vietnamese) == _first_error(vietnamese_again) == (
+        "QUERY_LIMIT_EXCEEDED", f"Tài liệu GraphQL vượt giới hạn aliases: tối đa {maximum} ({sent})."
+    )
+    assert _first_error(english) == (
+        "QUERY_LIMIT_EXCEEDED", f"The document exceeds the aliases limit of {maximum} ({sent})."
+    )
