@@ -10,6 +10,7 @@ header (`negotiate`) by service/language.py; outside a request it is the default
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import enum
 import string
 from collections.abc import Mapping
@@ -86,6 +87,22 @@ class Text:
 
     def __str__(self) -> str:
         return self.render()
+
+
+VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7))
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """An instant as a message parameter: `{at}` is ISO 8601 in UTC (the English texts, as before), `{at:vi}` the
+    time and date in Vietnam as people there write them (22:15 ngày 04/12/2026)."""
+
+    value: dt.datetime
+
+    def __format__(self, spec: str) -> str:
+        if spec == "vi":
+            return self.value.astimezone(VIETNAM_TIME).strftime("%H:%M ngày %d/%m/%Y")
+        return self.value.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 def text(id: TextId, **params: object) -> Text:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -10,7 +9,7 @@ import asyncpg
 
 from auth.refusal import Refusal
 from core.text_ids import TextId
-from core.texts import text
+from core.texts import Moment, text
 from loaders.context import Info
 from schema.errors import UserError
 
@@ -31,6 +30,5 @@ def user_error(refusal: Refusal) -> UserError:
     """The payload error of a refusal, its message in the request's language."""
     message = refusal.message
     if refusal.retry_at is not None:
-        at = refusal.retry_at.astimezone(dt.UTC).isoformat(timespec="seconds")
-        message = text(TextId.RETRY_AFTER, message=message, at=at)
+        message = text(TextId.RETRY_AFTER, message=message, at=Moment(refusal.retry_at))
     return UserError(code=refusal.code, message=message.render(), field=refusal.field)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from core.text_ids import TextId
-from core.texts import CATALOGUES, Language, negotiate, parameters, reset, text, use
+from core.texts import CATALOGUES, Language, Moment, negotiate, parameters, reset, text, use
 from core.texts_en import EN
 from core.texts_vi import VI
 
@@ -54,11 +56,12 @@ def test_accept_language_chooses_the_answers_language(header: str | None, expect
 
 
 def test_a_text_renders_in_the_language_of_the_context_and_its_parameters_too() -> None:
-    message = text(TextId.RETRY_AFTER, message=text(TextId.OTP_WRONG), at="2026-12-04T15:00:00+00:00")
-    assert message.render() == "Mã OTP không đúng. Có thể thử lại từ 2026-12-04T15:00:00+00:00."
+    at = Moment(dt.datetime(2026, 12, 4, 15, 5, tzinfo=dt.UTC))
+    message = text(TextId.RETRY_AFTER, message=text(TextId.OTP_WRONG), at=at)
+    assert message.render() == "Mã OTP không đúng. Có thể thử lại từ 22:05 ngày 04/12/2026."
     token = use(Language.EN)
     try:
-        assert str(message) == "the code is wrong (retry after 2026-12-04T15:00:00+00:00)"
+        assert str(message) == "the code is wrong (retry after 2026-12-04T15:05:00+00:00)"
     finally:
         reset(token)
-    assert message.render(Language.EN) == "the code is wrong (retry after 2026-12-04T15:00:00+00:00)"
+    assert message.render(Language.EN) == "the code is wrong (retry after 2026-12-04T15:05:00+00:00)"
