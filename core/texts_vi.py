@@ -70,9 +70,9 @@ VI: dict[TextId, str] = {
     TextId.REGISTRATION_HOLDS_ACCOUNT: "Người này đã có tài khoản.",
     TextId.REJECTION_REASON_LENGTH: "Lý do từ chối phải dài từ 1 đến {maximum} ký tự.",
     TextId.INSTRUCTIONS_PENDING: (
-        "Vui lòng mang tờ khai đăng ký đã ký cùng thẻ Căn cước công dân (CCCD) hoặc hộ chiếu đến {where}. "
-        "Cán bộ sẽ kiểm tra và kích hoạt tài khoản; bạn sẽ nhận được tin nhắn SMS (và thư điện tử, nếu đã "
-        "cung cấp)."
+        "Vui lòng mang tờ khai đăng ký đã ký cùng thẻ Căn cước (hoặc Căn cước công dân) hoặc hộ chiếu đến "
+        "{where}. Cán bộ sẽ kiểm tra và kích hoạt tài khoản; bạn sẽ nhận được tin nhắn SMS (và thư điện tử, "
+        "nếu đã cung cấp)."
     ),
     TextId.INSTRUCTIONS_AGENCY_CHOSEN: "cơ quan BHXH bạn đã chọn",
     TextId.INSTRUCTIONS_APPROVED: (
