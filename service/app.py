@@ -17,6 +17,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from auth.passwords import gate as password_gate
 from auth.tokens import configure_keys
+from core import texts
 from core.errors import ServiceUnavailable, UnavailableReason
 from core.metrics import observe_pool
 from core.settings import Settings, load_settings
@@ -79,9 +80,12 @@ def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None
         else:
             database = Database(pool, settings.db_acquire_timeout_ms / 1000)
         observe_pool(database.pool)
+        # Background work speaks to operators, in English: its tasks keep the language they start with.
+        english = texts.use(texts.Language.EN)
         dispatcher = start_dispatcher(database, settings, {"PUSH": push_channel(database, settings)})
         housekeeping = start_housekeeping(database, settings)
         inbox_producers = start_inbox_producers(database, settings)
+        texts.reset(english)
         app.state.database = database
         app.state.inbox_feed = inbox_feed = InboxFeed(dsn)
         try:
