@@ -17,7 +17,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from core import texts
 from core.settings import Settings
+from schema import registration
 from service import limits, ratelimit
 from tests.clients import app_client, asgi_client, fresh_address
 from tests.factories import PASSWORD, make_account, make_citizen
@@ -160,3 +162,34 @@ async def test_a_refusal_kept_with_a_prepared_document_speaks_each_requests_lang
     assert _first_error(english) == (
         "QUERY_LIMIT_EXCEEDED", f"The document exceeds the aliases limit of {maximum} ({sent})."
     )
+
+
+async def test_a_cached_public_answer_varies_by_language(unsaid: httpx.AsyncClient) -> None:
+    # given a question no FAQ entry answers: the assistant's message points to the hotline
+    asked = {"query": contract("public/Assistant"), "variables": {"question": "zxqv wplk"}}
+
+    vietnamese = await unsaid.post("/graphql", json=asked)
+    english = await unsaid.post("/graphql", json=asked, headers=ENGLISH)
+
+    assert vietnamese.json()["data"]["assistant"]["message"].startswith("Xin lỗi, chưa có câu trả lời phù hợp")
+    assert english.json()["data"]["assistant"]["message"].startswith("Sorry, there is no answer to your question")
+    # a shared cache keeps the two apart: the answer is public, and says it depends on the language
+    assert vietnamese.headers["cache-control"].startswith("public")
+    assert vietnamese.headers["etag"] != english.headers["etag"]
+    assert {"Authorization", "X-API-Key", "Accept-Language"} <= {
+        v.strip() for v in vietnamese.headers["vary"].split(",")
+    }
+
+
+def test_the_registration_instructions_speak_the_context_language() -> None:
+    assert registration.instructions("PENDING", "BHXH cơ sở Ba Đình").startswith(
+        "Vui lòng mang tờ khai đăng ký đã ký"
+    )
+    assert "BHXH cơ sở Ba Đình" in registration.instructions("PENDING", "BHXH cơ sở Ba Đình")
+    assert "cơ quan BHXH bạn đã chọn" in registration.instructions("PENDING", None)
+    english = texts.use(texts.Language.EN)
+    try:
+        assert registration.instructions("APPROVED", None).startswith("Your account is active.")
+        assert "the social insurance agency you chose" in registration.instructions("PENDING", None)
+    finally:
+        texts.reset(english)
