@@ -19,6 +19,8 @@ from auth.passwords import hash_password, hash_password_async, needs_rehash, ver
 from auth.refusal import Refusal
 from core.errors import ErrorCode
 from core.settings import Settings
+from core.text_ids import TextId
+from core.texts import text
 from db import accounts as sql
 from db import audit
 from db import sessions as session_sql
@@ -46,7 +48,7 @@ async def _dummy_password_hash() -> str:
 
 def check_code_format(code: str, field: str = "socialInsuranceCode") -> None:
     if not CODE_PATTERN.fullmatch(code):
-        raise Refusal(ErrorCode.INVALID_INPUT, "the social insurance code is 10 digits (0-9)", field)
+        raise Refusal(ErrorCode.INVALID_INPUT, text(TextId.CODE_FORMAT), field)
 
 
 def check_new_password(password: str, account: asyncpg.Record, field: str = "newPassword") -> None:
@@ -73,10 +75,10 @@ async def begin_login(conn: asyncpg.Connection, code: str, password: str, addres
     """Check the input, count the attempt against the throttle (commit this), and read the account."""
     check_code_format(code)
     if len(password) > MAX_LENGTH:
-        raise Refusal(ErrorCode.INVALID_INPUT, f"a password has at most {MAX_LENGTH} characters", "password")
+        raise Refusal(ErrorCode.INVALID_INPUT, text(TextId.PASSWORD_AT_MOST, maximum=MAX_LENGTH), "password")
     allowed, blocked = await throttling.reserve_attempt(conn, code, address)
     if not allowed:
-        raise Refusal(ErrorCode.ACCOUNT_LOCKED, "too many failed attempts; try again later", retry_at=blocked)
+        raise Refusal(ErrorCode.ACCOUNT_LOCKED, text(TextId.ACCOUNT_LOCKED), retry_at=blocked)
     return LoginAttempt(code, address, await sql.account_by_code(conn, code), blocked)
 
 
@@ -107,11 +109,11 @@ async def finish_login(conn: asyncpg.Connection, settings: Settings, attempt: Lo
             client_address=address,
             details={"blocked_until": blocked.isoformat() if blocked else None},
         )
-        raise Refusal(ErrorCode.INVALID_CREDENTIALS, "the code or the password is wrong", retry_at=blocked)
+        raise Refusal(ErrorCode.INVALID_CREDENTIALS, text(TextId.LOGIN_WRONG), retry_at=blocked)
     person_id: int = account["person_id"]
     await throttling.forgive_attempt(conn, code, address)
     if account["status"] != "ACTIVE":
-        raise Refusal(ErrorCode.ACCOUNT_DISABLED, "this account is disabled; contact your social insurance agency")
+        raise Refusal(ErrorCode.ACCOUNT_DISABLED, text(TextId.ACCOUNT_DISABLED))
     if attempt.new_hash is not None:
         await sql.rehash(conn, person_id, attempt.new_hash)
     await sql.record_login(conn, person_id)
@@ -137,17 +139,17 @@ async def change_password(
     """Return when the new password expires. Every other session of the person ends."""
     account = await sql.account_by_person(conn, person_id)
     if account is None or len(current_password) > MAX_LENGTH:
-        raise Refusal(ErrorCode.INVALID_CREDENTIALS, "the current password is wrong", "currentPassword")
+        raise Refusal(ErrorCode.INVALID_CREDENTIALS, text(TextId.CURRENT_PASSWORD_WRONG), "currentPassword")
     # Counted before the check, under the counter's lock, as logins are: parallel guesses cannot exceed the allowance.
     blocked = await throttling.reserve_password_check(conn, person_id)
     if blocked is not None:
-        raise Refusal(ErrorCode.RATE_LIMITED, "too many wrong current passwords; try again later", retry_at=blocked)
+        raise Refusal(ErrorCode.RATE_LIMITED, text(TextId.CURRENT_PASSWORD_TOO_MANY), retry_at=blocked)
     if not await verify_password_async(account["password_hash"], current_password):
         await audit.record_citizen_event(conn, "password_change_failed", person_id, address)
-        raise Refusal(ErrorCode.INVALID_CREDENTIALS, "the current password is wrong", "currentPassword")
+        raise Refusal(ErrorCode.INVALID_CREDENTIALS, text(TextId.CURRENT_PASSWORD_WRONG), "currentPassword")
     await throttling.forgive_password_check(conn, person_id)
     if new_password == current_password:
-        raise Refusal(ErrorCode.PASSWORD_REUSED, "choose a password different from the current one", "newPassword")
+        raise Refusal(ErrorCode.PASSWORD_REUSED, text(TextId.PASSWORD_REUSED), "newPassword")
     check_new_password(new_password, account)
     changed = await sql.set_password(conn, person_id, await hash_password_async(new_password))
     family = await session_sql.family_of(conn, session_id) if session_id is not None else None
@@ -163,7 +165,7 @@ async def request_otp(
 ) -> otp.SentCode:
     """A reset code goes out only to a phone with an account, but the answer is the same either way."""
     if not PHONE_PATTERN.fullmatch(phone):
-        raise Refusal(ErrorCode.INVALID_INPUT, "a phone number is 10 digits starting with 0", "phone")
+        raise Refusal(ErrorCode.INVALID_INPUT, text(TextId.PHONE_FORMAT), "phone")
     deliver = purpose != "PASSWORD_RESET" or await sql.phone_has_account(conn, phone)
     return await otp.send_code(conn, settings, phone=phone, purpose=purpose, address=address, deliver=deliver)
 
@@ -180,20 +182,20 @@ async def reset_password(
     """Set a new password with a code sent to the account's phone; every session of the person ends."""
     check_code_format(code)
     if not OTP_PATTERN.fullmatch(one_time_code):
-        raise Refusal(ErrorCode.OTP_INVALID, "the code is 6 digits (0-9)", "otp")
+        raise Refusal(ErrorCode.OTP_INVALID, text(TextId.OTP_FORMAT), "otp")
     # Tries are counted like logins, per code typed (whether or not it has an account) and per address, with blocks
     # that end: a stranger who knows the social insurance code cannot burn the owner's live code, and one answer
     # (OTP_INVALID) covers a wrong, expired or used code and an unknown account, so nothing tells them apart.
     allowed, blocked = await throttling.reserve_attempt(conn, code, address, kind="reset")
     if not allowed:
-        raise Refusal(ErrorCode.RATE_LIMITED, "too many wrong codes; try again later", "otp", retry_at=blocked)
+        raise Refusal(ErrorCode.RATE_LIMITED, text(TextId.OTP_TOO_MANY_WRONG), "otp", retry_at=blocked)
     account = await sql.account_by_code(conn, code)
     phone = await sql.account_phone(conn, account["person_id"]) if account else None
     challenge = await otp.live_challenge(conn, settings, phone, "PASSWORD_RESET") if phone else None
     if account is None or phone is None or challenge is None or not otp.code_is_right(
         challenge, phone, "PASSWORD_RESET", one_time_code
     ):
-        raise Refusal(ErrorCode.OTP_INVALID, "the code is wrong, expired or used; ask for a new one", "otp")
+        raise Refusal(ErrorCode.OTP_INVALID, text(TextId.OTP_WRONG_EXPIRED_OR_USED), "otp")
     await throttling.forgive_attempt(conn, code, address, kind="reset")
     # After a right code the person has shown they hold the phone: a weak password does not cost the code.
     check_new_password(new_password, account)

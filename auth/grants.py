@@ -11,6 +11,8 @@ import asyncpg
 
 from auth.refusal import Refusal
 from core.errors import ErrorCode
+from core.text_ids import TextId
+from core.texts import text
 from db import audit, throttle
 from db import family as sql
 from db.readable import PARTS
@@ -21,6 +23,10 @@ MAX_GRANT_YEARS = 5
 # Each look-up of a grantee tells whether a code has an account: a person may try this many a day.
 GRANTEE_LOOKUPS_PER_DAY = 20
 DAY_SECONDS = 86_400
+
+
+# Why a grant no longer takes an accept or a revoke, by its state (db/family.py).
+CLOSED = {"LIVE": TextId.GRANT_IS_LIVE, "REVOKED": TextId.GRANT_IS_REVOKED, "EXPIRED": TextId.GRANT_IS_EXPIRED}
 
 
 def _years_later(moment: dt.datetime, years: int) -> dt.datetime:
@@ -36,16 +42,16 @@ def checked_grant(
     """The grantee's code and the parts (deduplicated, in a stable order), or the refusal of bad input."""
     code = "".join(code.split())
     if not CODE.match(code):
-        raise Refusal(ErrorCode.INVALID_INPUT, "the social insurance code has 10 digits", "granteeSocialInsuranceCode")
+        raise Refusal(ErrorCode.INVALID_INPUT, text(TextId.GRANTEE_CODE_FORMAT), "granteeSocialInsuranceCode")
     chosen = [part for part in PARTS if part in set(parts)]
     if not chosen or len(chosen) != len(set(parts)):
-        raise Refusal(ErrorCode.INVALID_INPUT, f"choose at least one of {', '.join(PARTS)}", "parts")
+        raise Refusal(ErrorCode.INVALID_INPUT, text(TextId.GRANT_PARTS, parts=', '.join(PARTS)), "parts")
     if valid_until.tzinfo is None:
-        raise Refusal(ErrorCode.INVALID_INPUT, "validUntil needs a time zone offset", "validUntil")
+        raise Refusal(ErrorCode.INVALID_INPUT, text(TextId.GRANT_VALID_UNTIL_OFFSET), "validUntil")
     if valid_until <= now:
-        raise Refusal(ErrorCode.INVALID_INPUT, "validUntil must be in the future", "validUntil")
+        raise Refusal(ErrorCode.INVALID_INPUT, text(TextId.GRANT_VALID_UNTIL_PAST), "validUntil")
     if valid_until > _years_later(now, MAX_GRANT_YEARS):
-        raise Refusal(ErrorCode.INVALID_INPUT, f"a grant runs at most {MAX_GRANT_YEARS} years", "validUntil")
+        raise Refusal(ErrorCode.INVALID_INPUT, text(TextId.GRANT_TOO_LONG, years=MAX_GRANT_YEARS), "validUntil")
     return code, chosen
 
 
@@ -65,17 +71,17 @@ async def grant_access(
     # Counted before the look-up, and kept when the look-up refuses (run_mutation commits it): no enumeration.
     window = await throttle.hit(conn, f"grant-lookup:{owner_id}", DAY_SECONDS)
     if window.count > GRANTEE_LOOKUPS_PER_DAY:
-        raise Refusal(ErrorCode.RATE_LIMITED, "too many grants tried today", "granteeSocialInsuranceCode",
+        raise Refusal(ErrorCode.RATE_LIMITED, text(TextId.GRANTS_TOO_MANY_TODAY), "granteeSocialInsuranceCode",
                       retry_at=window.resets_at)
     grantee = await sql.grantee_id(conn, code)
     if grantee is None:
         # Unknown and without an account read the same: the code look-up rules say who may learn who exists.
         raise Refusal(
-            ErrorCode.GRANTEE_UNAVAILABLE, "no account holder with this code can receive a grant",
+            ErrorCode.GRANTEE_UNAVAILABLE, text(TextId.GRANTEE_UNAVAILABLE),
             "granteeSocialInsuranceCode",
         )
     if grantee == owner_id:
-        raise Refusal(ErrorCode.INVALID_INPUT, "you already read your own data", "granteeSocialInsuranceCode")
+        raise Refusal(ErrorCode.INVALID_INPUT, text(TextId.GRANT_TO_SELF), "granteeSocialInsuranceCode")
     grant_id = await sql.insert_grant(conn, owner_id=owner_id, grantee_id=grantee, parts=chosen,
                                       valid_until=valid_until)
     await audit.record_citizen_event(
@@ -88,7 +94,7 @@ async def _grant_of_party(conn: asyncpg.Connection, grant_id: int, viewer_id: in
     row = await sql.lock_grant(conn, grant_id)
     if row is None or viewer_id not in (row["owner_id"], row["grantee_id"]):
         # Another pair's grant reads like one that does not exist.
-        raise Refusal(ErrorCode.NOT_FOUND, "no such grant", "id")
+        raise Refusal(ErrorCode.NOT_FOUND, text(TextId.GRANT_NOT_FOUND), "id")
     return row
 
 
@@ -96,9 +102,9 @@ async def accept_grant(conn: asyncpg.Connection, viewer_id: int, grant_id: int, 
     """The grantee accepts a pending grant: from the next request on they read its parts."""
     row = await _grant_of_party(conn, grant_id, viewer_id)
     if row["grantee_id"] != viewer_id:
-        raise Refusal(ErrorCode.FORBIDDEN, "only the grantee accepts a grant", "id")
+        raise Refusal(ErrorCode.FORBIDDEN, text(TextId.GRANT_ONLY_GRANTEE_ACCEPTS), "id")
     if row["state"] != "PENDING":
-        raise Refusal(ErrorCode.GRANT_CLOSED, f"this grant is {row['state'].lower()}", "id")
+        raise Refusal(ErrorCode.GRANT_CLOSED, text(CLOSED[row["state"]]), "id")
     await sql.accept_grant(conn, grant_id)
     await audit.record_citizen_event(conn, "access_grant_accepted", viewer_id, client_address, {"grant": grant_id})
     return grant_id
@@ -109,7 +115,7 @@ async def revoke_grant(conn: asyncpg.Connection, viewer_id: int, grant_id: int, 
     under it."""
     row = await _grant_of_party(conn, grant_id, viewer_id)
     if row["state"] in ("REVOKED", "EXPIRED"):
-        raise Refusal(ErrorCode.GRANT_CLOSED, f"this grant is {row['state'].lower()}", "id")
+        raise Refusal(ErrorCode.GRANT_CLOSED, text(CLOSED[row["state"]]), "id")
     await sql.revoke_grant(conn, grant_id, viewer_id)
     await audit.record_citizen_event(conn, "access_grant_revoked", viewer_id, client_address, {"grant": grant_id})
     return grant_id

@@ -13,6 +13,8 @@ from auth.refusal import Refusal
 from auth.tokens import hash_token, token_hashes
 from core.errors import ErrorCode
 from core.settings import Settings
+from core.text_ids import TextId
+from core.texts import text
 from db import otp as sql
 from db import outbox, throttle
 
@@ -39,13 +41,13 @@ async def _check_send_limits(
     soon = await throttle.hit(conn, f"otp:resend:{purpose}:{phone}", settings.otp_resend_seconds)
     if soon.count > 1:
         raise Refusal(
-            ErrorCode.OTP_RESEND_TOO_SOON, "wait before asking for another code", "phone", retry_at=soon.resets_at
+            ErrorCode.OTP_RESEND_TOO_SOON, text(TextId.OTP_RESEND_TOO_SOON), "phone", retry_at=soon.resets_at
         )
     hourly = await throttle.hit(conn, f"otp:hour:{purpose}:{phone}", HOUR_SECONDS)
     per_address = await throttle.hit(conn, f"otp:address:{address}", HOUR_SECONDS)
     if hourly.count > settings.otp_max_per_hour or per_address.count > MAX_SENDS_PER_ADDRESS_PER_HOUR:
         retry_at = max(hourly.resets_at, per_address.resets_at)
-        raise Refusal(ErrorCode.RATE_LIMITED, "too many codes asked for; try again later", "phone", retry_at=retry_at)
+        raise Refusal(ErrorCode.RATE_LIMITED, text(TextId.OTP_TOO_MANY_ASKED), "phone", retry_at=retry_at)
     return soon.resets_at
 
 
@@ -97,14 +99,14 @@ async def check_code(conn: asyncpg.Connection, settings: Settings, *, phone: str
     """Return the live challenge's id when `code` is right; count the try either way. The caller consumes it."""
     challenge = await sql.latest_challenge(conn, phone, purpose)
     if challenge is None or challenge["consumed_at"] is not None:
-        raise Refusal(ErrorCode.OTP_INVALID, "the code is wrong or was already used; ask for a new one", "otp")
+        raise Refusal(ErrorCode.OTP_INVALID, text(TextId.OTP_WRONG_OR_USED), "otp")
     if challenge["expired"]:
-        raise Refusal(ErrorCode.OTP_EXPIRED, "the code has expired; ask for a new one", "otp")
+        raise Refusal(ErrorCode.OTP_EXPIRED, text(TextId.OTP_EXPIRED), "otp")
     if challenge["attempts"] >= settings.otp_max_attempts:
-        raise Refusal(ErrorCode.OTP_TOO_MANY_ATTEMPTS, "too many wrong codes; ask for a new one", "otp")
+        raise Refusal(ErrorCode.OTP_TOO_MANY_ATTEMPTS, text(TextId.OTP_BURNT), "otp")
     if not code_is_right(challenge, phone, purpose, code):
         await burn_attempt(conn, settings, challenge["id"])
-        raise Refusal(ErrorCode.OTP_INVALID, "the code is wrong", "otp")
+        raise Refusal(ErrorCode.OTP_INVALID, text(TextId.OTP_WRONG), "otp")
     challenge_id: int = challenge["id"]
     return challenge_id
 
@@ -113,7 +115,7 @@ async def burn_attempt(conn: asyncpg.Connection, settings: Settings, challenge_i
     """Count a failed try; a right code used with wrong details costs a try too, so it cannot probe identities."""
     attempts = await sql.count_attempt(conn, challenge_id)
     if attempts >= settings.otp_max_attempts:
-        raise Refusal(ErrorCode.OTP_TOO_MANY_ATTEMPTS, "too many wrong tries; ask for a new code", "otp")
+        raise Refusal(ErrorCode.OTP_TOO_MANY_ATTEMPTS, text(TextId.OTP_TOO_MANY_TRIES), "otp")
 
 
 async def consume(conn: asyncpg.Connection, challenge_id: int) -> None:

@@ -9,6 +9,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.text_ids import TextId
+from core.texts import Text, text
+
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common_passwords.txt"
@@ -43,29 +46,29 @@ def _date_forms(born: dt.date) -> set[str]:
     return {form for form in short if len(form) >= 6}
 
 
-def _personal_problem(folded: str, owner: PasswordOwner) -> str | None:
+def _personal_problem(folded: str, owner: PasswordOwner) -> Text | None:
     digits = _NON_DIGIT.sub("", folded)
     if owner.social_insurance_code in digits:
-        return "do not use your social insurance code"
+        return text(TextId.PASSWORD_IS_CODE)
     if any(form in digits for form in _date_forms(owner.date_of_birth)):
-        return "do not use your date of birth"
+        return text(TextId.PASSWORD_IS_BIRTH_DATE)
     name_parts = [part for part in _NON_LETTER.split(fold(owner.full_name)) if part]
     letters = _NON_LETTER.sub("", folded)
     whole_name = "".join(name_parts)
     # The name, a part of it, or its ending ("vana", "thianh") with digits or symbols around it.
     endings = {"".join(name_parts[i:]) for i in range(len(name_parts))}
     if letters and (letters in name_parts or letters in endings or (len(whole_name) >= 4 and whole_name in letters)):
-        return "do not use your name"
+        return text(TextId.PASSWORD_IS_NAME)
     return None
 
 
-def password_problem(password: str, owner: PasswordOwner) -> str | None:
+def password_problem(password: str, owner: PasswordOwner) -> Text | None:
     """Why the password is refused, or None when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"use at least {MIN_LENGTH} characters"
+        return text(TextId.PASSWORD_TOO_SHORT, minimum=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"use at most {MAX_LENGTH} characters"
+        return text(TextId.PASSWORD_TOO_LONG, maximum=MAX_LENGTH)
     folded = fold(password)
     if folded in common_passwords() or _NON_ALNUM.sub("", folded) in common_passwords():
-        return "this password is too common"
+        return text(TextId.PASSWORD_TOO_COMMON)
     return _personal_problem(folded, owner)

@@ -14,6 +14,8 @@ from strawberry.types import Info
 
 from auth.viewer import Viewer, ViewerKind
 from core.errors import ApiError, ErrorCode
+from core.text_ids import TextId
+from core.texts import text
 
 
 def _viewer(info: Info[Any, Any] | GraphQLResolveInfo[Any]) -> Viewer:
@@ -23,9 +25,9 @@ def _viewer(info: Info[Any, Any] | GraphQLResolveInfo[Any]) -> Viewer:
 
 def _require_full_session(viewer: Viewer) -> None:
     if viewer.person_id is None:
-        raise ApiError(ErrorCode.UNAUTHENTICATED, "sign in to see this")
+        raise ApiError(ErrorCode.UNAUTHENTICATED, text(TextId.SIGN_IN_TO_SEE))
     if viewer.password_change_only:
-        raise ApiError(ErrorCode.PASSWORD_CHANGE_REQUIRED, "change your password to continue")
+        raise ApiError(ErrorCode.PASSWORD_CHANGE_REQUIRED, text(TextId.CHANGE_PASSWORD_TO_CONTINUE))
 
 
 def require_reader(viewer: Viewer, person_id: int, part: str | None) -> bool:
@@ -36,7 +38,7 @@ def require_reader(viewer: Viewer, person_id: int, part: str | None) -> bool:
     if person_id == viewer.person_id:
         return True
     if part is None or part not in viewer.access.get(person_id, ()):
-        raise ApiError(ErrorCode.FORBIDDEN, "this data belongs to another person")
+        raise ApiError(ErrorCode.FORBIDDEN, text(TextId.ANOTHER_PERSONS_DATA))
     return False
 
 
@@ -103,7 +105,7 @@ class GrantPartiesOnly:
         viewer = _viewer(info)
         _require_full_session(viewer)
         if viewer.person_id not in (obj.owner_id, obj.grantee_id):
-            raise ApiError(ErrorCode.FORBIDDEN, "this grant is between other persons")
+            raise ApiError(ErrorCode.FORBIDDEN, text(TextId.GRANT_OF_OTHERS))
         return True
 
 
@@ -114,7 +116,7 @@ class IsAgencyOfficer(BasePermission):
         viewer = _viewer(info)
         _require_full_session(viewer)
         if viewer.kind is not ViewerKind.AGENCY_OFFICER or viewer.agency_id is None:
-            raise ApiError(ErrorCode.FORBIDDEN, "only agency staff may do this")
+            raise ApiError(ErrorCode.FORBIDDEN, text(TextId.AGENCY_STAFF_ONLY))
         return True
 
 
@@ -124,9 +126,9 @@ class _HasScope(BasePermission):
     def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
         viewer = _viewer(info)
         if viewer.kind is not ViewerKind.PARTNER:
-            raise ApiError(ErrorCode.UNAUTHENTICATED, f"send a partner API key with scope {self.scope} in X-API-Key")
+            raise ApiError(ErrorCode.UNAUTHENTICATED, text(TextId.PARTNER_KEY_NEEDED, scope=self.scope))
         if self.scope not in viewer.scopes:
-            raise ApiError(ErrorCode.FORBIDDEN, f"this API key lacks scope {self.scope}")
+            raise ApiError(ErrorCode.FORBIDDEN, text(TextId.PARTNER_SCOPE_MISSING, scope=self.scope))
         return True
 
 
@@ -139,5 +141,5 @@ class HasSession(BasePermission):
 
     def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
         if _viewer(info).session_id is None:
-            raise ApiError(ErrorCode.UNAUTHENTICATED, "sign in first")
+            raise ApiError(ErrorCode.UNAUTHENTICATED, text(TextId.SIGN_IN_FIRST))
         return True

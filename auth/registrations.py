@@ -21,6 +21,8 @@ from auth.passwords import hash_password_async
 from auth.refusal import Refusal
 from core.errors import ErrorCode
 from core.settings import Settings
+from core.text_ids import TextId
+from core.texts import text
 from db import accounts as account_sql
 from db import audit, outbox
 from db import registrations as sql
@@ -66,18 +68,20 @@ def same_name(a: str, b: str) -> bool:
 
 def _check_formats(request: RegistrationRequest) -> None:
     checks = [
-        (CODE_PATTERN.fullmatch(request.social_insurance_code), "socialInsuranceCode", "10 digits (0-9)"),
-        (NATIONAL_ID_PATTERN.fullmatch(request.national_id_number), "nationalIdNumber", "12 digits (0-9)"),
+        (CODE_PATTERN.fullmatch(request.social_insurance_code), "socialInsuranceCode",
+         TextId.REGISTRATION_CODE_FORMAT),
+        (NATIONAL_ID_PATTERN.fullmatch(request.national_id_number), "nationalIdNumber",
+         TextId.REGISTRATION_NATIONAL_ID_FORMAT),
         (0 < len(request.full_name.strip()) <= 200 and "\x00" not in request.full_name, "fullName",
-         "1 to 200 characters"),
-        (PHONE_PATTERN.fullmatch(request.phone), "phone", "10 digits starting with 0"),
-        (request.email is None or EMAIL_PATTERN.fullmatch(request.email), "email", "an e-mail address"),
-        (OTP_PATTERN.fullmatch(request.otp), "otp", "6 digits (0-9)"),
-        (AGENCY_CODE_PATTERN.fullmatch(request.agency_code), "agencyCode", "an agency code of 5 characters"),
+         TextId.REGISTRATION_NAME_LENGTH),
+        (PHONE_PATTERN.fullmatch(request.phone), "phone", TextId.REGISTRATION_PHONE_FORMAT),
+        (request.email is None or EMAIL_PATTERN.fullmatch(request.email), "email", TextId.REGISTRATION_EMAIL_FORMAT),
+        (OTP_PATTERN.fullmatch(request.otp), "otp", TextId.REGISTRATION_OTP_FORMAT),
+        (AGENCY_CODE_PATTERN.fullmatch(request.agency_code), "agencyCode", TextId.REGISTRATION_AGENCY_CODE_FORMAT),
     ]
     for ok, field, expected in checks:
         if not ok:
-            raise Refusal(ErrorCode.INVALID_INPUT, f"{field} must be {expected}", field)
+            raise Refusal(ErrorCode.INVALID_INPUT, text(expected), field)
 
 
 async def submit(
@@ -86,7 +90,7 @@ async def submit(
     _check_formats(request)
     agency_id = await sql.agency_id_by_code(conn, request.agency_code)
     if agency_id is None:
-        raise Refusal(ErrorCode.UNKNOWN_AGENCY, "no social insurance agency has this code", "agencyCode")
+        raise Refusal(ErrorCode.UNKNOWN_AGENCY, text(TextId.UNKNOWN_AGENCY), "agencyCode")
     challenge_id = await otp.check_code(conn, settings, phone=request.phone, purpose="REGISTRATION", code=request.otp)
     person = await sql.person_by_code(conn, request.social_insurance_code)
     if (
@@ -96,15 +100,15 @@ async def submit(
         or not same_name(person["full_name"], request.full_name)
     ):
         await otp.burn_attempt(conn, settings, challenge_id)
-        raise Refusal(ErrorCode.REGISTRATION_MISMATCH, "these details do not match one person on record")
+        raise Refusal(ErrorCode.REGISTRATION_MISMATCH, text(TextId.REGISTRATION_MISMATCH))
     person_id: int = person["id"]
     if await account_sql.account_exists(conn, person_id) or await sql.has_pending(conn, person_id):
-        raise Refusal(ErrorCode.ALREADY_REGISTERED, "this person already has an account or a pending registration")
+        raise Refusal(ErrorCode.ALREADY_REGISTERED, text(TextId.REGISTRATION_ACCOUNT_OR_PENDING))
     try:
         async with conn.transaction():  # a savepoint: a racing twin submission must not abort the whole transaction
             row = await sql.insert_registration(conn, person_id, agency_id, request.phone, request.email)
     except asyncpg.UniqueViolationError:
-        raise Refusal(ErrorCode.ALREADY_REGISTERED, "this person already has a pending registration") from None
+        raise Refusal(ErrorCode.ALREADY_REGISTERED, text(TextId.REGISTRATION_PENDING)) from None
     await otp.consume(conn, challenge_id)
     await audit.record_event(
         conn,
@@ -127,9 +131,9 @@ def temporary_password() -> str:
 async def _decision_for_update(conn: asyncpg.Connection, registration_id: int, agency_id: int) -> asyncpg.Record:
     row = await sql.registration_for_decision(conn, registration_id, agency_id)
     if row is None:
-        raise Refusal(ErrorCode.NOT_FOUND, "no such registration at your agency", "id")
+        raise Refusal(ErrorCode.NOT_FOUND, text(TextId.REGISTRATION_NOT_FOUND), "id")
     if row["status"] != "PENDING":
-        raise Refusal(ErrorCode.ALREADY_DECIDED, "this registration was already decided", "id")
+        raise Refusal(ErrorCode.ALREADY_DECIDED, text(TextId.REGISTRATION_DECIDED), "id")
     return row
 
 
@@ -155,7 +159,7 @@ async def approve(conn: asyncpg.Connection, registration_id: int, officer: Offic
     row = await _decision_for_update(conn, registration_id, officer.agency_id)
     password = temporary_password()
     if not await account_sql.insert_account(conn, row["person_id"], await hash_password_async(password)):
-        raise Refusal(ErrorCode.ALREADY_REGISTERED, "this person already holds an account", "id")
+        raise Refusal(ErrorCode.ALREADY_REGISTERED, text(TextId.REGISTRATION_HOLDS_ACCOUNT), "id")
     decided = await sql.decide(conn, registration_id, "APPROVED", officer.person_id, None)
     code = decided["social_insurance_code"]
     await _notify(
@@ -172,7 +176,8 @@ async def approve(conn: asyncpg.Connection, registration_id: int, officer: Offic
 async def reject(conn: asyncpg.Connection, registration_id: int, reason: str, officer: Officer) -> asyncpg.Record:
     reason = reason.strip()
     if not 0 < len(reason) <= MAX_REASON_LENGTH or "\x00" in reason:  # PostgreSQL text cannot hold NUL
-        raise Refusal(ErrorCode.INVALID_INPUT, f"give a reason of 1 to {MAX_REASON_LENGTH} characters", "reason")
+        too_long = text(TextId.REJECTION_REASON_LENGTH, maximum=MAX_REASON_LENGTH)
+        raise Refusal(ErrorCode.INVALID_INPUT, too_long, "reason")
     await _decision_for_update(conn, registration_id, officer.agency_id)
     decided = await sql.decide(conn, registration_id, "REJECTED", officer.person_id, reason)
     message = f"VssID: dang ky tai khoan chua duoc chap nhan. Ly do: {reason}. Vui long sua va dang ky lai."

@@ -16,6 +16,8 @@ from auth.refusal import Refusal
 from auth.tokens import hash_token, new_token, token_hashes
 from core.errors import ErrorCode
 from core.settings import Settings
+from core.text_ids import TextId
+from core.texts import text
 from db import accounts as account_sql
 from db import audit
 from db import sessions as sql
@@ -74,7 +76,7 @@ async def issue_session(
 async def refresh_session(
     conn: asyncpg.Connection, settings: Settings, refresh_token: str, client_address: str | None
 ) -> IssuedSession:
-    invalid = Refusal(ErrorCode.REFRESH_TOKEN_INVALID, "sign in again", "refreshToken")
+    invalid = Refusal(ErrorCode.REFRESH_TOKEN_INVALID, text(TextId.SIGN_IN_AGAIN), "refreshToken")
     row = await sql.session_by_refresh_token(conn, token_hashes(refresh_token))
     if row is None:
         raise invalid

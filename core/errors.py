@@ -3,6 +3,7 @@
 - `ErrorCode`: transport and GraphQL codes together, each with a one-line meaning and what a client should do
   (`MEANINGS`); the error table of docs/api.md is generated from it (`error_table`).
 - `ApiError`: a field-level GraphQL error with a stable `extensions.code`.
+Every message is a `Text` of the catalogues (core/texts.py), rendered in the request's language; never a literal.
 - `ServiceUnavailable`: an ApiError for work the service cannot do right now (database away, load shed).
 - `RequestError`: a whole request refused before it runs, answered with an HTTP status and `error_body`.
 """
@@ -14,6 +15,9 @@ from typing import Any, NamedTuple
 
 import orjson
 from graphql import GraphQLError
+
+from core.text_ids import TextId
+from core.texts import Text, text
 
 
 class ErrorCode(enum.Enum):
@@ -175,9 +179,11 @@ def error_table() -> str:
 class ApiError(GraphQLError):
     """A field-level error with a stable `extensions.code`; the field becomes null, the rest of the response stays."""
 
-    def __init__(self, code: ErrorCode, message: str, **extensions: Any) -> None:
-        super().__init__(message, extensions={"code": code.value, **extensions})
+    def __init__(self, code: ErrorCode, message: Text, **extensions: Any) -> None:
+        # Rendered now, in the language of the request being served: the error lives within that request.
+        super().__init__(message.render(), extensions={"code": code.value, **extensions})
         self.code = code
+        self.text = message
 
 
 class UnavailableReason(enum.Enum):
@@ -188,8 +194,8 @@ class UnavailableReason(enum.Enum):
 
 
 UNAVAILABLE_MESSAGES = {
-    UnavailableReason.DATABASE_UNAVAILABLE: "the service cannot reach its database right now; retry shortly",
-    UnavailableReason.OVERLOADED: "the service is busy; retry shortly",
+    UnavailableReason.DATABASE_UNAVAILABLE: TextId.SERVICE_DATABASE_UNAVAILABLE,
+    UnavailableReason.OVERLOADED: TextId.SERVICE_OVERLOADED,
 }
 
 
@@ -200,7 +206,7 @@ class ServiceUnavailable(ApiError):  # noqa: N818 - named like its code, SERVICE
     def __init__(self, reason: UnavailableReason, retry_after_seconds: int = 1) -> None:
         super().__init__(
             ErrorCode.SERVICE_UNAVAILABLE,
-            UNAVAILABLE_MESSAGES[reason],
+            text(UNAVAILABLE_MESSAGES[reason]),
             reason=reason.value,
             retryAfterSeconds=retry_after_seconds,
         )
@@ -215,12 +221,17 @@ class ServiceUnavailable(ApiError):  # noqa: N818 - named like its code, SERVICE
 class RequestError(Exception):
     """A request refused before it runs: answered with `status` and a GraphQL-shaped error body."""
 
-    def __init__(self, status: int, code: ErrorCode, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, code: ErrorCode, message: Text, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
-        self.message = message
+        self.text = message
         self.headers = headers or {}
+
+    @property
+    def message(self) -> str:
+        """The message in the language of the request being answered (rendered when the answer is written)."""
+        return self.text.render()
 
     def body(self) -> bytes:
         return error_body(self.message, {"code": self.code.value})

@@ -9,6 +9,7 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 
 from core.errors import ApiError, ErrorCode
+from core.texts import Text
 from db.throttle import Window
 
 
@@ -17,7 +18,7 @@ def announce(headers: MutableHeaders, limit: int, used: int) -> None:
     headers["X-RateLimit-Remaining"] = str(max(0, limit - used))
 
 
-def rate_limited(headers: MutableHeaders, window: Window, message: str) -> ApiError:
+def rate_limited(headers: MutableHeaders, window: Window, message: Text) -> ApiError:
     """The error to answer once `window` is spent; the caller is told when it ends."""
     retry_after = window.retry_after()
     headers["Retry-After"] = str(retry_after)

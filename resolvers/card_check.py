@@ -22,6 +22,8 @@ from auth.card_signing import Seal, card_signer
 from auth.permissions import CanVerifyCards
 from core.errors import ApiError, ErrorCode
 from core.policy import CREDENTIALS
+from core.text_ids import TextId
+from core.texts import text
 from db import card_check as sql
 from db import throttle
 from db.access_log import record_access
@@ -48,7 +50,7 @@ def _card_key(card_number: str) -> tuple[str | None, str | None]:
         return None, value
     raise ApiError(
         ErrorCode.INVALID_INPUT,
-        "cardNumber is the 15-character card number or the 10-digit social insurance code",
+        text(TextId.CARD_NUMBER_SHAPE),
         field="cardNumber",
     )
 
@@ -83,7 +85,7 @@ def _by_facts(
     """By card number, code or CCCD number, with the holder's name and birth date (both required)."""
     if full_name is None or date_of_birth is None:
         raise ApiError(
-            ErrorCode.INVALID_INPUT, "fullName and dateOfBirth are required with cardNumber or citizenId",
+            ErrorCode.INVALID_INPUT, text(TextId.CARD_NAME_AND_BIRTH_NEEDED),
             field="fullName" if full_name is None else "dateOfBirth",
         )
     name = collapsed_text(full_name, "fullName", min_length=1, max_length=MAX_NAME_LENGTH)
@@ -93,7 +95,7 @@ def _by_facts(
     else:
         national_id = "".join((citizen_id or "").split())
         if not _NATIONAL_ID.match(national_id):
-            raise ApiError(ErrorCode.INVALID_INPUT, "citizenId is the 12-digit chip ID card number", field="citizenId")
+            raise ApiError(ErrorCode.INVALID_INPUT, text(TextId.CITIZEN_ID_FORMAT), field="citizenId")
 
     async def find(conn: asyncpg.Connection) -> tuple[Row | None, bool]:
         row = await sql.find_card(
@@ -106,10 +108,10 @@ def _by_facts(
 
 def _by_scan(info: Info, qr: str) -> Lookup:
     """By a scanned QR payload: its signature first, then the issue it names, as the card-number check reads it."""
-    text = "".join(qr.split())
-    if not text or len(text) > MAX_TEXT_LENGTH:
-        raise ApiError(ErrorCode.INVALID_INPUT, f"qr is 1 to {MAX_TEXT_LENGTH} characters, as scanned", field="qr")
-    opened = card_signer(info.context.settings).open(text)
+    scanned = "".join(qr.split())
+    if not scanned or len(scanned) > MAX_TEXT_LENGTH:
+        raise ApiError(ErrorCode.INVALID_INPUT, text(TextId.QR_LENGTH, maximum=MAX_TEXT_LENGTH), field="qr")
+    opened = card_signer(info.context.settings).open(scanned)
     facts = opened.facts
     if facts is None:
         return Lookup(None, known=SEALS[opened.seal])
@@ -139,13 +141,13 @@ def _lookup(
              if value is not None]
     if len(given) != 1:
         raise ApiError(
-            ErrorCode.INVALID_INPUT, "give exactly one of cardNumber, citizenId and qr", field=(given or ["qr"])[-1]
+            ErrorCode.INVALID_INPUT, text(TextId.CARD_ONE_KEY), field=(given or ["qr"])[-1]
         )
     if qr is None:
         return _by_facts(card_number, citizen_id, full_name, date_of_birth)
     if full_name is not None or date_of_birth is not None:
         raise ApiError(
-            ErrorCode.INVALID_INPUT, "qr carries the name and birth date itself: send it alone", field="qr"
+            ErrorCode.INVALID_INPUT, text(TextId.QR_ALONE), field="qr"
         )
     return _by_scan(info, qr)
 
@@ -182,7 +184,7 @@ async def _check(info: Info, lookup: Lookup) -> InsuranceCardCheck:
                     data_categories=ACCESS_CATEGORIES,
                 )
     if refused is not None:
-        raise rate_limited(headers, refused, "too many card checks; retry later")
+        raise rate_limited(headers, refused, text(TextId.CARD_CHECKS_TOO_MANY))
     return check
 
 

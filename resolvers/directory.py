@@ -13,6 +13,8 @@ import strawberry
 
 from core.errors import ApiError, ErrorCode
 from core.policy import DIRECTORY_PAGES, PUBLIC_DIRECTORY
+from core.text_ids import TextId
+from core.texts import text
 from db import directory as sql
 from db.facility_search import FacilityOrder, FacilitySearch
 from db.search_words import TextQuery, resolve_text
@@ -45,13 +47,13 @@ def _near(near: GeoPointInput | None) -> tuple[tuple[float, float] | None, float
     if near is None:
         return None, None
     if not (math.isfinite(near.latitude) and -90 <= near.latitude <= 90):
-        raise ApiError(ErrorCode.INVALID_INPUT, "latitude is between -90 and 90", field="near.latitude")
+        raise ApiError(ErrorCode.INVALID_INPUT, text(TextId.LATITUDE_RANGE), field="near.latitude")
     if not (math.isfinite(near.longitude) and -180 <= near.longitude <= 180):
-        raise ApiError(ErrorCode.INVALID_INPUT, "longitude is between -180 and 180", field="near.longitude")
+        raise ApiError(ErrorCode.INVALID_INPUT, text(TextId.LONGITUDE_RANGE), field="near.longitude")
     radius = near.radius_km
     if radius is not None and not (math.isfinite(radius) and 0 < radius <= MAX_RADIUS_KM):
         raise ApiError(
-            ErrorCode.INVALID_INPUT, f"radiusKm is above 0 and at most {MAX_RADIUS_KM:g}", field="near.radiusKm"
+            ErrorCode.INVALID_INPUT, text(TextId.RADIUS_RANGE, maximum=f"{MAX_RADIUS_KM:g}"), field="near.radiusKm"
         )
     return (near.latitude, near.longitude), radius * 1000 if radius is not None else None
 
@@ -63,7 +65,7 @@ def _instant(value: dt.datetime | None, field: str) -> dt.datetime | None:
     try:
         value.astimezone(dt.UTC)
     except OverflowError:
-        raise ApiError(ErrorCode.INVALID_INPUT, f"{field} is out of range", field=field) from None
+        raise ApiError(ErrorCode.INVALID_INPUT, text(TextId.OUT_OF_RANGE, field=field), field=field) from None
     return value
 
 

@@ -14,6 +14,8 @@ from auth.permissions import IsSignedIn
 from auth.refusal import Refusal
 from core.errors import ApiError, ErrorCode
 from core.policy import PRIVATE
+from core.text_ids import TextId
+from core.texts import text
 from db import family as sql
 from loaders.context import Info
 from resolvers.mutation import run_mutation, user_error
@@ -50,7 +52,7 @@ async def _on_grant(
         type_name, pk = "", 0
     if type_name != GRANT_TYPE:
         return AccessGrantPayload(
-            errors=[UserError(code=ErrorCode.INVALID_ID, message="this is not the ID of a grant", field="id")]
+            errors=[UserError(code=ErrorCode.INVALID_ID, message=text(TextId.GRANT_ID_INVALID).render(), field="id")]
         )
     address = info.context.viewer.client_address
     return await _payload(info, lambda conn, viewer: rule(conn, viewer, pk, address))

@@ -16,6 +16,8 @@ from auth.permissions import IsSignedIn
 from auth.refusal import Refusal
 from core.errors import ApiError, ErrorCode
 from core.policy import PRIVATE
+from core.text_ids import TextId
+from core.texts import text
 from db import inbox
 from loaders.context import Info
 from resolvers.mutation import run_mutation, user_error
@@ -48,7 +50,7 @@ def _person(info: Info) -> int:
 
 def _message_pks(ids: list[strawberry.ID]) -> list[int]:
     if not 1 <= len(ids) <= MAX_IDS:
-        raise Refusal(ErrorCode.INVALID_INPUT, f"give from 1 to {MAX_IDS} message IDs", "ids")
+        raise Refusal(ErrorCode.INVALID_INPUT, text(TextId.INBOX_IDS_COUNT, maximum=MAX_IDS), "ids")
     pks = []
     for global_id in ids:
         try:
@@ -56,7 +58,7 @@ def _message_pks(ids: list[strawberry.ID]) -> list[int]:
         except ApiError:
             type_name, pk = "", 0
         if type_name != "InboxMessage":
-            raise Refusal(ErrorCode.INVALID_ID, "not the ID of an inbox message", "ids")
+            raise Refusal(ErrorCode.INVALID_ID, text(TextId.INBOX_ID_INVALID), "ids")
         pks.append(pk)
     return pks
 
@@ -65,7 +67,7 @@ async def _mark_read(conn: asyncpg.Connection, person_id: int, ids: list[strawbe
     pks = _message_pks(ids)
     # All or nothing: an ID that is not one of the person's own messages marks none (and says nothing of whose).
     if await inbox.own_ids(conn, person_id, pks) != set(pks):
-        raise Refusal(ErrorCode.NOT_FOUND, "one of these is not a message of your inbox", "ids")
+        raise Refusal(ErrorCode.NOT_FOUND, text(TextId.INBOX_NOT_YOURS), "ids")
     return await inbox.mark_read(conn, person_id, pks)
 
 
@@ -112,7 +114,8 @@ class InboxMutation:
 
         async def work(conn: asyncpg.Connection) -> asyncpg.Record:
             if not TOKEN_SHAPES[platform.value].fullmatch(token):
-                raise Refusal(ErrorCode.INVALID_INPUT, f"this is not a {platform.value} push token", "token")
+                wrong = text(TextId.PUSH_TOKEN_OF_PLATFORM, platform=platform.value)
+                raise Refusal(ErrorCode.INVALID_INPUT, wrong, "token")
             return await inbox.register_device(conn, person_id, platform.value, token)
 
         row = await run_mutation(info, work)
@@ -129,7 +132,7 @@ class InboxMutation:
 
         async def work(conn: asyncpg.Connection) -> bool:
             if not ANY_TOKEN.fullmatch(token):
-                raise Refusal(ErrorCode.INVALID_INPUT, "this is not a push token", "token")
+                raise Refusal(ErrorCode.INVALID_INPUT, text(TextId.PUSH_TOKEN_INVALID), "token")
             return await inbox.unregister_device(conn, person_id, token)
 
         removed = await run_mutation(info, work)

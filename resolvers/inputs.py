@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from core.errors import ApiError, ErrorCode
+from core.text_ids import TextId
+from core.texts import text
 
 # PostgreSQL text cannot hold the NUL character: refuse it as input rather than let the driver fail.
 NUL = "\x00"
@@ -21,12 +23,13 @@ def collapsed_text(value: str, field: str, *, max_length: int, min_length: int =
     character or a length outside [min_length, max_length] (an absurdly long value is refused before the
     split, so its cost stays bounded)."""
     if NUL in value:
-        raise ApiError(ErrorCode.INVALID_INPUT, f"{field} cannot contain a NUL character", field=field)
+        raise ApiError(ErrorCode.INVALID_INPUT, text(TextId.TEXT_HAS_NUL, field=field), field=field)
     if len(value) <= max_length * 4:
         value = " ".join(value.split())
     if not min_length <= len(value) <= max_length:
         raise ApiError(
-            ErrorCode.INVALID_INPUT, f"{field} is {min_length} to {max_length} characters", field=field
+            ErrorCode.INVALID_INPUT, text(TextId.TEXT_LENGTH, field=field, minimum=min_length, maximum=max_length),
+            field=field,
         )
     return value
 
@@ -43,5 +46,5 @@ def checked_code(value: str | None, pattern: re.Pattern[str], field: str) -> str
         return None
     value = value.strip().upper()
     if not pattern.match(value):
-        raise ApiError(ErrorCode.INVALID_INPUT, f"{field} has the wrong shape", field=field)
+        raise ApiError(ErrorCode.INVALID_INPUT, text(TextId.CODE_SHAPE, field=field), field=field)
     return value

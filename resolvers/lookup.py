@@ -9,6 +9,8 @@ import strawberry
 
 from core.errors import ApiError, ErrorCode
 from core.policy import CREDENTIALS
+from core.text_ids import TextId
+from core.texts import text
 from db import lookup as sql
 from db import throttle
 from loaders.context import Info
@@ -29,7 +31,7 @@ def _checked(value: SocialInsuranceCodeLookupInput) -> tuple[str, dt.date, str, 
     name = collapsed_text(value.full_name, "input.fullName", min_length=1, max_length=MAX_NAME_LENGTH)
     national_id = value.national_id_number.strip()
     if not _NATIONAL_ID.match(national_id):
-        raise ApiError(ErrorCode.INVALID_INPUT, "nationalIdNumber is 12 digits", field="input.nationalIdNumber")
+        raise ApiError(ErrorCode.INVALID_INPUT, text(TextId.NATIONAL_ID_FORMAT), field="input.nationalIdNumber")
     province = checked_code(value.province_code, PROVINCE_CODE, "input.provinceCode")
     assert province is not None
     return name, value.date_of_birth, province, national_id
@@ -51,7 +53,7 @@ async def _spend(info: Info, national_id: str) -> None:
     if refused is None and misses is not None and misses.count >= MISSES_PER_TARGET:
         refused = misses
     if refused is not None:
-        raise rate_limited(headers, refused, "too many look-ups; try again later")
+        raise rate_limited(headers, refused, text(TextId.LOOKUPS_TOO_MANY))
 
 
 @strawberry.type

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import asyncpg
 
 from auth.refusal import Refusal
+from core.text_ids import TextId
+from core.texts import Moment, text
 from loaders.context import Info
 from schema.errors import UserError
 
@@ -26,7 +27,8 @@ async def run_mutation(info: Info, work: Callable[[asyncpg.Connection], Awaitabl
 
 
 def user_error(refusal: Refusal) -> UserError:
+    """The payload error of a refusal, its message in the request's language."""
     message = refusal.message
     if refusal.retry_at is not None:
-        message = f"{message} (retry after {refusal.retry_at.astimezone(dt.UTC).isoformat(timespec='seconds')})"
-    return UserError(code=refusal.code, message=message, field=refusal.field)
+        message = text(TextId.RETRY_AFTER, message=message, at=Moment(refusal.retry_at))
+    return UserError(code=refusal.code, message=message.render(), field=refusal.field)

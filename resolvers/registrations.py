@@ -11,6 +11,8 @@ from auth.permissions import IsAgencyOfficer
 from auth.refusal import Refusal
 from core.errors import ApiError, ErrorCode
 from core.policy import CREDENTIALS, LIST_PAGES, PRIVATE, FieldPolicy
+from core.text_ids import TextId
+from core.texts import text
 from db import access_log
 from db import registrations as sql
 from loaders.context import Info
@@ -45,7 +47,7 @@ async def _decide(info: Info, global_id: str, reason: str | None) -> Registratio
     pk = _registration_pk(global_id)
     if pk is None:
         return RegistrationDecisionPayload(
-            errors=[UserError(code=ErrorCode.INVALID_ID, message="not an ID", field="id")]
+            errors=[UserError(code=ErrorCode.INVALID_ID, message=text(TextId.NOT_AN_ID).render(), field="id")]
         )
     officer = registrations.Officer(viewer.person_id, viewer.agency_id, viewer.client_address)
     row = await run_mutation(

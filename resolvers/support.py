@@ -8,6 +8,8 @@ import asyncpg
 import strawberry
 
 from core.policy import LIST_PAGES, PUBLIC_DIRECTORY
+from core.text_ids import TextId
+from core.texts import text
 from db import support as sql
 from loaders.context import Info
 from resolvers.answering import ANSWER_CONFIDENCE, Match, index_of
@@ -22,11 +24,8 @@ HOTLINE = "1900 9068"
 SUPPORT_EMAIL = "baohiemxahoi@vss.gov.vn"
 LISTED = replace(PUBLIC_DIRECTORY, pages=LIST_PAGES)
 ALTERNATIVES = 3
-ANSWERED = "Đây là câu trả lời phù hợp nhất với câu hỏi của bạn."
-UNANSWERED = (
-    f"Xin lỗi, chưa có câu trả lời phù hợp với câu hỏi của bạn. Vui lòng gọi tổng đài {HOTLINE} "
-    f"hoặc gửi thư tới {SUPPORT_EMAIL} để được hỗ trợ."
-)
+ANSWERED = text(TextId.ASSISTANT_ANSWERED)
+UNANSWERED = text(TextId.ASSISTANT_UNANSWERED, hotline=HOTLINE, email=SUPPORT_EMAIL)
 
 
 async def ranked(conn: asyncpg.Connection, question: str) -> list[tuple[Match, asyncpg.Record]]:
@@ -88,13 +87,13 @@ class SupportQuery:
         confidence = round(found[0][0].confidence, 2) if found else 0.0
         if not found or found[0][0].confidence < ANSWER_CONFIDENCE:
             return AssistantReply(
-                answered=False, confidence=confidence, answer=None, alternatives=[], message=UNANSWERED
+                answered=False, confidence=confidence, answer=None, alternatives=[], message=UNANSWERED.render()
             )
         (_, row) = found[0]
         rest = [(m, r) for m, r in found[1 : 1 + ALTERNATIVES] if m.confidence >= ANSWER_CONFIDENCE]
         return AssistantReply(
             answered=True, confidence=confidence, answer=Faq.from_row(row),
-            alternatives=[Faq.from_row(r) for _, r in rest], message=ANSWERED,
+            alternatives=[Faq.from_row(r) for _, r in rest], message=ANSWERED.render(),
         )
 
     @strawberry.field(description="Newest first.", metadata=LISTED.metadata())

@@ -13,6 +13,8 @@ from typing import Any
 import orjson
 
 from core.errors import ApiError, ErrorCode
+from core.text_ids import TextId
+from core.texts import text
 
 
 class Int32(int):
@@ -108,4 +110,4 @@ def decode_cursor(list_name: str, cursor: str | None, types: Sequence[type[Any]]
             raise ValueError
         return tuple(None if v is None else _DECODERS[t](v) for t, v in zip(types, data[1:], strict=True))
     except (ValueError, TypeError, KeyError, ArithmeticError, UnicodeError, binascii.Error):
-        raise ApiError(ErrorCode.INVALID_CURSOR, "the cursor is not one this list gave out", field="after") from None
+        raise ApiError(ErrorCode.INVALID_CURSOR, text(TextId.INVALID_CURSOR), field="after") from None

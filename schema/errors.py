@@ -15,5 +15,5 @@ for _value in ErrorCode.__strawberry_definition__.values:  # type: ignore[attr-d
 @strawberry.type(description="An expected failure of a mutation, returned as data.")
 class UserError:
     code: ErrorCode
-    message: str
+    message: str = strawberry.field(description="For people: Vietnamese, or English on Accept-Language: en.")
     field: str | None = strawberry.field(default=None, description="The argument or input field at fault, if one is.")

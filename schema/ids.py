@@ -8,6 +8,8 @@ import binascii
 import strawberry
 
 from core.errors import ApiError, ErrorCode
+from core.text_ids import TextId
+from core.texts import text
 
 
 def to_global_id(type_name: str, pk: int) -> strawberry.ID:
@@ -27,4 +29,4 @@ def from_global_id(global_id: str) -> tuple[str, int]:
 
 
 def not_an_id() -> ApiError:
-    return ApiError(ErrorCode.INVALID_ID, "this is not an ID this API gave out", field="id")
+    return ApiError(ErrorCode.INVALID_ID, text(TextId.INVALID_ID), field="id")

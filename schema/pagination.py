@@ -11,6 +11,8 @@ import strawberry
 from auth.viewer import Viewer
 from core.errors import ApiError, ErrorCode
 from core.policy import PageSizes
+from core.text_ids import TextId
+from core.texts import text
 from db.pool import ConnectionSource
 from schema.cursors import encode_cursor
 
@@ -47,7 +49,7 @@ def page_size(first: int | None, pages: PageSizes, viewer: Viewer) -> int:
         return pages.default
     maximum = pages.maximum_for(viewer.scopes)
     if first < 0 or first > maximum:
-        raise ApiError(ErrorCode.INVALID_INPUT, f"first must be between 0 and {maximum}", field="first")
+        raise ApiError(ErrorCode.INVALID_INPUT, text(TextId.FIRST_OUT_OF_RANGE, maximum=maximum), field="first")
     return first
 
 

@@ -12,6 +12,8 @@ import strawberry
 from auth.permissions import OwnedByViewer
 from core.errors import ApiError, ErrorCode
 from core.policy import LIST_PAGES, FieldPolicy
+from core.text_ids import TextId
+from core.texts import text
 from db.access_log import ACCESS_LOG
 from db.benefits import BENEFITS
 from db.cards import CARDS
@@ -156,7 +158,8 @@ class Person(OwnedByViewer, Node):
         self, info: Info, year: int | None = None, first: int | None = None, after: str | None = None
     ) -> Connection[MedicalVisit] | None:
         if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
-            raise ApiError(ErrorCode.INVALID_INPUT, f"year must be between {MIN_YEAR} and {MAX_YEAR}", field="year")
+            out_of_range = text(TextId.YEAR_OUT_OF_RANGE, minimum=MIN_YEAR, maximum=MAX_YEAR)
+            raise ApiError(ErrorCode.INVALID_INPUT, out_of_range, field="year")
         return await list_page(
             info, VISITS, MedicalVisit.from_row, list_name="medicalVisits", first=first, after=after,
             value=year, person_id=self.person_id,

@@ -8,6 +8,8 @@ from typing import Self
 
 import strawberry
 
+from core.text_ids import TextId
+from core.texts import text
 from loaders.base import Row
 from schema.errors import UserError
 from schema.facility import Facility, facility_relation
@@ -22,15 +24,13 @@ class RegistrationStatus(enum.Enum):
 
 
 def instructions(status: str, agency_name: str | None) -> str:
-    where = agency_name or "the social insurance agency you chose"
+    """What the person does next, in the request's language (the agency's name as it is on record)."""
     if status == "PENDING":
-        return (
-            f"Bring the signed registration declaration and your ID card (CCCD) or passport to {where}. "
-            "Staff check them and activate your account; you will get an SMS (and an e-mail, if you gave one)."
-        )
+        where = agency_name or text(TextId.INSTRUCTIONS_AGENCY_CHOSEN)
+        return text(TextId.INSTRUCTIONS_PENDING, where=where).render()
     if status == "APPROVED":
-        return "Your account is active. Log in with your social insurance code and the temporary password sent by SMS."
-    return "Your registration was not accepted; see the reason, correct it and register again."
+        return text(TextId.INSTRUCTIONS_APPROVED).render()
+    return text(TextId.INSTRUCTIONS_REJECTED).render()
 
 
 @strawberry.type(description="A person's registration, as its submitter and the chosen agency's staff see it.")
@@ -44,7 +44,9 @@ class Registration(Node):
     social_insurance_code: str
     phone: str
     email: str | None
-    instructions: str = strawberry.field(description="What the person does next.")
+    instructions: str = strawberry.field(
+        description="What the person does next (Vietnamese, or English on Accept-Language: en)."
+    )
     agency: Facility | None = facility_relation("agency_id")
 
     @classmethod

@@ -33,7 +33,9 @@ class AssistantReply:
     )
     answer: Faq | None = strawberry.field(description="The best entry, when answered.")
     alternatives: list[Faq] = strawberry.field(description="Up to three other entries that also fit.")
-    message: str = strawberry.field(description="What to tell the user, in Vietnamese (the hotline when unanswered).")
+    message: str = strawberry.field(
+        description="What to tell the user (the hotline if unanswered): Vietnamese, or English on Accept-Language: en."
+    )
 
 
 @strawberry.enum

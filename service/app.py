@@ -17,6 +17,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from auth.passwords import gate as password_gate
 from auth.tokens import configure_keys
+from core import texts
 from core.errors import ServiceUnavailable, UnavailableReason
 from core.metrics import observe_pool
 from core.settings import Settings, load_settings
@@ -30,6 +31,7 @@ from jobs.push import push_channel
 from service.graphiql import asset as graphiql_asset
 from service.graphiql.assets import ASSET_PREFIX
 from service.graphql import Endpoint, GraphQLApp
+from service.language import RequestLanguage
 from service.metrics import metrics_endpoint
 from service.observability import RequestObservation
 from service.schema import schema
@@ -78,9 +80,12 @@ def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None
         else:
             database = Database(pool, settings.db_acquire_timeout_ms / 1000)
         observe_pool(database.pool)
+        # Background work speaks to operators, in English: its tasks keep the language they start with.
+        english = texts.use(texts.Language.EN)
         dispatcher = start_dispatcher(database, settings, {"PUSH": push_channel(database, settings)})
         housekeeping = start_housekeeping(database, settings)
         inbox_producers = start_inbox_producers(database, settings)
+        texts.reset(english)
         app.state.database = database
         app.state.inbox_feed = inbox_feed = InboxFeed(dsn)
         try:
@@ -105,7 +110,7 @@ def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None
     ]
     if not settings.is_production:  # GraphiQL's files, served with its pages (development only)
         routes.append(Route(ASSET_PREFIX + "/{name}", graphiql_asset, methods=["GET"]))
-    middleware = [Middleware(RequestObservation)]
+    middleware = [Middleware(RequestLanguage), Middleware(RequestObservation)]
     if settings.trusted_proxies:
         # Outermost: everything inside sees the client the trusted proxy reports, and only a trusted proxy's word.
         middleware.insert(0, Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)))

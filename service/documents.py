@@ -23,6 +23,8 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types import ExecutionContext
 
 from core.errors import ErrorCode
+from core.text_ids import TextId
+from core.texts import text
 from service import limits
 from service.observability import current_request_id
 from service.policy import SchemaPolicy, read_policy
@@ -174,8 +176,8 @@ def redacted(error: GraphQLError, query: str) -> GraphQLError:
     return error if message == error.message else rewritten(error, message)
 
 
-def _refusal(message: str, code: ErrorCode) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": code.value})
+def _refusal(message: TextId, code: ErrorCode) -> GraphQLError:
+    return GraphQLError(text(message).render(), extensions={"code": code.value})
 
 
 class GuardDocument(SchemaExtension):
@@ -186,7 +188,9 @@ class GuardDocument(SchemaExtension):
         schema = execution.schema
         if isinstance(schema, GuardedSchema) and execution.query:
             prepared = schema.documents.prepare(execution.query)
-            errors = list(prepared.errors) or self._request_errors(schema, execution.query, prepared)
+            # Our own refusals among the cached errors are written again in this request's language.
+            cached = [e.again() if isinstance(e, limits.LimitError) else e for e in prepared.errors]
+            errors = cached or self._request_errors(schema, execution.query, prepared)
             if prepared.errors and not getattr(execution.context, "allow_introspection", True):
                 # Where the schema is not published, an error names nothing the caller did not write.
                 errors = [redacted(error, execution.query) for error in errors]
@@ -206,9 +210,9 @@ class GuardDocument(SchemaExtension):
         over_socket = request is not None and request.scope.get("type") == "websocket"
         if over_socket and operation.kind is not OperationType.SUBSCRIPTION:
             # Queries and mutations go by HTTP, where the budgets and the deadline of a request apply.
-            return [_refusal("Only subscriptions run over WebSocket; send this by HTTP.", ErrorCode.METHOD_NOT_ALLOWED)]
+            return [_refusal(TextId.SUBSCRIPTIONS_ONLY_OVER_WEBSOCKET, ErrorCode.METHOD_NOT_ALLOWED)]
         if operation.introspection and not getattr(context, "allow_introspection", True):
-            return [_refusal("Introspection is disabled on this endpoint.", ErrorCode.INTROSPECTION_DISABLED)]
+            return [_refusal(TextId.INTROSPECTION_DISABLED, ErrorCode.INTROSPECTION_DISABLED)]
         cost = schema.documents.cost(query, prepared, execution.operation_name, execution.variables)
         if cost is not None and cost > limits.MAX_COST:
             return [limits.limit_error("cost", limits.MAX_COST, cost)]
@@ -216,7 +220,7 @@ class GuardDocument(SchemaExtension):
             # GET requests end up in browser history, proxy logs and CDN caches: no secrets or personal facts there.
             context.response.status_code = 405
             context.response.headers["Allow"] = "POST"
-            return [_refusal("This operation checks credentials: send it by POST.", ErrorCode.METHOD_NOT_ALLOWED)]
+            return [_refusal(TextId.CREDENTIALS_BY_POST, ErrorCode.METHOD_NOT_ALLOWED)]
         return []
 
 

@@ -16,6 +16,8 @@ from graphql import GraphQLError, GraphQLLeafType, OperationType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from core.errors import ErrorCode
+from core.text_ids import TextId
+from core.texts import text
 
 # Per leaf besides its value: the key (most are camelCase words of 4 to 20 characters), quotes, colon and comma.
 LEAF_OVERHEAD = 16
@@ -26,7 +28,7 @@ UNBOUNDED = 1 << 62
 class AnswerTooLargeError(GraphQLError):
     def __init__(self, maximum: int) -> None:
         super().__init__(
-            f"The answer would exceed {maximum} bytes; ask for fewer items or fields per request.",
+            text(TextId.ANSWER_TOO_LARGE, maximum=maximum).render(),
             extensions={"code": ErrorCode.RESPONSE_TOO_LARGE.value, "maximum": maximum},
         )
 

@@ -38,9 +38,12 @@ from auth.request import viewer_from_request
 from auth.viewer import Viewer, ViewerKind, anonymous
 from core.errors import ErrorCode, RequestError
 from core.settings import Settings
+from core.text_ids import TextId
+from core.texts import text
+from core.texts_en import EN
 from db.pool import RequestConnection
 from loaders.context import Context
-from service import subscriptions
+from service import negotiation, subscriptions
 from service.caching import apply_cache_headers
 from service.documents import GuardedSchema, is_unexpected, with_code
 from service.execution import too_large
@@ -51,7 +54,6 @@ from service.observability import current_request_id, note_refusal
 from service.persisted import PersistedQueries
 from service.state import database_of
 
-MASKED_MESSAGE = "Unexpected error."
 ALL_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
 QUERIES_ONLY = frozenset({OperationType.QUERY})
 
@@ -74,7 +76,7 @@ class MaskUnexpectedErrors(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = current_request_id() or "unknown"
         return GraphQLError(
-            f"{MASKED_MESSAGE} Request id: {request_id}.",
+            text(TextId.UNEXPECTED_ERROR_WITH_ID, request_id=request_id).render(),
             nodes=error.nodes,
             path=error.path,
             extensions={"code": ErrorCode.INTERNAL_ERROR.value, "requestId": request_id},
@@ -82,7 +84,8 @@ class MaskUnexpectedErrors(MaskErrors):
 
 
 def mask_errors() -> MaskErrors:
-    return MaskUnexpectedErrors(should_mask_error=is_unexpected, error_message=MASKED_MESSAGE)
+    # The base class's default message, never shown: anonymise_error writes the message of the request's language.
+    return MaskUnexpectedErrors(should_mask_error=is_unexpected, error_message=EN[TextId.UNEXPECTED_ERROR])
 
 
 class BoundedRequestAdapter(StarletteRequestAdapter):
@@ -143,15 +146,12 @@ class GraphQLApp(GraphQL[Context, None]):
             async with asyncio.timeout(self.settings.request_timeout_seconds):
                 response = await self.run(request)
         except TimeoutError:
-            message = f"The request did not finish within {self.settings.request_timeout_seconds:g} seconds."
-            response = refusal_response(RequestError(504, ErrorCode.TIMEOUT, message))
+            late = text(TextId.REQUEST_TIMEOUT, seconds=f"{self.settings.request_timeout_seconds:g}")
+            response = refusal_response(RequestError(504, ErrorCode.TIMEOUT, late))
         except RequestError as refused:
             response = refusal_response(refused)
         except HTTPException as refused:
-            code = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}.get(
-                refused.status_code, ErrorCode.BAD_REQUEST
-            )
-            response = refusal_response(RequestError(refused.status_code, code, refused.reason))
+            response = refusal_response(negotiation.http_refusal(refused.status_code, refused.reason))
         finally:
             await connection.close()
         await response(scope, receive, send)
@@ -202,20 +202,18 @@ class GraphQLApp(GraphQL[Context, None]):
             assert isinstance(request, BoundedRequestAdapter)  # run() has checked its headers
             data = self.parse_json(await read_bounded(request.request, self.settings.max_body_bytes))
         if isinstance(data, list):
-            raise RequestError(
-                400, ErrorCode.BATCHING_NOT_SUPPORTED, "Send one operation per request, not a JSON array."
-            )
+            raise RequestError(400, ErrorCode.BATCHING_NOT_SUPPORTED, text(TextId.BATCHING_NOT_SUPPORTED))
         if not isinstance(data, dict):
-            raise RequestError(400, ErrorCode.BAD_REQUEST, "The body must be a JSON object.")
+            raise RequestError(400, ErrorCode.BAD_REQUEST, text(TextId.BODY_NOT_OBJECT))
         return self._request_data(data)
 
     def _request_data(self, data: dict[str, Any]) -> GraphQLRequestData:
         query, variables = data.get("query"), data.get("variables")
         operation_name, extensions = data.get("operationName"), data.get("extensions")
         if not isinstance(query, str | None) or not isinstance(operation_name, str | None):
-            raise RequestError(400, ErrorCode.BAD_REQUEST, "`query` and `operationName` must be strings when given.")
+            raise RequestError(400, ErrorCode.BAD_REQUEST, text(TextId.QUERY_NOT_STRING))
         if not isinstance(variables, dict | None) or not isinstance(extensions, dict | None):
-            raise RequestError(400, ErrorCode.BAD_REQUEST, "`variables` and `extensions` must be objects when given.")
+            raise RequestError(400, ErrorCode.BAD_REQUEST, text(TextId.VARIABLES_NOT_OBJECT))
         query = self.persisted.resolve(query, extensions, self._acceptable)
         return GraphQLRequestData(
             query=query, variables=variables, operation_name=operation_name, extensions=extensions, protocol="http"
@@ -250,15 +248,16 @@ class GraphQLApp(GraphQL[Context, None]):
                 raise subscriptions.not_over_http() from None
             if is_get:
                 raise RequestError(
-                    405, ErrorCode.METHOD_NOT_ALLOWED, "Mutations must be sent by POST.", {"Allow": "POST"}
+                    405, ErrorCode.METHOD_NOT_ALLOWED, text(TextId.MUTATIONS_BY_POST), {"Allow": "POST"}
                 ) from None
             raise RequestError(
-                405, ErrorCode.METHOD_NOT_ALLOWED, "This endpoint is read-only: it runs queries only."
+                405, ErrorCode.METHOD_NOT_ALLOWED, text(TextId.ENDPOINT_READ_ONLY)
             ) from None
         except CannotGetOperationTypeError as error:
-            raise RequestError(400, ErrorCode.BAD_REQUEST, error.as_http_error_reason()) from None
+            unknown = text(TextId.OPERATION_UNKNOWN, reason=error.as_http_error_reason())
+            raise RequestError(400, ErrorCode.BAD_REQUEST, unknown) from None
         except MissingQueryError:
-            raise RequestError(400, ErrorCode.BAD_REQUEST, "No GraphQL query found in the request.") from None
+            raise RequestError(400, ErrorCode.BAD_REQUEST, text(TextId.NO_QUERY)) from None
         if result.errors and any(_needs_touching(error) for error in result.errors):
             errors = [_touched(error) if _needs_touching(error) else error for error in result.errors]
             result = ExecutionResult(data=result.data, errors=errors, extensions=result.extensions)
@@ -281,7 +280,7 @@ class GraphQLApp(GraphQL[Context, None]):
             media_type = preferred(accept)
             if media_type is None and "text/html" not in accept:  # a browser asking for GraphiQL is not refused
                 raise RequestError(
-                    406, ErrorCode.NOT_ACCEPTABLE, "Accept application/graphql-response+json or application/json."
+                    406, ErrorCode.NOT_ACCEPTABLE, text(TextId.NOT_ACCEPTABLE)
                 )
             request.state.media_type = media_type or JSON
         if isinstance(request, Request) and request.method == "POST":

@@ -32,6 +32,8 @@ from graphql import (
 
 from core.errors import ErrorCode
 from core.policy import LIST_PAGES
+from core.text_ids import TextId
+from core.texts import text
 from service.policy import SchemaPolicy
 
 # Characters of document text, and lexical tokens in it (the parser stops at the limit).
@@ -251,17 +253,29 @@ def measure(
     )
 
 
-def limit_error(limit: str, maximum: int, actual: int | None = None) -> GraphQLError:
-    detail = f" ({actual})" if actual is not None else ""
-    return GraphQLError(
-        f"The document exceeds the {limit} limit of {maximum}{detail}.",
-        extensions={"code": ErrorCode.QUERY_LIMIT_EXCEEDED.value, "limit": limit, "maximum": maximum},
-    )
+class LimitError(GraphQLError):
+    """QUERY_LIMIT_EXCEEDED. Kept with the prepared document (shared by requests in any language): `again()` gives
+    the same error in the language of the request being served."""
+
+    def __init__(self, limit: str, maximum: int, actual: int | None = None) -> None:
+        detail = f" ({actual})" if actual is not None else ""
+        super().__init__(
+            text(TextId.DOCUMENT_LIMIT, limit=limit, maximum=maximum, detail=detail).render(),
+            extensions={"code": ErrorCode.QUERY_LIMIT_EXCEEDED.value, "limit": limit, "maximum": maximum},
+        )
+        self.limit, self.maximum, self.actual = limit, maximum, actual
+
+    def again(self) -> LimitError:
+        return LimitError(self.limit, self.maximum, self.actual)
+
+
+def limit_error(limit: str, maximum: int, actual: int | None = None) -> LimitError:
+    return LimitError(limit, maximum, actual)
 
 
 def check(shape: DocumentShape) -> list[GraphQLError]:
     """Every limit the document breaks; empty when it may run."""
-    errors = []
+    errors: list[GraphQLError] = []
     if shape.aliases > MAX_ALIASES:
         errors.append(limit_error("aliases", MAX_ALIASES, shape.aliases))
     if shape.directives > MAX_DIRECTIVES:

@@ -18,6 +18,8 @@ import datetime as dt
 from graphql import GraphQLError
 
 from auth.viewer import Viewer, ViewerKind
+from core.text_ids import TextId
+from core.texts import text
 from db import throttle
 from db.throttle import Window
 from loaders.context import Context
@@ -26,7 +28,7 @@ from resolvers.budgets import rate_limited
 WINDOW_SECONDS = 600
 INVALID_PER_WINDOW = 100
 REMEMBERED = 10_000
-MESSAGE = "Too many requests that could not be executed; retry later."
+MESSAGE = TextId.INVALID_REQUESTS_TOO_MANY
 
 
 def budget_key(viewer: Viewer) -> str:
@@ -55,7 +57,7 @@ class InvalidRequestBudget:
                 return None
             self._remember(key, window)
         context.response.status_code = 429
-        return rate_limited(context.response.headers, window, MESSAGE)
+        return rate_limited(context.response.headers, window, text(MESSAGE))
 
     def _remember(self, key: str, window: Window) -> None:
         if len(self._refused) >= REMEMBERED:  # many callers at once: forget the ended windows, or start afresh

@@ -12,6 +12,8 @@ from starlette.requests import Request
 from strawberry.http.parse_content_type import parse_content_type
 
 from core.errors import ErrorCode, RequestError
+from core.text_ids import TextId
+from core.texts import text
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -20,6 +22,17 @@ REQUEST_ERROR_CODES = frozenset(code.value for code in (
     ErrorCode.GRAPHQL_PARSE_FAILED, ErrorCode.GRAPHQL_VALIDATION_FAILED, ErrorCode.BAD_USER_INPUT,
     ErrorCode.QUERY_LIMIT_EXCEEDED, ErrorCode.INTROSPECTION_DISABLED,
 ))  # fmt: skip
+# Strawberry's own HTTP refusals: the code and message of each status (its English reason kept as a parameter).
+HTTP_REFUSALS = {
+    404: (ErrorCode.NOT_FOUND, TextId.HTTP_NOT_FOUND),
+    405: (ErrorCode.METHOD_NOT_ALLOWED, TextId.HTTP_METHOD_NOT_ALLOWED),
+}
+
+
+def http_refusal(status: int, reason: str) -> RequestError:
+    """The refusal of a request Strawberry's HTTP layer turned down with `status` and its English `reason`."""
+    code, message = HTTP_REFUSALS.get(status, (ErrorCode.BAD_REQUEST, TextId.HTTP_BAD_REQUEST))
+    return RequestError(status, code, text(message, reason=reason))
 
 
 def _quality(accept: str, media_type: str) -> float:
@@ -56,7 +69,7 @@ def preferred(accept: str | None) -> str | None:
 
 
 def _too_large(limit: int) -> RequestError:
-    return RequestError(413, ErrorCode.REQUEST_TOO_LARGE, f"The request body exceeds {limit} bytes.")
+    return RequestError(413, ErrorCode.REQUEST_TOO_LARGE, text(TextId.BODY_TOO_LARGE, limit=limit))
 
 
 def check_post_headers(request: Request, limit: int) -> None:
@@ -64,7 +77,7 @@ def check_post_headers(request: Request, limit: int) -> None:
     mime_type, _ = parse_content_type(request.headers.get("content-type", ""))
     if mime_type != "application/json":
         raise RequestError(
-            415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the operation as Content-Type: application/json."
+            415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, text(TextId.MEDIA_TYPE)
         )
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:

@@ -23,6 +23,8 @@ from strawberry.extensions import SchemaExtension
 
 from core import metrics
 from core.errors import ErrorCode, ServiceUnavailable, error_body
+from core.text_ids import TextId
+from core.texts import text
 
 log = logging.getLogger("vssid.request")
 REQUEST_ID_HEADER = "x-request-id"
@@ -155,7 +157,7 @@ class RequestObservation:
             if response_started:
                 raise
             extensions = {"code": ErrorCode.INTERNAL_ERROR.value, "requestId": info.request_id}
-            body = error_body("Unexpected error.", extensions)
+            body = error_body(text(TextId.UNEXPECTED_ERROR).render(), extensions)
             await self._answer(send_observed, 500, body, None)
         finally:
             _current.reset(token)

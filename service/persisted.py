@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from core.errors import ErrorCode, RequestError
+from core.text_ids import TextId
+from core.texts import text
 
 STORE_SIZE = 1_000
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
@@ -46,11 +48,11 @@ class PersistedQueries:
         if query is None:
             stored = self._documents.get(digest)
             if stored is None:
-                raise RequestError(200, ErrorCode.PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound")
+                raise RequestError(200, ErrorCode.PERSISTED_QUERY_NOT_FOUND, text(TextId.PERSISTED_QUERY_NOT_FOUND))
             self._documents.move_to_end(digest)
             return stored
         if sha256_hex(query) != digest:
-            raise RequestError(400, ErrorCode.PERSISTED_QUERY_HASH_MISMATCH, "provided sha does not match query")
+            raise RequestError(400, ErrorCode.PERSISTED_QUERY_HASH_MISMATCH, text(TextId.PERSISTED_QUERY_HASH_MISMATCH))
         if digest not in self._documents and acceptable(query):
             self._documents[digest] = query
             if len(self._documents) > self._maxsize:
@@ -60,8 +62,8 @@ class PersistedQueries:
 
 def _hash_of(persisted: object) -> str:
     if not isinstance(persisted, Mapping) or persisted.get("version") != 1:
-        raise RequestError(400, ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED, "Unsupported persisted query version")
+        raise RequestError(400, ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED, text(TextId.PERSISTED_QUERY_VERSION))
     digest = persisted.get("sha256Hash")
     if not isinstance(digest, str) or not _SHA256_HEX.fullmatch(digest):
-        raise RequestError(400, ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED, "sha256Hash must be 64 lower-case hex digits")
+        raise RequestError(400, ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED, text(TextId.PERSISTED_QUERY_HASH_FORMAT))
     return digest

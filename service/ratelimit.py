@@ -16,6 +16,8 @@ from strawberry.extensions import SchemaExtension
 
 from auth.viewer import Viewer, ViewerKind
 from core.policy import DIRECTORY_SCOPE
+from core.text_ids import TextId
+from core.texts import text
 from db import throttle
 from resolvers.budgets import announce, rate_limited
 from service.caching import root_field_names
@@ -56,6 +58,6 @@ class DirectoryRateLimit(SchemaExtension):
         announce(headers, quota.limit, window.count)
         if window.count > quota.limit:
             context.response.status_code = 429
-            error = rate_limited(headers, window, "too many requests; retry later")
+            error = rate_limited(headers, window, text(TextId.REQUESTS_TOO_MANY))
             # A result set before execution makes Strawberry skip executing the operation.
             self.execution_context.result = ExecutionResult(data=None, errors=[error])

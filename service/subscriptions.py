@@ -24,6 +24,8 @@ from auth.request import bearer_from_params, client_address, viewer_from_token
 from auth.viewer import anonymous
 from core.errors import ErrorCode, RequestError
 from core.settings import Settings
+from core.text_ids import TextId
+from core.texts import text
 from db.pool import RequestConnection
 from loaders.base import Loaders
 from loaders.context import Context
@@ -68,5 +70,5 @@ class TextFrames(ASGIWebSocketAdapter):
 def not_over_http() -> RequestError:
     return RequestError(
         405, ErrorCode.METHOD_NOT_ALLOWED,
-        "Subscriptions run over WebSocket (graphql-transport-ws on /graphql), not over HTTP.",
+        text(TextId.SUBSCRIPTION_OVER_HTTP),
     )

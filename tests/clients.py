@@ -88,7 +88,9 @@ class AppClient:
 def asgi_client(app: Starlette, address: str = ADDRESS) -> httpx.AsyncClient:
     """A client of `app` (whose lifespan the caller runs) calling from `address`."""
     transport = httpx.ASGITransport(app=app, client=(address, 50000))
-    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+    # English, the language the tests were written in (the service's default is Vietnamese: tests/service/
+    # test_language.py asks without the header).
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver", headers={"Accept-Language": "en"})
 
 
 @asynccontextmanager

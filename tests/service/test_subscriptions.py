@@ -34,9 +34,12 @@ def live_settings(db_dsn: str) -> Settings:
 
 
 @asynccontextmanager
-async def subscribed(base_url: str, token: str | None, query: str = SUBSCRIBE) -> AsyncIterator[ClientConnection]:
+async def subscribed(
+    base_url: str, token: str | None, query: str = SUBSCRIBE, headers: dict[str, str] | None = None
+) -> AsyncIterator[ClientConnection]:
     url = base_url.replace("http://", "ws://") + "/graphql"
-    async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+    protocols = ["graphql-transport-ws"]
+    async with connect(url, subprotocols=protocols, additional_headers=headers) as ws:  # type: ignore[arg-type]
         payload = {"Authorization": f"Bearer {token}"} if token else {}
         await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
         assert json.loads(await ws.recv())["type"] == "connection_ack"
@@ -95,6 +98,20 @@ async def test_without_a_valid_token_the_subscription_is_refused_with_a_code(
             assert refused["type"] in {"next", "error"}, refused
             errors = refused["payload"] if refused["type"] == "error" else refused["payload"]["errors"]
             assert [e["extensions"]["code"] for e in errors] == ["UNAUTHENTICATED"]
+
+
+async def test_a_subscription_speaks_the_language_of_its_handshake(
+    live_settings: Settings, db_dsn: str, db: asyncpg.Connection
+) -> None:
+    messages = {}
+    async with served(live_settings, db_dsn) as base_url:
+        for language in ("vi", "en"):
+            async with subscribed(base_url, None, headers={"Accept-Language": language}) as ws:
+                refused = await receive(ws)
+            errors = refused["payload"] if refused["type"] == "error" else refused["payload"]["errors"]
+            assert [e["extensions"]["code"] for e in errors] == ["UNAUTHENTICATED"]
+            messages[language] = errors[0]["message"]
+    assert messages == {"vi": "Vui lòng đăng nhập để xem nội dung này.", "en": "sign in to see this"}
 
 
 async def test_queries_and_mutations_are_not_run_over_the_socket(
