@@ -77,15 +77,18 @@ class _Builder:
         return name
 
     def add(self, kind: str, level: str | None, name: str, ward: WardInfo, flags: tuple[bool, bool, bool],
-            *, street: str | None = None, radius_km: float = 3.0, phone: bool = True) -> Facility:
+            *, street: str | None = None, radius_km: float | None = None, at: tuple[float, float] | None = None,
+            phone: bool = True) -> Facility:
         province = self.world.provinces[ward.province_code]
         rng = self.rng
         facility_id = len(self.rows) + 1
         code = self.code(province.code)
         name = self.unique(name, ward)
         if street is None:
-            street = f"{rng.randint(1, 299)} {rng.choice(self.parts.streets)}"
-        lat, lon = offset(ward.latitude, ward.longitude, rng, radius_km)
+            street = f"{rng.randint(1, 299)} {rng.choice(self.parts.streets_of(province.code))}"
+        # Inside the ward: within its spread of the ward's centre (or the real point of a named hospital).
+        spread = ward.spread_km if radius_km is None else min(radius_km, ward.spread_km)
+        lat, lon = at if at is not None else offset(ward.latitude, ward.longitude, rng, spread)
         updated = at_time(self.world.as_of, rng.randrange(7 * 60, 18 * 60)) - timedelta(days=rng.randrange(730))
         self.rows.append((facility_id, code, kind, level, name, f"{street}, {ward.name}, {province.name}",
                           landline(rng, province) if phone else None, province.code, ward.code, lat, lon,
@@ -111,9 +114,11 @@ def _hospital_flags(rng: random.Random, level: str, general: bool = False) -> tu
 def _named_hospitals(b: _Builder) -> None:
     for row in read_data_csv("named_hospitals.csv"):
         wards = b.world.wards[row["province_code"]]
-        ward = next((w for w in wards if w.name == row["ward_name"]), wards[0])
+        ward = next((w for w in wards if w.name == row["ward_name"]), None)
+        if ward is None:
+            raise SeedError(f"named_hospitals.csv: no ward {row['ward_name']!r} in province {row['province_code']}")
         b.add("HOSPITAL", row["level"], row["name"], ward, _hospital_flags(b.rng, row["level"]),
-              street=row["street"], radius_km=1.0)
+              street=row["street"], at=(float(row["latitude"]), float(row["longitude"])))
 
 
 def _provincial(b: _Builder, province: ProvinceInfo) -> None:
