@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -121,12 +122,20 @@ def _named_hospitals(b: _Builder) -> None:
               street=row["street"], at=(float(row["latitude"]), float(row["longitude"])))
 
 
-def _provincial(b: _Builder, province: ProvinceInfo) -> None:
-    wards = b.world.wards[province.code]
+def _capital_ward(world: World, province: ProvinceInfo) -> WardInfo:
+    """The urban ward nearest the province's centre (its capital), where the provincial bodies sit."""
+    wards = world.wards[province.code]
     urban = [w for w in wards if w.urban] or wards
-    b.add("HOSPITAL", "PROVINCIAL", f"Bệnh viện Đa khoa {lower_first(province.name)}", b.rng.choice(urban),
+    scale = math.cos(math.radians(province.latitude))
+    return min(urban, key=lambda w: ((w.latitude - province.latitude) ** 2
+                                     + ((w.longitude - province.longitude) * scale) ** 2, w.code))
+
+
+def _provincial(b: _Builder, province: ProvinceInfo) -> None:
+    capital = _capital_ward(b.world, province)
+    b.add("HOSPITAL", "PROVINCIAL", f"Bệnh viện Đa khoa {lower_first(province.name)}", capital,
           _hospital_flags(b.rng, "PROVINCIAL", general=True), radius_km=1.5)
-    b.add("SOCIAL_INSURANCE_AGENCY", None, f"Bảo hiểm xã hội {lower_first(province.name)}", b.rng.choice(urban),
+    b.add("SOCIAL_INSURANCE_AGENCY", None, f"Bảo hiểm xã hội {lower_first(province.name)}", capital,
           (False, False, False), radius_km=1.5)
 
 

@@ -97,3 +97,17 @@ async def test_addresses_name_streets_of_their_own_city(shared_db: asyncpg.Conne
         assert match["street"] in allowed, row["address"]
         counted[row["province_code"]] = counted.get(row["province_code"], 0) + 1
     assert counted.get("01", 0) >= 20 and counted.get("79", 0) >= 20, counted
+
+
+async def test_provincial_bodies_sit_in_the_provincial_capital(shared_db: asyncpg.Connection) -> None:
+    capitals = {row["code"]: (float(row["latitude"]), float(row["longitude"]))
+                for row in read_data_csv("province_centres.csv")}
+    rows = await shared_db.fetch("""
+        select province_code, name, ward_code, latitude, longitude from facilities
+        where name like 'Bảo hiểm xã hội tỉnh %' or name like 'Bảo hiểm xã hội thành phố %'
+           or name like 'Bệnh viện Đa khoa tỉnh %' or name like 'Bệnh viện Đa khoa thành phố %'""")
+    assert len(rows) == 2 * 34
+    for row in rows:
+        assert haversine_km(row["latitude"], row["longitude"], *capitals[row["province_code"]]) < 8, row
+    hanoi = {row["ward_code"] for row in rows if row["province_code"] == "01"}
+    assert hanoi == {"00070"}  # Phường Hoàn Kiếm
