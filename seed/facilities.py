@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -77,15 +78,18 @@ class _Builder:
         return name
 
     def add(self, kind: str, level: str | None, name: str, ward: WardInfo, flags: tuple[bool, bool, bool],
-            *, street: str | None = None, radius_km: float = 3.0, phone: bool = True) -> Facility:
+            *, street: str | None = None, radius_km: float | None = None, at: tuple[float, float] | None = None,
+            phone: bool = True) -> Facility:
         province = self.world.provinces[ward.province_code]
         rng = self.rng
         facility_id = len(self.rows) + 1
         code = self.code(province.code)
         name = self.unique(name, ward)
         if street is None:
-            street = f"{rng.randint(1, 299)} {rng.choice(self.parts.streets)}"
-        lat, lon = offset(ward.latitude, ward.longitude, rng, radius_km)
+            street = f"{rng.randint(1, 299)} {rng.choice(self.parts.streets_of(province.code))}"
+        # Inside the ward: within its spread of the ward's centre (or the real point of a named hospital).
+        spread = ward.spread_km if radius_km is None else min(radius_km, ward.spread_km)
+        lat, lon = at if at is not None else offset(ward.latitude, ward.longitude, rng, spread)
         updated = at_time(self.world.as_of, rng.randrange(7 * 60, 18 * 60)) - timedelta(days=rng.randrange(730))
         self.rows.append((facility_id, code, kind, level, name, f"{street}, {ward.name}, {province.name}",
                           landline(rng, province) if phone else None, province.code, ward.code, lat, lon,
@@ -111,17 +115,27 @@ def _hospital_flags(rng: random.Random, level: str, general: bool = False) -> tu
 def _named_hospitals(b: _Builder) -> None:
     for row in read_data_csv("named_hospitals.csv"):
         wards = b.world.wards[row["province_code"]]
-        ward = next((w for w in wards if w.name == row["ward_name"]), wards[0])
+        ward = next((w for w in wards if w.name == row["ward_name"]), None)
+        if ward is None:
+            raise SeedError(f"named_hospitals.csv: no ward {row['ward_name']!r} in province {row['province_code']}")
         b.add("HOSPITAL", row["level"], row["name"], ward, _hospital_flags(b.rng, row["level"]),
-              street=row["street"], radius_km=1.0)
+              street=row["street"], at=(float(row["latitude"]), float(row["longitude"])))
+
+
+def _capital_ward(world: World, province: ProvinceInfo) -> WardInfo:
+    """The urban ward nearest the province's centre (its capital), where the provincial bodies sit."""
+    wards = world.wards[province.code]
+    urban = [w for w in wards if w.urban] or wards
+    scale = math.cos(math.radians(province.latitude))
+    return min(urban, key=lambda w: ((w.latitude - province.latitude) ** 2
+                                     + ((w.longitude - province.longitude) * scale) ** 2, w.code))
 
 
 def _provincial(b: _Builder, province: ProvinceInfo) -> None:
-    wards = b.world.wards[province.code]
-    urban = [w for w in wards if w.urban] or wards
-    b.add("HOSPITAL", "PROVINCIAL", f"Bệnh viện Đa khoa {lower_first(province.name)}", b.rng.choice(urban),
+    capital = _capital_ward(b.world, province)
+    b.add("HOSPITAL", "PROVINCIAL", f"Bệnh viện Đa khoa {lower_first(province.name)}", capital,
           _hospital_flags(b.rng, "PROVINCIAL", general=True), radius_km=1.5)
-    b.add("SOCIAL_INSURANCE_AGENCY", None, f"Bảo hiểm xã hội {lower_first(province.name)}", b.rng.choice(urban),
+    b.add("SOCIAL_INSURANCE_AGENCY", None, f"Bảo hiểm xã hội {lower_first(province.name)}", capital,
           (False, False, False), radius_km=1.5)
 
 

@@ -1,8 +1,9 @@
 """Vietnamese names, street addresses, phone numbers and e-mail addresses.
 
-Faker's vi_VN providers supply the word lists (given names, streets); db/data/name_parts.csv adds surname
-frequencies and gendered middle names that Faker lacks. Drawing from the lists with our own seeded Random is
-deterministic and about fifty times faster than calling Faker per row.
+Faker's vi_VN providers supply the given names; db/data/name_parts.csv adds surname frequencies and gendered
+middle names that Faker lacks, and db/data/streets.csv the streets of each city (national names elsewhere).
+Drawing from the lists with our own seeded Random is deterministic and about fifty times faster
+than calling Faker per row.
 """
 
 from __future__ import annotations
@@ -34,8 +35,12 @@ class NameParts:
     surnames: Weighted[str]
     middle: dict[str, Weighted[str]]  # by gender
     given: dict[str, Weighted[str]]
-    streets: tuple[str, ...]
+    streets: dict[str, tuple[str, ...]]  # by province code; "*" for the provinces without a list of their own
     sub_street: tuple[str, ...]
+
+    def streets_of(self, province: str) -> tuple[str, ...]:
+        """The streets an address in this province may name: its own real streets, or the national names."""
+        return self.streets.get(province) or self.streets["*"]
 
 
 def _weighted(pairs: dict[str, float]) -> Weighted[str]:
@@ -59,9 +64,16 @@ def load_name_parts() -> NameParts:
         surnames=_weighted(parts["surname"]),
         middle={"MALE": _weighted(parts["middle_male"]), "FEMALE": _weighted(parts["middle_female"])},
         given={"MALE": _weighted(parts["given_male"]), "FEMALE": _weighted(parts["given_female"])},
-        streets=tuple(FakerAddress.streets),
+        streets=load_streets(),
         sub_street=tuple(FakerAddress.sub_street_prefixes[:2]),  # Ngõ (north), Hẻm (south)
     )
+
+
+def load_streets() -> dict[str, tuple[str, ...]]:
+    streets: dict[str, list[str]] = defaultdict(list)
+    for row in read_data_csv("streets.csv"):
+        streets[row["province_code"]].append(row["street"])
+    return {code: tuple(names) for code, names in streets.items()}
 
 
 def full_name(parts: NameParts, rng: random.Random, gender: str) -> str:
@@ -72,7 +84,7 @@ def full_name(parts: NameParts, rng: random.Random, gender: str) -> str:
 def street_address(parts: NameParts, rng: random.Random, ward: WardInfo, province: ProvinceInfo) -> str:
     if ward.urban or rng.random() < 0.3:
         number = rng.randint(1, 399)
-        street = rng.choice(parts.streets)
+        street = rng.choice(parts.streets_of(province.code))
         if rng.random() < 0.3:
             alley = parts.sub_street[0] if province.latitude > 16.5 else parts.sub_street[1]
             line = f"Số {number}, {alley} {rng.randint(2, 199)} {street}"

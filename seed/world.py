@@ -1,4 +1,4 @@
-"""The reference data the generators draw on: provinces, wards with synthetic centres, groups, diagnoses."""
+"""The reference data the generators draw on: provinces, wards with their real centres, groups, diagnoses."""
 
 from __future__ import annotations
 
@@ -14,9 +14,14 @@ from db.reference import province_code, read_data_csv
 from seed.errors import SeedError
 from seed.rng import Weighted
 
-# Wards are placed within this distance of the province centre, facilities within a few km of their ward.
-WARD_RADIUS_KM = 25.0
 KM_PER_DEGREE = 111.0
+# A ward without a centre in ward_centroids.csv (none today) is put within this distance of the province centre.
+FALLBACK_RADIUS_KM = 25.0
+# Facilities sit within this share of a ward's equivalent radius (the disc of its area) around its centre, as the
+# centre of an irregular ward may lie close to its edge; bounded so that a large mountain commune keeps its
+# facilities near the commune centre and a small inner-city ward still spreads them.
+WARD_SPREAD = 0.6
+MIN_SPREAD_KM, MAX_SPREAD_KM, DEFAULT_AREA_KM2 = 0.3, 4.0, 20.0
 # Mountainous provinces where some residents hold a K1/K2/K3 residence-area mark on their card.
 REMOTE_PROVINCES = frozenset({"04", "08", "11", "12", "14", "15", "20", "52", "66", "68"})
 
@@ -47,6 +52,13 @@ class WardInfo:
     island: bool  # đặc khu
     latitude: float
     longitude: float
+    area_km2: float
+
+    @property
+    def spread_km(self) -> float:
+        """How far from the ward's centre its facilities may sit."""
+        radius = math.sqrt(self.area_km2 / math.pi)
+        return round(min(MAX_SPREAD_KM, max(MIN_SPREAD_KM, WARD_SPREAD * radius)), 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +95,23 @@ def offset(latitude: float, longitude: float, rng: random.Random, radius_km: flo
     return round(lat, 6), round(lon, 6)
 
 
-def _ward(row: asyncpg.Record, province: ProvinceInfo) -> WardInfo:
-    # Seeded by the ward code alone: a ward sits in the same place whatever the seed.
-    lat, lon = offset(province.latitude, province.longitude, random.Random(f"ward/{row['code']}"), WARD_RADIUS_KM)
+def ward_centres() -> dict[str, tuple[float, float, float]]:
+    """(latitude, longitude, area in km²) by ward code, from db/data/ward_centroids.csv."""
+    return {
+        row["ward_code"]: (float(row["latitude"]), float(row["longitude"]),
+                           float(row["area_km2"]) if row["area_km2"] else DEFAULT_AREA_KM2)
+        for row in read_data_csv("ward_centroids.csv")
+    }
+
+
+def _ward(row: asyncpg.Record, province: ProvinceInfo, centres: dict[str, tuple[float, float, float]]) -> WardInfo:
+    centre = centres.get(row["code"])
+    if centre is None:  # seeded by the ward code alone: the same place whatever the seed
+        rng = random.Random(f"ward/{row['code']}")
+        centre = (*offset(province.latitude, province.longitude, rng, FALLBACK_RADIUS_KM), DEFAULT_AREA_KM2)
     name: str = row["name"]
     return WardInfo(row["code"], row["province_code"], name, name.startswith("Phường"), name.startswith("Đặc khu"),
-                    lat, lon)
+                    *centre)
 
 
 def _diagnoses(known: set[str]) -> dict[tuple[str, str], Weighted[str]]:
@@ -116,8 +139,9 @@ async def load_world(conn: asyncpg.Connection, as_of: date) -> World:
     if len(provinces) == 0:
         raise SeedError("the provinces table is empty: load the reference data before seeding")
     wards: dict[str, list[WardInfo]] = {code: [] for code in provinces}
+    centres = ward_centres()
     for row in await conn.fetch(SELECT_WARDS):
-        wards[row["province_code"]].append(_ward(row, provinces[row["province_code"]]))
+        wards[row["province_code"]].append(_ward(row, provinces[row["province_code"]], centres))
     groups = {r["code"]: GroupTerms(r["benefit_level"], r["coverage_percent"]) for r in await conn.fetch(SELECT_GROUPS)}
     history = [
         (row["code"], date.fromisoformat(row["valid_before"]),

@@ -44,6 +44,10 @@ def names(connection: dict[str, Any]) -> list[str]:
     return [edge["node"]["name"] for edge in connection["edges"]]
 
 
+def codes(connection: dict[str, Any]) -> list[str]:
+    return [edge["node"]["code"] for edge in connection["edges"]]
+
+
 # --- search ---------------------------------------------------------------------------------------------------
 
 async def test_search_ignores_diacritics_and_case(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
@@ -77,14 +81,15 @@ async def test_search_pages_by_relevance_without_repeats(client: httpx.AsyncClie
     for i in range(7):
         await add_facility(db, f"01ZB{i}", f"Trạm y tế Quảng Khoa số {i}")
     first = await facilities(client, filter={"search": "tram y te quang khoa"}, first=3)
-    seen = names(first)
+    # by code: a name may repeat across provinces ("Trạm Y tế Xã Bình Minh" in Hà Nội, Ninh Bình, Quảng Ngãi)
+    seen, seen_names = codes(first), names(first)
     after = first["pageInfo"]["endCursor"]
     while after:
         page = await facilities(client, filter={"search": "tram y te quang khoa"}, first=3, after=after)
-        seen += names(page)
+        seen, seen_names = seen + codes(page), seen_names + names(page)
         after = page["pageInfo"]["endCursor"] if page["pageInfo"]["hasNextPage"] else None
     assert len(seen) == len(set(seen)) == first["totalCount"]
-    assert {f"Trạm y tế Quảng Khoa số {i}" for i in range(7)} <= set(seen)
+    assert {f"Trạm y tế Quảng Khoa số {i}" for i in range(7)} <= set(seen_names)
 
 
 async def test_search_with_sql_or_regex_characters_is_harmless(shared_client: httpx.AsyncClient) -> None:
