@@ -9,11 +9,12 @@ from datetime import date, timedelta
 
 from db.reference import read_data_csv
 from seed.careers import SCHEME_START, Job
-from seed.rng import month_end, month_start
+from seed.rng import month_end, month_index, month_start
 from seed.writer import NULL
 
 # Benefits paid before the app's data begins are not on record.
 BENEFITS_FROM = 2016 * 12
+VISITS_FROM = 2017 * 12  # the visit history begins in January 2017
 RECORDS_FROM = date(2016, 1, 1)
 UNEMPLOYMENT_CAP = 5 * 4_960_000  # five times the regional minimum wage
 SICK_DAYS = (1, 1, 2, 2, 3, 3, 3, 4, 5, 5, 7, 10, 14, 20, 30)
@@ -112,10 +113,13 @@ def showcase_benefits(rng: random.Random, jobs: list[Job], drafts: list[BenefitD
     if "SICKNESS" not in kinds:
         day = month_start(max(segment.start, segment.end - 10)) + timedelta(days=rng.randrange(20))
         extra.extend(_sickness(rng, day, segment.salary, base))
-    if female and "MATERNITY" not in kinds:
+    births = [month_index(d.period_from) for d in drafts if d.kind == "MATERNITY"]
+    if female and not any(month >= VISITS_FROM for month in births):
+        # A recent birth, so that the visit history shows the prenatal visits and the delivery.
         for job in reversed(jobs):
-            month = max(job.start + 6, BENEFITS_FROM, job.end - 36)
-            if month <= job.end - 6 and 22 <= month // 12 - birth.year <= 40:
+            month = max(job.start + 6, VISITS_FROM, job.end - 30)
+            if (month <= job.end - 6 and 22 <= month // 12 - birth.year <= 40
+                    and all(abs(month - earlier) >= 24 for earlier in births)):
                 salary = next(s.salary for s in job.segments if s.end >= month)
                 extra.extend(_maternity(rng, month_start(month) + timedelta(days=9), salary, base))
                 break

@@ -8,6 +8,7 @@ The same rules are checked in SQL by `seed/checks/visits.py`, from the same file
 from __future__ import annotations
 
 import bisect
+import math
 import random
 from dataclasses import dataclass, field
 
@@ -62,6 +63,7 @@ class Diagnosis:
     rank: int  # the lowest facility rank that treats it
     care: str  # out (outpatient only), in (admitted), day (day treatment), acute (emergency or admitted), or any
     cost: float  # factor on the facility's median cost
+    log_cost: float  # its logarithm, for the log-normal draws of the hot loop
     specialties: frozenset[str]
     since: int  # the first year the code is used (U07.1: 2020)
 
@@ -72,7 +74,8 @@ class Diagnosis:
 def _diagnosis(row: dict[str, str]) -> Diagnosis:
     return Diagnosis(row["code"], row["sex"], (float(row["child"]), float(row["adult"]), float(row["elderly"])),
                      int(row["min_age"] or 0), int(row["max_age"] or MAX_AGE), RANKS[row["min_level"]],
-                     row["care"] or "any", float(row["cost"] or 1), frozenset(row["specialty"].split()),
+                     row["care"] or "any", float(row["cost"] or 1), math.log(float(row["cost"] or 1)),
+                     frozenset(row["specialty"].split()),
                      int(row["since"] or 0))
 
 

@@ -54,7 +54,7 @@ SICK_LEAVE_DIAGNOSES = ("J06.9", "J11.1", "J18.9", "J20.9", "A09", "A97.0", "B34
                         "S93.4", "S52.5", "N39.0", "R50.9", "K35.8", "H10.9")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built once per visit in the hot loop, where frozen costs a microsecond
 class Planned:
     day: int  # ordinal of the day of admission
     facility: Facility
@@ -107,11 +107,12 @@ def _facility(rng: random.Random, ctx: Context, person: Person) -> Facility:
     return directory.care[rng.choice(list(directory.care))].pick(rng)
 
 
-def _diagnosed(rng: random.Random, ctx: Context, person: Person, day: int, facility: Facility) -> Planned:
+def _diagnosed(rng: random.Random, ctx: Context, person: Person, day: int, facility: Facility, *,
+               birthday: tuple[int, int]) -> Planned:
     """A diagnosis this facility treats for this patient, else the patient goes to the province's general hospital."""
     care, catalogue = ctx.care, ctx.catalogue
     patient_day = date.fromordinal(day)
-    age = age_on(person.birth, patient_day)
+    age = patient_day.year - person.birth.year - ((patient_day.month, patient_day.day) < birthday)
     picker = catalogue.picker(care.rank[facility.id], care.specialty[facility.id], person.gender, age)
     if picker is None:
         facility = care.general_hospital[person.province.code]
@@ -182,7 +183,7 @@ def _stay(rng: random.Random, plan: Planned, visit_type: str, admitted: int) -> 
         # A costly condition costs more per day, less than in proportion: the stay is longer too.
         per_day = math.exp(rng.gauss(LOG_INPATIENT_DAY.get(level, LOG_INPATIENT_DAY["BASIC"]), 0.4)) * factor**0.5
         return (day + days) * 1440 + 480 + int(rng.random() * 480), int(days * per_day)
-    log_median = LOG_OUTPATIENT.get(level, LOG_OUTPATIENT["BASIC"]) + math.log(factor)
+    log_median = LOG_OUTPATIENT.get(level, LOG_OUTPATIENT["BASIC"]) + plan.diagnosis.log_cost
     if visit_type == "OUTPATIENT":
         return admitted + 20 + int(rng.random() * 220), int(math.exp(rng.gauss(log_median, 0.6)))
     if visit_type == "DAY_TREATMENT":
@@ -201,11 +202,12 @@ def visit_lines(rng: random.Random, ctx: Context, person: Person, cards: list[Ca
     total_days = cumulative[-1]
     n = visit_count(rng, person, total_days, date.fromordinal(ends[-1])) if count is None else count
     plans = _benefit_visits(rng, ctx, person, drafts, open_days)
+    birthday = (person.birth.month, person.birth.day)
     for _ in range(n):
         k = int(rng.random() * total_days)
         w = bisect.bisect_right(cumulative, k)
         day = open_days[w][0] + k - (cumulative[w - 1] if w else 0)
-        plans.append(_diagnosed(rng, ctx, person, day, _facility(rng, ctx, person)))
+        plans.append(_diagnosed(rng, ctx, person, day, _facility(rng, ctx, person), birthday=birthday))
     return _lines(rng, ctx, person, cards, plans, next_id=next_id)
 
 
@@ -220,18 +222,20 @@ def _lines(rng: random.Random, ctx: Context, person: Person, cards: list[CardTer
         timed.append((plan.day * 1440 + minute, visit_type, plan))
     timed.sort(key=lambda t: t[0])
     copaid: dict[int, int] = {}  # co-payments of the calendar year under the five-year rule
+    base_from = [day.toordinal() for day in base_salary.starts]
     lines = []
     for k, (admitted, visit_type, plan) in enumerate(timed):
         discharged, cost = _stay(rng, plan, visit_type, admitted)
         total = max(10_000, cost // 100 * 100)
         card = card_on(cards, plan.day)
         assert card is not None  # visits are drawn inside the cards' validity
-        day = date.fromordinal(plan.day)
-        percent = covered_percent(card, plan.day, total, station=plan.facility.level == "COMMUNE",
-                                  base=base_salary.on(day), copaid_this_year=copaid.get(day.year, 0))
+        base = base_salary.amounts[max(0, bisect.bisect_right(base_from, plan.day) - 1)]
+        year = date.fromordinal(plan.day).year if card.five_years_from is not None else 0
+        percent = covered_percent(card, plan.day, total, station=plan.facility.level == "COMMUNE", base=base,
+                                  copaid_this_year=copaid.get(year, 0))
         insurance = total * percent // 100
         if five_years(card, plan.day):
-            copaid[day.year] = copaid.get(day.year, 0) + total - insurance
+            copaid[year] = copaid.get(year, 0) + total - insurance
         lines.append(f"{next_id + k}\t{pid}\t{plan.facility.id}\t{visit_type}\t{stamp(admitted)}\t"
                      f"{stamp(discharged) if discharged <= now else NULL}\t{plan.diagnosis.code}\t{total}\t"
                      f"{insurance}\t{total - insurance}\n")
