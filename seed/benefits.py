@@ -114,16 +114,22 @@ def showcase_benefits(rng: random.Random, jobs: list[Job], drafts: list[BenefitD
         day = month_start(max(segment.start, segment.end - 10)) + timedelta(days=rng.randrange(20))
         extra.extend(_sickness(rng, day, segment.salary, base))
     births = [month_index(d.period_from) for d in drafts if d.kind == "MATERNITY"]
-    if female and not any(month >= VISITS_FROM for month in births):
-        # A recent birth, so that the visit history shows the prenatal visits and the delivery.
-        for job in reversed(jobs):
-            month = max(job.start + 6, VISITS_FROM, job.end - 30)
-            if (month <= job.end - 6 and 22 <= month // 12 - birth.year <= 40
-                    and all(abs(month - earlier) >= 24 for earlier in births)):
-                salary = next(s.salary for s in job.segments if s.end >= month)
-                extra.extend(_maternity(rng, month_start(month) + timedelta(days=9), salary, base))
-                break
+    # A birth in the last 30 months of the career, when the demo people's cards (four yearly ones) are on record,
+    # so that the visit history shows the prenatal visits and the delivery.
+    recent_from = max(VISITS_FROM, jobs[-1].end - 30)
+    if female and not any(month >= recent_from for month in births):
+        extra.extend(_recent_birth(rng, jobs, births, recent_from, birth=birth, base=base))
     return extra
+
+
+def _recent_birth(rng: random.Random, jobs: list[Job], births: list[int], since: int, *, birth: date,
+                  base: BaseSalary) -> list[BenefitDraft]:
+    for job in reversed(jobs):
+        for month in range(max(job.start + 6, since), job.end - 5):
+            if 22 <= month // 12 - birth.year <= 40 and all(abs(month - earlier) >= 24 for earlier in births):
+                salary = next(s.salary for s in job.segments if s.end >= month)
+                return _maternity(rng, month_start(month) + timedelta(days=9), salary, base)
+    return []
 
 
 def unemployment_benefits(rng: random.Random, jobs: list[Job], career_over: bool) -> list[BenefitDraft]:

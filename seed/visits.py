@@ -50,6 +50,7 @@ LOG_INPATIENT_DAY = {level: math.log(cost) for level, cost in INPATIENT_DAY_COST
 PRENATAL_DAYS_BEFORE = (200, 140, 90, 45, 14)
 DELIVERIES = Weighted(("O80", "O82"), (62, 38))  # spontaneous or caesarean
 DELIVERY_DAYS = {"O80": (2, 4), "O82": (4, 7)}
+BIRTHS_APART_DAYS = 450
 SICK_LEAVE_DIAGNOSES = ("J06.9", "J11.1", "J18.9", "J20.9", "A09", "A97.0", "B34.9", "M54.5", "M54.4", "K29.7",
                         "S93.4", "S52.5", "N39.0", "R50.9", "K35.8", "H10.9")
 
@@ -203,11 +204,18 @@ def visit_lines(rng: random.Random, ctx: Context, person: Person, cards: list[Ca
     n = visit_count(rng, person, total_days, date.fromordinal(ends[-1])) if count is None else count
     plans = _benefit_visits(rng, ctx, person, drafts, open_days)
     birthday = (person.birth.month, person.birth.day)
+    deliveries = [p.day for p in plans if p.diagnosis.code in DELIVERY_DAYS]
     for _ in range(n):
         k = int(rng.random() * total_days)
         w = bisect.bisect_right(cumulative, k)
         day = open_days[w][0] + k - (cumulative[w - 1] if w else 0)
-        plans.append(_diagnosed(rng, ctx, person, day, _facility(rng, ctx, person), birthday=birthday))
+        plan = _diagnosed(rng, ctx, person, day, _facility(rng, ctx, person), birthday=birthday)
+        # Births are at least 15 months apart: a delivery drawn too close to another is drawn again.
+        while plan.diagnosis.code.startswith("O8") and any(abs(day - d) < BIRTHS_APART_DAYS for d in deliveries):
+            plan = _diagnosed(rng, ctx, person, day, plan.facility, birthday=birthday)
+        if plan.diagnosis.code.startswith("O8"):
+            deliveries.append(day)
+        plans.append(plan)
     return _lines(rng, ctx, person, cards, plans, next_id=next_id)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from db.reference import read_data_csv
 from seed.coverage import FIVE_YEARS_COPAY_MONTHS, SMALL_BILL_PERCENT_OF_BASE
 from seed.diagnoses import CHILD_UNTIL, ELDERLY_FROM, GENERAL, RANKS, SPECIALTY_NAMES, load_diagnoses
-from seed.visits import RECORDS_FROM
+from seed.visits import BIRTHS_APART_DAYS, RECORDS_FROM
 
 
 def _text(value: str) -> str:
@@ -117,6 +117,14 @@ where b.kind = 'SICKNESS' and b.period_from >= date '{RECORDS_FROM}'
                     and f.issues_sick_leave_certificates)
 """
 
+BIRTHS_APART = f"""
+select count(*)::integer from medical_visits a join medical_visits b
+  on b.person_id = a.person_id and (b.admitted_at, b.id) > (a.admitted_at, a.id)
+ and (b.admitted_at at time zone 'Asia/Ho_Chi_Minh')::date
+     - (a.admitted_at at time zone 'Asia/Ho_Chi_Minh')::date < {BIRTHS_APART_DAYS}
+where a.primary_diagnosis_code ~ '^O8[0-4]' and b.primary_diagnosis_code ~ '^O8[0-4]'
+"""
+
 CHECKS: tuple[tuple[str, str, str], ...] = (
     ("visits.diagnosis_fits_patient",
      "a visit's diagnosis fits the patient's sex and age on the day (common_diagnoses.csv)", DIAGNOSIS_FITS_PATIENT),
@@ -132,6 +140,7 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
     ("visits.hundred_percent_cases",
      "BHYT pays the whole total at commune stations, below 15 % of the base salary, and for five continuous years "
      "once the year's co-payments exceed six months of base salary", HUNDRED_PERCENT_CASES),
+    ("visits.births_apart", "two deliveries (O80-O84) of one woman are at least 15 months apart", BIRTHS_APART),
     ("benefits.maternity_has_delivery",
      "a maternity benefit since 2017 has an inpatient delivery (O80-O84) at a hospital on its first day",
      MATERNITY_HAS_DELIVERY),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import asyncpg
 import pytest
 
@@ -98,6 +100,23 @@ async def test_a_commune_station_visit_not_paid_in_full_is_counted(db: asyncpg.C
                      " where id = $1", visit["id"])
 
     assert await _count(db, "visits.hundred_percent_cases") == 1
+
+
+async def test_two_deliveries_a_month_apart_are_counted(db: asyncpg.Connection) -> None:
+    person = await db.fetchrow("""select c.person_id, c.valid_from from insurance_cards c join people p
+                                  on p.id = c.person_id where p.gender = 'FEMALE' and not exists (
+                                      select from medical_visits v where v.person_id = p.id
+                                      and v.primary_diagnosis_code ~ '^O8') order by c.id limit 1""")
+    hospital = await db.fetchval("select id from facilities where kind = 'HOSPITAL' order by id limit 1")
+
+    for offset in (0, 30):
+        await db.execute("""insert into medical_visits (person_id, facility_id, visit_type, admitted_at,
+                                primary_diagnosis_code, total_cost, insurance_paid, patient_paid)
+                            values ($1, $2, 'INPATIENT', ($3::date + $4::integer)::timestamp at time zone 'Asia/Ho_Chi_Minh',
+                                    'O80', 3000000, 2400000, 600000)""",
+                         person["person_id"], hospital, max(person["valid_from"], dt.date(2017, 1, 1)), offset)
+
+    assert await _count(db, "visits.births_apart") == 1
 
 
 @pytest.mark.parametrize(("kind", "check"), [("MATERNITY", "benefits.maternity_has_delivery"),
