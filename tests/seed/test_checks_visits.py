@@ -112,7 +112,8 @@ async def test_two_deliveries_a_month_apart_are_counted(db: asyncpg.Connection) 
     for offset in (0, 30):
         await db.execute("""insert into medical_visits (person_id, facility_id, visit_type, admitted_at,
                                 primary_diagnosis_code, total_cost, insurance_paid, patient_paid)
-                            values ($1, $2, 'INPATIENT', ($3::date + $4::integer)::timestamp at time zone 'Asia/Ho_Chi_Minh',
+                            values ($1, $2, 'INPATIENT',
+                                    ($3::date + $4::integer)::timestamp at time zone 'Asia/Ho_Chi_Minh',
                                     'O80', 3000000, 2400000, 600000)""",
                          person["person_id"], hospital, max(person["valid_from"], dt.date(2017, 1, 1)), offset)
 
