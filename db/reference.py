@@ -48,9 +48,9 @@ on conflict (code) do update set name = excluded.name where icd10_codes.name is 
 
 
 def read_data_csv(name: str) -> list[dict[str, str]]:
-    """Rows of db/data/<name> as dicts keyed by the header."""
+    """Rows of db/data/<name> as dicts keyed by the header; lines starting with # (origin, licence) are comments."""
     text = (resources.files("db") / "data" / name).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))
+    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,7 +127,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
 def _plan(rng: random.Random, demo: DemoPerson, today: date) -> LifePlan:
     start = month_index(demo.first_job)
     if demo.retired:
-        end, current = retirement_month(demo.date_of_birth, demo.gender) - 1, False
+        end, current = retirement_month(demo.date_of_birth, demo.gender), False
     else:
         end, current = month_index(today), True
     level = rng.lognormvariate(math.log(6_500_000), 0.2)
