@@ -78,18 +78,23 @@ def _employer_for(rng: random.Random, pool: EmployerPool, province: str, start: 
 
 
 def _job(rng: random.Random, employer: Employer, start: int, end: int, ratio: float) -> Job:
-    """`ratio`: the salary basis as a multiple of the base salary; segments change where the base salary does."""
+    """`ratio`: the salary basis as a multiple of the base salary; a segment also ends where a rise of the base
+    salary overtakes its basis, so every month's basis lies between the base salary and 20 times it."""
     wages = wage_history()
     job = Job(employer, start, end, employer.titles.pick(rng), employer.sector == "HC" and rng.random() < 0.5)
     month = start
     while month <= end:
         last = min(end, month + rng.randint(12, 48) - 1)
-        change = wages.next_change(month)
-        if change is not None:
-            last = min(last, change - 1)
         floor, ceiling = wages.bounds(month)
         step = 1000 if floor >= 100_000 else 10 if floor >= 1000 else 1
-        job.segments.append(Segment(month, last, min(ceiling, max(floor, round_to(ratio * floor, step)))))
+        salary = min(ceiling, max(floor, round_to(ratio * floor, step)))
+        change = wages.next_change(month)
+        while change is not None and change <= last:
+            if wages.base(change) > salary:  # the new base salary overtakes it: a new basis from then
+                last = change - 1
+                break
+            change = wages.next_change(change)
+        job.segments.append(Segment(month, last, salary))
         ratio *= rng.uniform(*REAL_RAISE)
         month = last + 1
     return job

@@ -37,14 +37,15 @@ CHECKS = (
                            where a.person_id = c.person_id and a.scheme = c.scheme and a.employer_id = c.employer_id
                              and a.status = 'UNPAID' and a.to_month = {MONTH} - interval '2 months')"""),
     ("salary_outside_era",
-     f"an employer's period has a salary basis below the base salary of its time or above {CEILING_MULTIPLE} times "
-     "it, or spans a change of the base salary (db/data/wage_history.csv)",
+     f"an employer's period has a salary basis below the base salary of a month it covers or above {CEILING_MULTIPLE} "
+     "times it (db/data/wage_history.csv; the base salary only rises)",
      f"""with v (from_day, amount) as (values {BASE_VALUES}),
          base as (select from_day, lead(from_day, 1, 'infinity') over (order by from_day) as to_day, amount from v)
          select count(*) from contribution_periods c
-         where c.employer_id is not null and not exists (
-             select from base b where c.from_month >= b.from_day and c.to_month < b.to_day
-               and c.salary_basis between b.amount and {CEILING_MULTIPLE} * b.amount)"""),
+         join base first_base on c.from_month >= first_base.from_day and c.from_month < first_base.to_day
+         join base last_base on c.to_month >= last_base.from_day and c.to_month < last_base.to_day
+         where c.employer_id is not null
+           and (c.salary_basis < last_base.amount or c.salary_basis > {CEILING_MULTIPLE} * first_base.amount)"""),
     ("company_before_its_law",
      "a period with a limited or joint-stock company or a private enterprise before the 1990 laws took effect "
      "(May 1991), with a one-member limited company before 2000, or with a foreign organisation before 1988",

@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 import pytest
 
+from core.settings import Settings
+from main import _check
 from seed.checks import discover, report, run_checks
 from seed.checks.life import CHECKS
 from tests.factories import add_benefit, add_card, add_period, make_person
@@ -146,3 +148,17 @@ async def test_a_planted_violation_is_counted_once(db: asyncpg.Connection, name:
     await PLANTS[name](db, await _month(db))
 
     assert (before, await _count(db, name)) == (0, 1)
+
+
+async def test_seed_check_prints_the_report_and_exits_1_on_a_violation(
+    db: asyncpg.Connection, db_dsn: str, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await _check(db_dsn, settings) == 0
+    capsys.readouterr()
+
+    await _tax_code_of_another_province(db, await _month(db))
+
+    assert await _check(db_dsn, settings) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert "1  life.tax_code_prefix" in next(line for line in lines if "tax_code_prefix" in line)
+    assert lines[-1].endswith(" rules, 1 with violations, 1 violations")
