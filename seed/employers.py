@@ -68,7 +68,7 @@ def generate_employers(
 ) -> tuple[list[tuple[object, ...]], EmployerPool]:
     templates = weighted_by(read_data_csv("employer_names.csv"), "sector", "template")
     words = weighted_by(read_data_csv("name_parts.csv"), "kind", "value")
-    titles = weighted_by(read_data_csv("job_titles.csv"), "sector", "title")
+    titles = _TitlesBySector(read_data_csv("job_titles.csv"))
     tax_suffix = Permutation(10**8, rng)
     tax_prefix = {r["province_code"]: r["tax_prefix"] for r in read_data_csv("tax_code_prefixes.csv")}
     now = month_index(world.as_of)
@@ -98,9 +98,27 @@ def generate_employers(
             size = min(500.0, rng.paretovariate(1.1))
             opens = FORM_FROM.get(fill["form"], 0) if "{form}" in template else 0
             opens = FOREIGN_FROM if sector == "NN" else opens
-            employer = Employer(i + 1, sector, province.code, status, closed, arrears, titles[sector], opens)
+            employer = Employer(i + 1, sector, province.code, status, closed, arrears, titles.fitting(sector, name),
+                                opens)
             employers.append((employer, size))
     return rows, _pool(employers)
+
+
+class _TitlesBySector:
+    """Job titles that fit an employer: those of its sector whose `where` words (if any) occur in its name."""
+
+    def __init__(self, rows: list[dict[str, str]]) -> None:
+        self.rows = [(r["sector"], r["title"], float(r["weight"]), tuple(w for w in r["where"].split("|") if w))
+                     for r in rows]
+        self.cache: dict[tuple[str, tuple[str, ...]], Weighted[str]] = {}
+
+    def fitting(self, sector: str, name: str) -> Weighted[str]:
+        fit = tuple(title for s, title, _, words in self.rows
+                    if s == sector and (not words or any(w in name for w in words)))
+        if (sector, fit) not in self.cache:
+            weights = {title: weight for s, title, weight, _ in self.rows if s == sector}
+            self.cache[sector, fit] = Weighted(list(fit), [weights[t] for t in fit])
+        return self.cache[sector, fit]
 
 
 def _pool(employers: list[tuple[Employer, float]]) -> EmployerPool:

@@ -12,6 +12,12 @@ MONTH = f"date_trunc('month', {AS_OF})::date"
 BASE_VALUES = ", ".join(f"('{day}'::date, {amount})" for day, amount in base_salary_rows())
 PREFIX_VALUES = ", ".join(f"('{r['province_code']}', '{r['tax_prefix']}')"
                           for r in read_data_csv("tax_code_prefixes.csv"))
+def _array(words: str) -> str:
+    return "array[" + ", ".join(f"'{w}'" for w in words.split("|") if w) + "]::text[]"
+
+
+TITLE_VALUES = ", ".join(f"('{r['sector']}', '{r['title']}', {_array(r['where'])})"
+                         for r in read_data_csv("job_titles.csv"))
 # The month a person reaches retirement age: men 60 + 3 months a year from 2021 up to 62, women 55 + 4 up to 60.
 RETIREMENT_MONTH = """(date_trunc('month', p.date_of_birth) + make_interval(months =>
     case when p.gender = 'MALE' then 720 + least(24, 3 * greatest(0, extract(year from p.date_of_birth)::int - 1960))
@@ -54,6 +60,14 @@ CHECKS = (
             or ((e.name like '%Công ty TNHH%' or e.name like '%Công ty Cổ phần%'
                  or e.name like '%Doanh nghiệp tư nhân%') and c.from_month < date '1991-05-01')
             or (e.code like 'NN%' and c.from_month < date '1988-01-01')"""),
+    ("job_title_fits_employer",
+     "a period's job title is not one of its employer's sector, or needs a kind of employer (the industry of an "
+     "enterprise, a school, a health centre…) that the employer's name does not show (db/data/job_titles.csv)",
+     f"""with fit (sector, title, words) as (values {TITLE_VALUES})
+         select count(*) from contribution_periods c join employers e on e.id = c.employer_id
+         where not exists (select from fit f where f.sector = left(e.code, 2) and f.title = c.job_title
+                           and (cardinality(f.words) = 0
+                                or exists (select from unnest(f.words) w where strpos(e.name, w) > 0)))"""),
     ("tax_code_prefix",
      "an employer's tax code does not start with the tax prefix of its province (db/data/tax_code_prefixes.csv)",
      f"""with prefix (province_code, tax_prefix) as (values {PREFIX_VALUES})

@@ -75,6 +75,16 @@ async def _limited_company_in_1989(db: asyncpg.Connection, month: dt.date) -> No
         person.id, employer)
 
 
+async def _teacher_at_an_enterprise(db: asyncpg.Connection, month: dt.date) -> None:
+    person = await make_person(db)
+    employer = await db.fetchval("select id from employers where code like 'DN%' order by id limit 1")
+    await db.execute(
+        """insert into contribution_periods (person_id, scheme, employer_id, job_title, from_month, to_month,
+                                             salary_basis, status)
+           values ($1, 'BHXH_COMPULSORY', $2, 'Giáo viên', '2020-01-01', '2020-12-01', 8000000, 'PAID')""",
+        person.id, employer)
+
+
 async def _tax_code_of_another_province(db: asyncpg.Connection, month: dt.date) -> None:
     await db.execute("update employers set tax_code = '99' || right(tax_code, 8) where id = (select min(id) from "
                      "employers)")
@@ -126,6 +136,7 @@ PLANTS: dict[str, Plant] = {
     "unpaid_not_due_without_arrears": _current_month_alone_unpaid,
     "salary_outside_era": _millions_in_1986,
     "company_before_its_law": _limited_company_in_1989,
+    "job_title_fits_employer": _teacher_at_an_enterprise,
     "tax_code_prefix": _tax_code_of_another_province,
     "pension_decisions": _two_pension_decisions,
     "pension_before_retirement_age": _pension_at_36,
