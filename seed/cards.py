@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -120,14 +121,25 @@ def draw_spans(rng: random.Random, life: Life, today: date) -> list[Span]:
     return spans
 
 
+def residence_area(person: Person) -> str:
+    """K1/K2/K3 (nơi sinh sống) belongs to the ward, not the person: every resident of an island ward (đặc khu)
+    gets K3, and in mountainous provinces a fixed 12% of wards (chosen by the ward code, the same for every seed)
+    count as disadvantaged areas, with one of K1, K2, K3; everyone else NULL."""
+    ward = person.ward
+    if ward.island:
+        return "K3"
+    if not person.province.remote:
+        return NULL
+    draw = zlib.crc32(ward.code.encode())
+    if draw % 100 >= 12:
+        return NULL
+    return RESIDENCE_AREAS.pick(random.Random(draw))
+
+
 def card_lines(rng: random.Random, world: World, life: Life, spans: list[Span], next_id: int) -> list[str]:
     person, today = life.person, world.as_of
     continuous = continuous_from(life, spans, today) if spans and spans[-1].valid_to >= today else None
-    area = NULL
-    if person.ward.island:
-        area = "K3"
-    elif person.province.remote and rng.random() < 0.12:
-        area = RESIDENCE_AREAS.pick(rng)
+    area = residence_area(person)
     lines: list[str] = []
     previous = None
     for span in spans:

@@ -105,6 +105,14 @@ CHECKS = (
            and (select count(*) from generate_series({MONTH} - interval '60 months', {MONTH}::timestamp,
                                                      interval '1 month') m
                 where {COVERED.format(person='k.person_id')}) = 61"""),
+    ("residence_area_by_ward",
+     "residents of one ward hold current cards with different residence areas (K1/K2/K3 or none): the area "
+     "belongs to where one lives",
+     f"""select count(*) from (
+             select p.ward_code from insurance_cards k join people p on p.id = k.person_id
+             where p.ward_code is not null and k.revoked_at is null and k.valid_from <= {AS_OF}
+               and k.valid_to >= {AS_OF}
+             group by p.ward_code having count(distinct coalesce(k.residence_area, '-')) > 1) t"""),
     ("cards_overlapping",
      "two cards of one person valid on the same day (neither revoked)",
      """select count(*) from insurance_cards k

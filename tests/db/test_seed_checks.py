@@ -120,6 +120,18 @@ async def _five_covered_years_without_the_date(db: asyncpg.Connection, month: dt
     await db.execute("update insurance_cards set five_years_continuous_from = null where id = $1", card)
 
 
+async def _a_neighbour_in_another_area(db: asyncpg.Connection, month: dt.date) -> None:
+    as_of = await db.fetchval("select (value ->> 'as_of')::date from dataset_info where key = 'seed'")
+    await db.execute(
+        """update insurance_cards set residence_area = case when residence_area = 'K1' then 'K2' else 'K1' end
+           where id = (select min(k.id) from insurance_cards k join people p on p.id = k.person_id
+                       where k.valid_from <= $1 and k.valid_to >= $1 and p.ward_code = (
+                           select p2.ward_code from insurance_cards k2 join people p2 on p2.id = k2.person_id
+                           where k2.valid_from <= $1 and k2.valid_to >= $1 group by p2.ward_code
+                           having count(*) >= 2 order by p2.ward_code limit 1))""",
+        as_of)
+
+
 async def _overlapping_cards(db: asyncpg.Connection, month: dt.date) -> None:
     person = await make_person(db)
     await add_card(db, person, valid_from=dt.date(2026, 1, 1), valid_to=dt.date(2026, 12, 31))
@@ -143,6 +155,7 @@ PLANTS: dict[str, Plant] = {
     "pension_while_employed": _pension_while_employed,
     "five_years_without_coverage": _five_years_without_coverage,
     "five_years_missing": _five_covered_years_without_the_date,
+    "residence_area_by_ward": _a_neighbour_in_another_area,
     "cards_overlapping": _overlapping_cards,
     "employee_without_current_card": _employee_without_card,
 }
