@@ -143,6 +143,8 @@ def draw_jobs(rng: random.Random, plan: CareerPlan, pool: EmployerPool, province
 def _mark_arrears(rng: random.Random, job: Job, now: int) -> None:
     """Nợ đóng: whole past-due months, from a suspended employer's suspension or a trailing stretch of a segment."""
     arrears_from = job.employer.arrears_from
+    if job.start > now - NOT_YET_DUE:
+        arrears_from = None  # joined too recently to have a past-due month there: nothing is owed for them yet
     for segment in job.segments:
         if arrears_from is not None and segment.end >= arrears_from:
             segment.unpaid_from = max(segment.start, arrears_from)
