@@ -1,4 +1,4 @@
-"""Command line of the service: serve | migrate | seed | demo-logins | export-schema | partner create|revoke.
+"""Command line of the service: serve | migrate | seed [--check] | demo-logins | export-schema | partner create|revoke.
 
 `python main.py serve` with no DATABASE_URL starts an embedded PostgreSQL under VSSID_DATA_DIR, applies migrations,
 loads the demo data set into an empty database, and serves GraphQL (GraphiQL in a browser) at /graphql.
@@ -22,6 +22,8 @@ from core.settings import Settings, SettingsError, environment_variables, load_s
 from db.embedded import EmbeddedDatabaseError
 from db.migrate import MigrationError
 from seed import SeedError, seed_database
+from seed.checks import report as checks_report
+from seed.checks import run_checks
 from seed.demo import DEMO_LOGINS, remove_demo_logins
 from service.logs import configure_logging
 from service.runtime import StartupError, Terminated, connect, database, prepare, serve, with_options
@@ -47,7 +49,18 @@ async def _seed(dsn: str, settings: Settings, args: argparse.Namespace) -> None:
     log.info("seeded", extra={"fields": dataclasses.asdict(report)})
 
 
+async def _check(dsn: str, settings: Settings) -> int:
+    await prepare(dsn, settings, serving=False)
+    async with connect(dsn) as conn:
+        results = await run_checks(conn)
+    print(checks_report(results))
+    return 1 if any(r.violations for r in results) else 0
+
+
 def command_seed(settings: Settings, args: argparse.Namespace) -> int:
+    if args.check:
+        with database(settings) as dsn:
+            return asyncio.run(_check(dsn, settings))
     with database(settings) as dsn:
         try:
             asyncio.run(_seed(dsn, settings, args))
@@ -135,6 +148,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     seed.add_argument("--facilities", type=int, default=13_000, help="facilities to generate (default 13000)")
     seed.add_argument("--seed", type=int, default=20_251_125, help="same value, same data (default 20251125)")
     seed.add_argument("--no-demo", action="store_true", help="leave out the demo accounts")
+    seed.add_argument("--check", action="store_true",
+                      help="load nothing: measure the integrity rules (seed/checks) on the seeded database, print "
+                      "each rule with its violations, exit status 1 if any")
     logins = commands.add_parser("demo-logins", help="print the demo logins (or remove them from the database)")
     logins.add_argument("--json", action="store_true", help="print them as JSON, for scripts")
     logins.add_argument(

@@ -9,9 +9,21 @@ import asyncpg
 from db.lists import KeysetList
 from db.readable import readable_by
 
+# Nợ đóng owed on an UNPAID period: its past-due months (due by the last day of the next month, Luật BHXH 2024
+# art. 34, so in Vietnam's current month only months up to two before it are past due) times the salary basis
+# times the scheme's total rate today (employer and employee shares): BHXH 25%, BHTN 2%, BHYT 4.5%, BHTNLD-BNN
+# 0.5%. Late-payment interest is not included.
+AMOUNT_OWED = """case when status = 'UNPAID' then round(greatest(0,
+        (extract(year from least(to_month, due.month)) - extract(year from from_month)) * 12
+        + extract(month from least(to_month, due.month)) - extract(month from from_month) + 1)
+    * salary_basis * case scheme when 'BHXH_COMPULSORY' then 0.25 when 'BHTN' then 0.02 when 'BHYT' then 0.045
+                                 when 'BHTNLD_BNN' then 0.005 else 0 end) else 0 end"""
+PAST_DUE_UNTIL = ("(select (date_trunc('month', now() at time zone 'Asia/Ho_Chi_Minh') - interval '2 months')::date"
+                  " as month)")
 PERIODS = KeysetList(
-    "contribution_periods",
-    "id, person_id, scheme, employer_id, job_title, from_month, to_month, months, salary_basis, status",
+    f"contribution_periods cross join {PAST_DUE_UNTIL} due",
+    "id, person_id, scheme, employer_id, job_title, from_month, to_month, months, salary_basis, status, "
+    f"{AMOUNT_OWED} as amount_owed",
     order="from_month",
     order_type="date",
     owner="person_id",

@@ -47,6 +47,15 @@ class ContributionPeriod(OwnedByViewer, Node):
     months: int | None
     salary_basis: Money | None = strawberry.field(description="Monthly salary the contribution is computed on.")
     status: ContributionStatus | None
+    amount_owed: Money | None = strawberry.field(
+        default=None,
+        description=(
+            "Contributions past due and unpaid on this period (nợ đóng), employer and employee shares at today's "
+            "rates (BHXH 25%, BHTN 2%, BHYT 4.5%, BHTNLD-BNN 0.5% of the salary basis), late-payment interest "
+            "aside. A month is due by the last day of the next month (Luật BHXH 2024): 0 for a PAID period and "
+            "for UNPAID months not yet due."
+        ),
+    )
     job_title: str | None
     employer: Employer | None = relation(
         EmployerByIdLoader,

@@ -6,10 +6,12 @@ import bisect
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from db.reference import read_data_csv
 from seed.careers import SCHEME_START, Job
 from seed.rng import month_end, month_index, month_start
+from seed.wages import WageHistory
 from seed.writer import NULL
 
 # Benefits paid before the app's data begins are not on record.
@@ -44,6 +46,7 @@ class BenefitDraft:
     days: int | None
     amount: int
     paid_on: date
+    decision: str | None = None  # one decision for every payment of a pension; drawn per benefit otherwise
 
 
 def _paid(rng: random.Random, day: date, low: int, high: int) -> date:
@@ -153,18 +156,45 @@ def unemployment_benefits(rng: random.Random, jobs: list[Job], career_over: bool
     return out
 
 
-def pension_benefits(rng: random.Random, jobs: list[Job], male: bool, retired: int, now: int) -> list[BenefitDraft]:
-    """Lương hưu: the last 24 monthly payments (older payments are not kept in the synthetic history)."""
-    months = sum(s.end - s.start + 1 for job in jobs for s in job.segments)
-    average = sum(s.salary * (s.end - s.start + 1) for job in jobs for s in job.segments) // max(1, months)
-    rate = min(75, 45 + 2 * max(0, months // 12 - (20 if male else 15)))
-    monthly = average * rate // 100
+def replacement_rate(years: int, male: bool) -> int:
+    """Tỷ lệ hưởng lương hưu (Luật BHXH 2024, art. 66): 45% for 20 years (men) or 15 (women), +2% a further year,
+    at most 75%; men with 15 to 20 years: 40% for 15 years, +1% a further year."""
+    if male and years < 20:
+        return 40 + max(0, years - 15)
+    return min(75, 45 + 2 * (years - (20 if male else 15)))
+
+
+@cache
+def _adjustments() -> list[tuple[int, int]]:
+    """(month index, percent × 100) of the yearly pension adjustments."""
+    return [(month_index(date.fromisoformat(r["from"])), round(float(r["percent"]) * 100))
+            for r in read_data_csv("pension_adjustments.csv")]
+
+
+def pension_benefits(rng: random.Random, jobs: list[Job], male: bool, retired: int, now: int, *,
+                     wages: WageHistory) -> list[BenefitDraft]:
+    """Lương hưu: one decision from the month after retirement age, paid monthly (the last 24 payments are kept).
+
+    The starting amount is the replacement rate of the years counted times the average salary basis, each
+    segment revalued by the base salary's rise since (a stand-in for the official revaluation index); the
+    yearly adjustments of pension_adjustments.csv apply from their dates.
+    """
+    segments = [s for job in jobs for s in job.segments]
+    months = sum(s.end - s.start + 1 for s in segments)
+    at_start = wages.base(retired)
+    revalued = sum(s.salary * at_start // wages.base(s.start) * (s.end - s.start + 1) for s in segments)
+    average = revalued // max(1, months)
+    monthly = average * replacement_rate(months // 12, male) // 100
+    decision = f"{rng.randint(1, 9999)}/QĐ-BHXH"
+    adjustments = [(m, p) for m, p in _adjustments() if m > retired]
     out = []
     for month in range(max(retired, now - 23), now + 1):
-        # Pensions rose 15% in July 2024.
-        amount = monthly * 115 // 100 if month >= 2024 * 12 + 6 else monthly
+        amount = monthly
+        for since, percent in adjustments:
+            if month >= since:
+                amount = amount * (10_000 + percent) // 10_000
         out.append(BenefitDraft("PENSION", month_start(month), month_end(month), None, amount,
-                                _paid(rng, month_start(month), 2, 9)))
+                                _paid(rng, month_start(month), 2, 9), decision))
     return out
 
 
@@ -186,7 +216,7 @@ def benefit_lines(rng: random.Random, drafts: list[BenefitDraft], *, person_id: 
     for d in drafts:
         if d.paid_on >= today or d.paid_on < RECORDS_FROM:
             continue  # not paid yet, or before the records begin
-        decision = f"{rng.randint(1, 9999)}/QĐ-BHXH"
+        decision = d.decision or f"{rng.randint(1, 9999)}/QĐ-BHXH"
         period_to = NULL if d.period_to is None else d.period_to.isoformat()
         days = NULL if d.days is None else d.days
         lines.append(f"{next_id + len(lines)}\t{person_id}\t{d.kind}\t{decision}\t{d.period_from}\t{period_to}\t"

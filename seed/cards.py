@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import random
+import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from seed.careers import Job
 from seed.people import LifePlan, Person
-from seed.rng import Weighted, add_years, age_on, day_minutes, month_end, month_index, month_start, stamp
+from seed.rng import Weighted, add_years, day_minutes, month_end, month_index, month_start, stamp
 from seed.world import World
 from seed.writer import NULL
 
 EMPLOYEE_GROUPS = frozenset({"DN", "HC", "XK", "NN"})
 RESIDENCE_AREAS = Weighted(("K1", "K2", "K3"), (5, 3, 2))
 EARLIEST_CARD = date(2014, 1, 1)
+BHYT_FROM = 1993 * 12  # BHYT contribution periods start in 1993
 
 
 @dataclass(slots=True)
@@ -62,9 +64,11 @@ def _current_span(rng: random.Random, life: Life, group: str, today: date) -> Sp
     if group == "TE":
         birth = life.person.birth
         return Span(group, birth, add_years(birth, 6) - timedelta(days=1))
-    if group in EMPLOYEE_GROUPS:
-        job = next(j for j in life.jobs if j.start <= now <= j.end)
-        return Span(group, max(jan_first, month_start(job.start)), dec_last)
+    if group in EMPLOYEE_GROUPS or (group == "HT" and life.retired_from is not None):
+        # Renewed yearly in the month the job (or the pension) began, so expiry dates spread over the year.
+        began = life.retired_from if group == "HT" else next(j for j in life.jobs if j.start <= now <= j.end).start
+        start = now - (now - began) % 12 if began is not None else month_index(jan_first)
+        return Span(group, month_start(start), month_end(start + 11))
     if group == "TN":
         first = last = now
         while first - 1 in life.unemployed:
@@ -94,17 +98,21 @@ def _latest_span(rng: random.Random, life: Life, today: date) -> Span | None:
 
 
 def draw_spans(rng: random.Random, life: Life, today: date) -> list[Span]:
-    """The person's cards, oldest first: the latest one and up to `previous_cards` consecutive ones before it."""
+    """The person's cards, oldest first: the latest one and up to `previous_cards` consecutive ones before it.
+
+    A pensioner's yearly HT cards all stay on record back to the pension's first month, so their coverage runs on
+    from the BHYT of their working life (and the five-year date follows from it).
+    """
     latest = _latest_span(rng, life, today)
     if latest is None:
         return []
     spans = [latest]
-    for _ in range(life.plan.previous_cards):
+    while True:
         valid_to = spans[0].valid_from - timedelta(days=1)
         if valid_to < EARLIEST_CARD:
             break
         group = life.group_at(month_index(valid_to))
-        if group is None:
+        if group is None or (len(spans) > life.plan.previous_cards and group != "HT"):
             break
         if group == "TE":
             spans.insert(0, Span(group, life.person.birth, valid_to))
@@ -113,14 +121,25 @@ def draw_spans(rng: random.Random, life: Life, today: date) -> list[Span]:
     return spans
 
 
+def residence_area(person: Person) -> str:
+    """K1/K2/K3 (nơi sinh sống) belongs to the ward, not the person: every resident of an island ward (đặc khu)
+    gets K3, and in mountainous provinces a fixed 12% of wards (chosen by the ward code, the same for every seed)
+    count as disadvantaged areas, with one of K1, K2, K3; everyone else NULL."""
+    ward = person.ward
+    if ward.island:
+        return "K3"
+    if not person.province.remote:
+        return NULL
+    draw = zlib.crc32(ward.code.encode())
+    if draw % 100 >= 12:
+        return NULL
+    return RESIDENCE_AREAS.pick(random.Random(draw))
+
+
 def card_lines(rng: random.Random, world: World, life: Life, spans: list[Span], next_id: int) -> list[str]:
     person, today = life.person, world.as_of
-    continuous = _continuous_since(rng, person, today) if spans and spans[-1].valid_to >= today else None
-    area = NULL
-    if person.ward.island:
-        area = "K3"
-    elif person.province.remote and rng.random() < 0.12:
-        area = RESIDENCE_AREAS.pick(rng)
+    continuous = continuous_from(life, spans, today) if spans and spans[-1].valid_to >= today else None
+    area = residence_area(person)
     lines: list[str] = []
     previous = None
     for span in spans:
@@ -137,9 +156,21 @@ def card_lines(rng: random.Random, world: World, life: Life, spans: list[Span], 
     return lines
 
 
-def _continuous_since(rng: random.Random, person: Person, today: date) -> str | None:
-    """Ngày đủ 5 năm liên tục, for some adults: at least five years ago and not before age 18."""
-    if age_on(person.birth, today) < 25 or rng.random() >= 0.3:
+def continuous_from(life: Life, spans: list[Span], today: date) -> str | None:
+    """Thời điểm đủ 5 năm liên tục: five years after the start of the uninterrupted BHYT coverage that runs to today.
+
+    Coverage is what the records show: the months of BHYT contribution periods (jobs, from 1993) and of the cards.
+    The seed counts only uninterrupted coverage, stricter than the law, which tolerates breaks of up to 3 months.
+    """
+    covered: set[int] = set()
+    for job in life.jobs:
+        covered.update(range(max(job.start, BHYT_FROM), job.end + 1))
+    for span in spans:
+        covered.update(range(month_index(span.valid_from), month_index(span.valid_to) + 1))
+    month = month_index(today)
+    if month not in covered:
         return None
-    since = max(add_years(person.birth, 18), today - timedelta(days=rng.randint(5 * 365, 15 * 365)))
-    return since.isoformat() if since <= today - timedelta(days=5 * 365) else None
+    while month - 1 in covered:
+        month -= 1
+    completed = month_start(month + 60)
+    return completed.isoformat() if completed <= spans[-1].valid_to else None

@@ -107,7 +107,8 @@ FAMILY_GRANT_DAYS = (-30, 335)
 
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("citizen", AN.full_name, AN.social_insurance_code, CITIZEN_PASSWORD, None, (),
-              "Employee in Hà Nội; the current employer owes the last 3 months (nợ đóng)."),
+              "Employee in Hà Nội; the current employer owes 3 past-due months (nợ đóng); the last 2 months, not yet "
+              "due, are unpaid too."),
     DemoLogin("citizen", BINH.full_name, BINH.social_insurance_code, CITIZEN_PASSWORD, None, (),
               "Employee in Hồ Chí Minh City with maternity and sickness benefits."),
     DemoLogin("citizen", GIANG.full_name, GIANG.social_insurance_code, CITIZEN_PASSWORD, None, (),
@@ -127,7 +128,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
 def _plan(rng: random.Random, demo: DemoPerson, today: date) -> LifePlan:
     start = month_index(demo.first_job)
     if demo.retired:
-        end, current = retirement_month(demo.date_of_birth, demo.gender) - 1, False
+        end, current = retirement_month(demo.date_of_birth, demo.gender), False
     else:
         end, current = month_index(today), True
     level = rng.lognormvariate(math.log(6_500_000), 0.2)

@@ -16,6 +16,14 @@ SECTORS = Weighted(("DN", "HC", "XK", "NN"), (80, 14, 3, 3))
 STATUSES = Weighted(("ACTIVE", "SUSPENDED", "CLOSED"), (88, 5, 7))
 # Share of a province's workers employed elsewhere (migrants to the industrial hubs).
 WORK_ELSEWHERE = 0.12
+# Company forms exist from the law that created them: the Company Law and the Private Enterprise Law of 1990 (in
+# force 15 April 1991: TNHH, cổ phần, doanh nghiệp tư nhân), the one-member limited company from the Enterprise
+# Law of 1999 (in force 1 January 2000). Before that employers are state bodies, state enterprises (xí nghiệp)
+# and cooperatives. Foreign organisations appear with the Foreign Investment Law of 1987 (in force 1988).
+COMPANY_LAW = 1991 * 12 + 4  # May 1991, the first whole month under the 1990 laws
+FORM_FROM = {"Công ty TNHH MTV": 2000 * 12, "Công ty TNHH": COMPANY_LAW, "Công ty Cổ phần": COMPANY_LAW,
+             "Doanh nghiệp tư nhân": COMPANY_LAW}
+FOREIGN_FROM = 1988 * 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +36,7 @@ class Employer:
     closed_month: int | None
     arrears_from: int | None
     titles: Weighted[str]
+    opens_month: int = 0  # no job there before this month (its legal form did not exist yet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +45,12 @@ class EmployerPool:
     local_active: dict[str, Weighted[Employer]]
     anywhere: Weighted[Employer]
     anywhere_active: Weighted[Employer]
+    early: Weighted[Employer]  # employers whose form existed before the company law
+    modern_from: int = 2000 * 12  # from here every form exists (FORM_FROM)
+
+    def pick_early(self, rng: random.Random, province: str) -> Employer:
+        del province  # state bodies and enterprises of any province, as the hubs drew workers then too
+        return self.early.pick(rng)
 
     def pick(self, rng: random.Random, province: str, *, active: bool = False) -> Employer:
         local = (self.local_active if active else self.local).get(province)
@@ -53,8 +68,9 @@ def generate_employers(
 ) -> tuple[list[tuple[object, ...]], EmployerPool]:
     templates = weighted_by(read_data_csv("employer_names.csv"), "sector", "template")
     words = weighted_by(read_data_csv("name_parts.csv"), "kind", "value")
-    titles = weighted_by(read_data_csv("job_titles.csv"), "sector", "title")
+    titles = _TitlesBySector(read_data_csv("job_titles.csv"))
     tax_suffix = Permutation(10**8, rng)
+    tax_prefix = {r["province_code"]: r["tax_prefix"] for r in read_data_csv("tax_code_prefixes.csv")}
     now = month_index(world.as_of)
     provinces = list(world.provinces.values())
     # Industrial hubs employ more than their population alone suggests.
@@ -71,17 +87,38 @@ def generate_employers(
             fill = {"form": words["company_form"].pick(rng), "industry": words["company_industry"].pick(rng),
                     "brand": words["company_brand"].pick(rng), "foreign": words["foreign_org"].pick(rng),
                     "ward": short_ward(ward), "ward_lower": lower_first(ward.name), "province": province.short_name}
-            name = templates[sector].pick(rng).format(**fill)
+            template = templates[sector].pick(rng)
+            name = template.format(**fill)
             code = f"{sector}{province.code}{i + 1:05d}" if i < 99_999 else f"{sector}{province.code}{i + 1:06d}"
-            rows.append((i + 1, code, name, f"{province.code}{tax_suffix(i):08d}",
+            rows.append((i + 1, code, name, f"{tax_prefix[province.code]}{tax_suffix(i):08d}",
                          street_address(parts, rng, ward, province), province.code,
                          directory.agency_of_ward[ward.code].id, status))
             closed = now - rng.randint(1, 96) if status == "CLOSED" else None
-            arrears = now - rng.randint(1, 12) if status == "SUSPENDED" else None
+            arrears = now - rng.randint(2, 13) if status == "SUSPENDED" else None  # whole past-due months
             size = min(500.0, rng.paretovariate(1.1))
-            employer = Employer(i + 1, sector, province.code, status, closed, arrears, titles[sector])
+            opens = FORM_FROM.get(fill["form"], 0) if "{form}" in template else 0
+            opens = FOREIGN_FROM if sector == "NN" else opens
+            employer = Employer(i + 1, sector, province.code, status, closed, arrears, titles.fitting(sector, name),
+                                opens)
             employers.append((employer, size))
     return rows, _pool(employers)
+
+
+class _TitlesBySector:
+    """Job titles that fit an employer: those of its sector whose `where` words (if any) occur in its name."""
+
+    def __init__(self, rows: list[dict[str, str]]) -> None:
+        self.rows = [(r["sector"], r["title"], float(r["weight"]), tuple(w for w in r["where"].split("|") if w))
+                     for r in rows]
+        self.cache: dict[tuple[str, tuple[str, ...]], Weighted[str]] = {}
+
+    def fitting(self, sector: str, name: str) -> Weighted[str]:
+        fit = tuple(title for s, title, _, words in self.rows
+                    if s == sector and (not words or any(w in name for w in words)))
+        if (sector, fit) not in self.cache:
+            weights = {title: weight for s, title, weight, _ in self.rows if s == sector}
+            self.cache[sector, fit] = Weighted(list(fit), [weights[t] for t in fit])
+        return self.cache[sector, fit]
 
 
 def _pool(employers: list[tuple[Employer, float]]) -> EmployerPool:
@@ -98,4 +135,5 @@ def _pool(employers: list[tuple[Employer, float]]) -> EmployerPool:
                       if (a := [x for x in items if x[0].status == "ACTIVE"])},
         anywhere=picker(employers),
         anywhere_active=picker(active or employers),
+        early=picker([item for item in employers if item[0].opens_month == 0] or employers),
     )

@@ -26,6 +26,7 @@ from seed.names import NameParts, email_for, full_name, mobile_phone, street_add
 from seed.people import Identifiers, LifePlan, Person, draw_birth, national_id_wanted
 from seed.rng import age_on, day_minutes, month_index, stamp
 from seed.visits import keeps_benefit, visit_lines
+from seed.wages import wage_history
 from seed.world import WardInfo, World
 from seed.writer import NULL, Sink
 
@@ -60,7 +61,8 @@ def _benefits(rng: random.Random, ctx: Context, person: Person, plan: LifePlan,
     if career.retired:
         retired_from = career.end + 1
         now = month_index(ctx.world.as_of)
-        drafts.extend(pension_benefits(rng, jobs, person.gender == "MALE", retired_from, now))
+        drafts.extend(pension_benefits(rng, jobs, person.gender == "MALE", retired_from, now,
+                                       wages=wage_history()))
     if plan.lump_sum:
         drafts.append(lump_sum_benefit(rng, jobs))
     return drafts, {month_index(d.period_from) for d in unemployment}, retired_from
@@ -69,8 +71,9 @@ def _benefits(rng: random.Random, ctx: Context, person: Person, plan: LifePlan,
 def live(rng: random.Random, ctx: Context, sink: Sink, person: Person, plan: LifePlan) -> None:
     """Queue everything that belongs to `person` in `sink`."""
     today = ctx.world.as_of
-    jobs = draw_jobs(rng, plan.career, ctx.employers, person.province.code) if plan.career else []
-    _emit(sink, "contribution_periods", contribution_lines(person.id, jobs, sink.peek_id("contribution_periods")))
+    now = month_index(today)
+    jobs = draw_jobs(rng, plan.career, ctx.employers, person.province.code, now) if plan.career else []
+    _emit(sink, "contribution_periods", contribution_lines(person.id, jobs, sink.peek_id("contribution_periods"), now))
     if plan.voluntary:
         first, last = plan.voluntary
         _emit(sink, "contribution_periods",

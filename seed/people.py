@@ -20,7 +20,8 @@ ELDERLY_GROUPS = Weighted(("GD", "HN", "CN", "CC", "CB"), (60, 10, 14, 6, 10))
 CARD_STATES = {
     "pupil": Weighted(("CURRENT", "EXPIRED", "NONE"), (95, 3, 2)),
     "household": Weighted(("CURRENT", "EXPIRED", "NONE"), (80, 9, 11)),
-    "employee": Weighted(("CURRENT", "EXPIRED", "NONE"), (99, 1, 0)),
+    # An employer's BHYT declaration always comes with a card (the employee's card cannot lapse while declared).
+    "employee": Weighted(("CURRENT",), (1,)),
     "elderly": Weighted(("CURRENT", "EXPIRED", "NONE"), (93, 3, 4)),
 }
 
@@ -112,7 +113,8 @@ def draw_plan(rng: random.Random, birth: date, gender: str, today: date) -> Life
 def _elderly_plan(rng: random.Random, birth: date, gender: str, now: int) -> LifePlan:
     retired = retirement_month(birth, gender)
     if rng.random() < 0.38:
-        career = _career(rng, birth, rng.uniform(19, 25), retired - 1, current=False, retired=True)
+        # Works through the month the retirement age is reached; the pension starts the month after.
+        career = _career(rng, birth, rng.uniform(19, 25), retired, current=False, retired=True)
         if career is not None:
             return LifePlan("GD", 0, career, None, "CURRENT", rng.randint(0, 3), False)
     group = ELDERLY_GROUPS.pick(rng)

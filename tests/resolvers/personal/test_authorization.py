@@ -232,6 +232,7 @@ _PERIOD = {
     "months": 2,
     "salary_basis": Decimal(5),
     "status": "PAID",
+    "amount_owed": Decimal(0),
     "job_title": "x",
 }
 _BENEFIT = {

@@ -1,0 +1,129 @@
+"""Checks of one consistent life: careers and salaries, arrears, employers, pensions and cards (docs/seed.md)."""
+
+from __future__ import annotations
+
+from db.reference import read_data_csv
+from seed.wages import CEILING_MULTIPLE, base_salary_rows
+
+# The data set's date: the seed records it; a database without it is measured as of today.
+AS_OF = ("(select coalesce((select (value ->> 'as_of')::date from dataset_info where key = 'seed'), "
+         "current_date))")
+MONTH = f"date_trunc('month', {AS_OF})::date"
+BASE_VALUES = ", ".join(f"('{day}'::date, {amount})" for day, amount in base_salary_rows())
+PREFIX_VALUES = ", ".join(f"('{r['province_code']}', '{r['tax_prefix']}')"
+                          for r in read_data_csv("tax_code_prefixes.csv"))
+def _array(words: str) -> str:
+    return "array[" + ", ".join(f"'{w}'" for w in words.split("|") if w) + "]::text[]"
+
+
+TITLE_VALUES = ", ".join(f"('{r['sector']}', '{r['title']}', {_array(r['where'])})"
+                         for r in read_data_csv("job_titles.csv"))
+# The month a person reaches retirement age: men 60 + 3 months a year from 2021 up to 62, women 55 + 4 up to 60.
+RETIREMENT_MONTH = """(date_trunc('month', p.date_of_birth) + make_interval(months =>
+    case when p.gender = 'MALE' then 720 + least(24, 3 * greatest(0, extract(year from p.date_of_birth)::int - 1960))
+         else 660 + least(60, 4 * greatest(0, extract(year from p.date_of_birth)::int - 1965)) end))"""
+# Month `m` is covered by health insurance when a BHYT contribution period or a card of the person covers it.
+COVERED = """(exists (select from contribution_periods b where b.person_id = {person} and b.scheme = 'BHYT'
+                      and b.from_month <= m and b.to_month >= m)
+           or exists (select from insurance_cards k2 where k2.person_id = {person}
+                      and k2.valid_from < m + interval '1 month' and k2.valid_to >= m))"""
+
+CHECKS = (
+    ("arrears_mix_due_and_not_due",
+     "an unpaid period (nợ đóng) covers both a past-due month and a month not yet due (the month before the "
+     "data set's month or later): arrears are whole past-due months",
+     f"""select count(*) from contribution_periods
+         where status = 'UNPAID' and from_month <= {MONTH} - interval '2 months'
+           and to_month >= {MONTH} - interval '1 month'"""),
+    ("unpaid_not_due_without_arrears",
+     "months not yet due are unpaid although the employer owes nothing past due (the current month shown as debt)",
+     f"""select count(*) from contribution_periods c
+         where c.status = 'UNPAID' and c.employer_id is not null and c.from_month >= {MONTH} - interval '1 month'
+           and not exists (select from contribution_periods a
+                           where a.person_id = c.person_id and a.scheme = c.scheme and a.employer_id = c.employer_id
+                             and a.status = 'UNPAID' and a.to_month = {MONTH} - interval '2 months')"""),
+    ("salary_outside_era",
+     f"an employer's period has a salary basis below the base salary of a month it covers or above {CEILING_MULTIPLE} "
+     "times it (db/data/wage_history.csv; the base salary only rises)",
+     f"""with v (from_day, amount) as (values {BASE_VALUES}),
+         base as (select from_day, lead(from_day, 1, 'infinity') over (order by from_day) as to_day, amount from v)
+         select count(*) from contribution_periods c
+         join base first_base on c.from_month >= first_base.from_day and c.from_month < first_base.to_day
+         join base last_base on c.to_month >= last_base.from_day and c.to_month < last_base.to_day
+         where c.employer_id is not null
+           and (c.salary_basis < last_base.amount or c.salary_basis > {CEILING_MULTIPLE} * first_base.amount)"""),
+    ("company_before_its_law",
+     "a period with a limited or joint-stock company or a private enterprise before the 1990 laws took effect "
+     "(May 1991), with a one-member limited company before 2000, or with a foreign organisation before 1988",
+     """select count(*) from contribution_periods c join employers e on e.id = c.employer_id
+         where (e.name like '%Công ty TNHH MTV%' and c.from_month < date '2000-01-01')
+            or ((e.name like '%Công ty TNHH%' or e.name like '%Công ty Cổ phần%'
+                 or e.name like '%Doanh nghiệp tư nhân%') and c.from_month < date '1991-05-01')
+            or (e.code like 'NN%' and c.from_month < date '1988-01-01')"""),
+    ("job_title_fits_employer",
+     "a period's job title is not one of its employer's sector, or needs a kind of employer (the industry of an "
+     "enterprise, a school, a health centre…) that the employer's name does not show (db/data/job_titles.csv)",
+     f"""with fit (sector, title, words) as (values {TITLE_VALUES})
+         select count(*) from contribution_periods c join employers e on e.id = c.employer_id
+         where not exists (select from fit f where f.sector = left(e.code, 2) and f.title = c.job_title
+                           and (cardinality(f.words) = 0
+                                or exists (select from unnest(f.words) w where strpos(e.name, w) > 0)))"""),
+    ("tax_code_prefix",
+     "an employer's tax code does not start with the tax prefix of its province (db/data/tax_code_prefixes.csv)",
+     f"""with prefix (province_code, tax_prefix) as (values {PREFIX_VALUES})
+         select count(*) from employers e left join prefix x on x.province_code = e.province_code
+         where x.tax_prefix is null or left(e.tax_code, 2) <> x.tax_prefix"""),
+    ("pension_decisions",
+     "a pensioner whose pension payments carry more than one decision number",
+     """select count(*) from (select person_id from benefits where kind = 'PENSION'
+                                group by person_id having count(distinct decision_number) > 1) t"""),
+    ("pension_before_retirement_age",
+     "a pension paid for a month before the month after the person reached the retirement age of the roadmap",
+     f"""select count(*) from benefits b join people p on p.id = b.person_id
+         where b.kind = 'PENSION' and b.period_from < {RETIREMENT_MONTH} + interval '1 month'"""),
+    ("pension_while_employed",
+     "a pension paid for a month in which the person still contributed through an employer",
+     """select count(*) from benefits b
+         where b.kind = 'PENSION' and exists (
+             select from contribution_periods c where c.person_id = b.person_id and c.scheme = 'BHXH_COMPULSORY'
+               and c.from_month <= b.period_from and c.to_month >= date_trunc('month', b.period_from))"""),
+    ("five_years_without_coverage",
+     "a card's five-years-continuous date (ngày đủ 5 năm liên tục) is not preceded by 60 covered months "
+     "(BHYT contribution periods or cards)",
+     f"""select count(*) from insurance_cards k
+         where k.five_years_continuous_from is not null
+           and (select count(*) from generate_series(k.five_years_continuous_from - interval '60 months',
+                                                     k.five_years_continuous_from - interval '1 month',
+                                                     interval '1 month') m
+                where {COVERED.format(person='k.person_id')}) < 60"""),
+    ("five_years_missing",
+     "a current card without a five-years-continuous date although the holder has been covered every month of "
+     "the last five years",
+     f"""select count(*) from insurance_cards k
+         where k.five_years_continuous_from is null and k.revoked_at is null
+           and k.valid_from <= {AS_OF} and k.valid_to >= {AS_OF}
+           and (select count(*) from generate_series({MONTH} - interval '60 months', {MONTH}::timestamp,
+                                                     interval '1 month') m
+                where {COVERED.format(person='k.person_id')}) = 61"""),
+    ("residence_area_by_ward",
+     "residents of one ward hold current cards with different residence areas (K1/K2/K3 or none): the area "
+     "belongs to where one lives",
+     f"""select count(*) from (
+             select p.ward_code from insurance_cards k join people p on p.id = k.person_id
+             where p.ward_code is not null and k.revoked_at is null and k.valid_from <= {AS_OF}
+               and k.valid_to >= {AS_OF}
+             group by p.ward_code having count(distinct coalesce(k.residence_area, '-')) > 1) t"""),
+    ("cards_overlapping",
+     "two cards of one person valid on the same day (neither revoked)",
+     """select count(*) from insurance_cards k
+         where k.revoked_at is null and exists (
+             select from insurance_cards o where o.person_id = k.person_id and o.id > k.id and o.revoked_at is null
+               and o.valid_from <= k.valid_to and o.valid_to >= k.valid_from)"""),
+    ("employee_without_current_card",
+     "an adult whose employer declares BHYT for the data set's month but who holds no valid card",
+     f"""select count(distinct c.person_id) from contribution_periods c join people p on p.id = c.person_id
+         where c.scheme = 'BHYT' and c.employer_id is not null and c.from_month <= {MONTH} and c.to_month >= {MONTH}
+           and p.date_of_birth <= {AS_OF} - interval '18 years'
+           and not exists (select from insurance_cards k where k.person_id = c.person_id and k.revoked_at is null
+                           and k.valid_from <= {AS_OF} and k.valid_to >= {AS_OF})"""),
+)
