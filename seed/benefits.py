@@ -110,16 +110,15 @@ def _occupational(rng: random.Random, kind: str, day: date, base: BaseSalary) ->
 def showcase_benefits(rng: random.Random, jobs: list[Job], drafts: list[BenefitDraft], *, female: bool, birth: date,
                       base: BaseSalary) -> list[BenefitDraft]:
     """For demo people: make sure the history shows a recent sickness and, for a woman of age, a maternity leave."""
-    kinds = {d.kind for d in drafts}
     segment = jobs[-1].segments[-1]
     extra: list[BenefitDraft] = []
-    if "SICKNESS" not in kinds:
+    # Recent: in the last 30 months of the career, when the demo people's cards (four yearly ones) are on record, so
+    # that the visit history shows the visit that began the leave (an older one, with no card, is not kept).
+    recent_from = max(VISITS_FROM, jobs[-1].end - 30)
+    if not any(d.kind == "SICKNESS" and month_index(d.period_from) >= recent_from for d in drafts):
         day = month_start(max(segment.start, segment.end - 10)) + timedelta(days=rng.randrange(20))
         extra.extend(_sickness(rng, day, segment.salary, base))
     births = [month_index(d.period_from) for d in drafts if d.kind == "MATERNITY"]
-    # A birth in the last 30 months of the career, when the demo people's cards (four yearly ones) are on record,
-    # so that the visit history shows the prenatal visits and the delivery.
-    recent_from = max(VISITS_FROM, jobs[-1].end - 30)
     if female and not any(month >= recent_from for month in births):
         extra.extend(_recent_birth(rng, jobs, births, recent_from, birth=birth, base=base))
     return extra

@@ -11,11 +11,16 @@ from seed.checks.visits import CHECKS
 from seed.diagnoses import specialty_of
 
 BY_NAME = {name: sql for name, _, sql in CHECKS}
-# A visit at a commune health station (general, lowest rank, paid at 100 %) and its patient.
-STATION_VISIT = """
-select v.id, v.person_id, v.total_cost, p.gender from medical_visits v
-join facilities f on f.id = v.facility_id join people p on p.id = v.person_id
-where f.kind = 'HEALTH_STATION' and v.total_cost >= 20000 {extra} order by v.id limit 1"""
+# A visit (of a patient matching {extra}) and a commune health station to move it to, paid at 100 % as the law says
+# there, for a cold, which fits every patient: a rule-abiding station visit that a test then breaks in one way.
+A_VISIT = """
+select v.id, v.person_id, v.total_cost, p.gender from medical_visits v join people p on p.id = v.person_id
+where v.total_cost >= 20000 {extra} order by v.id limit 1"""
+A_STATION = "select id from facilities where kind = 'HEALTH_STATION' and level = 'COMMUNE' order by id limit 1"
+TO_STATION = """
+update medical_visits set facility_id = $2, primary_diagnosis_code = 'J06.9', visit_type = 'OUTPATIENT',
+       discharged_at = null, insurance_paid = total_cost, patient_paid = 0
+where id = $1"""
 
 
 async def _count(db: asyncpg.Connection, name: str) -> int:
@@ -24,8 +29,12 @@ async def _count(db: asyncpg.Connection, name: str) -> int:
 
 
 async def _station_visit(db: asyncpg.Connection, extra: str = "") -> asyncpg.Record:
-    row = await db.fetchrow(STATION_VISIT.format(extra=extra))
-    assert row is not None
+    row = await db.fetchrow(A_VISIT.format(extra=extra))
+    station = await db.fetchval(A_STATION)
+    assert row is not None and station is not None
+    await db.execute(TO_STATION, row["id"], station)
+    for name in BY_NAME:  # planted within every rule, so each test's one violation is its own
+        assert await _count(db, name) == 0, name
     return row
 
 
