@@ -12,19 +12,17 @@ demo start runs `produce_all` once after loading the demo data (service/runtime.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass
 
 import asyncpg
 
-from core.errors import ServiceUnavailable
 from core.settings import Settings
 from db import inbox_producers as produce
 from db.inbox_producers import Texts
 from db.pool import ConnectionSource
+from jobs.periodic import DATABASE_ERRORS, PeriodicJob
 
 log = logging.getLogger("vssid.inbox")
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
@@ -88,28 +86,19 @@ async def produce_all(
         )
 
 
-class InboxProducers:
+class InboxProducers(PeriodicJob):
+    name = "inbox-producers"
+
     def __init__(self, database: ConnectionSource, settings: Settings) -> None:
+        super().__init__(settings.inbox_seconds)
         self.database = database
         self.settings = settings
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="inbox-producers")
-
-    async def stop(self) -> None:
-        if self._task is None:
-            return
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
 
     async def run_once(self) -> ProduceReport | None:
         try:
             async with self.database.acquire() as conn:
                 report = await produce_all(conn, self.settings)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ServiceUnavailable) as exc:
+        except DATABASE_ERRORS as exc:
             log.warning("inbox producers failed: %s", exc)
             return None
         if report is not None and report.total:
@@ -118,11 +107,6 @@ class InboxProducers:
                 report.arrears, report.cards, report.passwords, report.registrations, report.accesses,
             )
         return report
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.settings.inbox_seconds)
-            await self.run_once()
 
 
 def start_inbox_producers(database: ConnectionSource, settings: Settings) -> InboxProducers:
