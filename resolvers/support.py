@@ -60,15 +60,24 @@ class SupportQuery:
         size = page_size(first, LIST_PAGES, info.context.viewer)
         cursor = decode_cursor("faqs:relevance", after, (Score, int))
 
+        matching: list[tuple[Match, asyncpg.Record]] | None = None
+
+        async def ranked_once(conn: asyncpg.Connection) -> list[tuple[Match, asyncpg.Record]]:
+            # The page and its total read the same ranking: the FAQ is fetched and ranked once per request.
+            nonlocal matching
+            if matching is None:
+                matching = await answers(conn, question)
+            return matching
+
         async def page(conn: asyncpg.Connection) -> list[tuple[Match, asyncpg.Record]]:
-            found = await answers(conn, question)
+            found = await ranked_once(conn)
             if cursor is not None:
                 score, pk = cursor
                 found = [(m, r) for m, r in found if m.score < score or (m.score == score and m.id > pk)]
             return found[: size + 1]
 
         async def count(conn: asyncpg.Connection) -> int:
-            return len(await answers(conn, question))
+            return len(await ranked_once(conn))
 
         return await read_page(
             info.context.connection, size, rows=page, count=count, list_name="faqs:relevance",

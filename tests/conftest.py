@@ -146,6 +146,17 @@ async def db(db_dsn: str) -> AsyncIterator[asyncpg.Connection]:
 
 
 @pytest.fixture
+async def pool(db_dsn: str) -> AsyncIterator[asyncpg.Pool]:
+    """A small pool of its own on the seeded clone, for code that takes a pool (the outbox, the push channel)."""
+    created = await asyncpg.create_pool(db_dsn, min_size=1, max_size=4)
+    assert created is not None
+    try:
+        yield created
+    finally:
+        await created.close()
+
+
+@pytest.fixture
 def settings(db_dsn: str) -> Settings:
     return load_settings({"DATABASE_URL": db_dsn, "VSSID_DB_POOL_MIN": "1", "VSSID_DB_POOL_MAX": "4"})
 

@@ -9,8 +9,6 @@ It answers as the providers do: 200 with a message name (FCM) or an apns-id (APN
 from __future__ import annotations
 
 import argparse
-import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -21,6 +19,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from tests.served import serving
 
 FCM_UNREGISTERED = {"error": {"code": 404, "status": "NOT_FOUND", "message": "Requested entity was not found.",
                               "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError",
@@ -82,22 +82,8 @@ class PushRecorder:
 @asynccontextmanager
 async def recording(recorder: PushRecorder) -> AsyncIterator[str]:
     """The recorder on a free loopback port in this event loop; yields its base URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(recorder.app(), log_config=None, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        while not server.started:
-            if task.done():
-                task.result()  # raises what stopped it
-                raise RuntimeError("uvicorn stopped before it started")
-            await asyncio.sleep(0.01)
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
+    async with serving(recorder.app(), lifespan="off") as url:
+        yield url
 
 
 if __name__ == "__main__":  # the demo's push provider: prints what it receives

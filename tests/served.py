@@ -7,20 +7,22 @@ import asyncio
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Literal
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from core.settings import Settings
 from service.app import create_app
 
 
 @asynccontextmanager
-async def served(settings: Settings, dsn: str) -> AsyncIterator[str]:
-    """The app on `dsn` (lifespan running) listening on a free loopback port; yields its base URL."""
+async def serving(app: ASGIApp, *, lifespan: Literal["on", "off"] = "on") -> AsyncIterator[str]:
+    """`app` listening on a free loopback port, served by uvicorn in this event loop; yields its base URL."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(settings, dsn), log_config=None, log_level="warning", lifespan="on")
+    config = uvicorn.Config(app, log_config=None, log_level="warning", lifespan=lifespan)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
@@ -34,3 +36,10 @@ async def served(settings: Settings, dsn: str) -> AsyncIterator[str]:
         server.should_exit = True
         await task
         sock.close()
+
+
+@asynccontextmanager
+async def served(settings: Settings, dsn: str) -> AsyncIterator[str]:
+    """The app on `dsn` (lifespan running) listening on a free loopback port; yields its base URL."""
+    async with serving(create_app(settings, dsn)) as url:
+        yield url

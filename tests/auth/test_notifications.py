@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from email import message_from_bytes
 from typing import Any
 
@@ -31,16 +31,6 @@ class Recorder:
             self.fail_first -= 1
             raise ConnectionError("gateway down")
         self.sent.append(message.dedupe_key)
-
-
-@pytest.fixture
-async def pool(db_dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    created = await asyncpg.create_pool(db_dsn, min_size=1, max_size=4)
-    assert created is not None
-    try:
-        yield created
-    finally:
-        await created.close()
 
 
 async def enqueue(db: asyncpg.Connection, key: str, channel: str = "SMS", recipient: str = "0912345678") -> None:

@@ -4,7 +4,6 @@ a token the provider no longer knows drops the device; a failed send is retried.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
@@ -19,16 +18,6 @@ from tests.push_recorder import PushRecorder, recording
 ANDROID_TOKEN = "fcm-token-" + "a" * 30
 IOS_TOKEN = "b" * 64
 NOW = dt.datetime(2026, 12, 4, 12, 0, tzinfo=VN)
-
-
-@pytest.fixture
-async def pool(db_dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    created = await asyncpg.create_pool(db_dsn, min_size=1, max_size=4)
-    assert created is not None
-    try:
-        yield created
-    finally:
-        await created.close()
 
 
 def push_settings(db_dsn: str, base_url: str) -> Settings:
