@@ -1,0 +1,21 @@
+"""The loaders of applications: their transitions, read for their owner or an officer of their agency."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+
+from db import applications
+from loaders.base import BaseLoader, scoped_person_id
+
+
+class ApplicationTransitionsByApplicationIdLoader(BaseLoader):
+    key = "application_id"
+    many = True
+
+    async def rows(self, conn: asyncpg.Connection, keys: Sequence[Any]) -> list[asyncpg.Record]:
+        return await applications.transitions_for_viewer(
+            conn, keys, viewer_id=scoped_person_id(self.viewer), agency_id=self.viewer.agency_id
+        )
