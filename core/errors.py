@@ -81,6 +81,7 @@ class ErrorCode(enum.Enum):
     NOT_CANCELLABLE = "NOT_CANCELLABLE"
     DECIDED_BY_PAYMENT = "DECIDED_BY_PAYMENT"
     PAYMENT_NOT_DUE = "PAYMENT_NOT_DUE"
+    PAYMENT_UNAVAILABLE = "PAYMENT_UNAVAILABLE"
 
 
 class Meaning(NamedTuple):
@@ -196,6 +197,8 @@ MEANINGS: dict[ErrorCode, Meaning] = {
         "A household renewal takes effect when paid; no officer reviews or decides it.", "Leave it in the queue."),
     ErrorCode.PAYMENT_NOT_DUE: Meaning(
         "The application is not awaiting payment (no money due, paid, or cancelled).", "Reload the application."),
+    ErrorCode.PAYMENT_UNAVAILABLE: Meaning(
+        "This service has no payment gateway configured.", "Retry later; the application stays open."),
 }
 if set(MEANINGS) != set(ErrorCode):  # pragma: no cover - a code without a meaning is a bug at import
     raise RuntimeError(f"codes without a meaning: {sorted(c.value for c in set(ErrorCode) - set(MEANINGS))}")

@@ -225,6 +225,10 @@ class Settings:
     # The app's bundle id (apns-topic) and a provider authentication token (ES256 JWT), kept fresh by the platform.
     apns_topic: str | None = setting("VSSID_APNS_TOPIC", None, text)
     apns_auth_token: str | None = setting("VSSID_APNS_AUTH_TOKEN", None, text)
+    # Online payment (payments/gateway.py): the gateway's base URL and this merchant's CODE:SECRET; unset in
+    # development, `main.py serve` starts the sandbox gateway as its own process. Required in production.
+    payment_gateway_url: str | None = setting("VSSID_PAYMENT_GATEWAY_URL", None, text)
+    payment_merchant: tuple[tuple[str, str], ...] = setting("VSSID_PAYMENT_MERCHANT", (), key_pairs)
 
     @property
     def is_production(self) -> bool:
@@ -289,4 +293,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             "VSSID_PUSH_SENDER=http needs " + ", ".join(f"VSSID_{n.upper()}" for n in missing)
             + " (or leave it at log: push is then off)"
         )
+    if settings.is_production and not (settings.payment_gateway_url and settings.payment_merchant):
+        raise SettingsError("production needs VSSID_PAYMENT_GATEWAY_URL and VSSID_PAYMENT_MERCHANT (CODE:SECRET)")
     return settings

@@ -176,7 +176,7 @@ EN: dict[TextId, str] = {
     TextId.CORRECTION_BIRTH_DATE: "The date of birth must be from 1900-01-01 to today.",
     TextId.RENEWAL_TERM: "The term must be 3, 6 or 12 months.",
     TextId.RENEWAL_MEMBERS_FORMAT: "List 1 to {maximum} different social insurance codes of 10 digits each.",
-    TextId.RENEWAL_NOT_IN_HOUSEHOLD: "The code {code} is not in your household.",
+    TextId.RENEWAL_NOT_IN_HOUSEHOLD: "A chosen person is not in your household.",
     TextId.RENEWAL_NOT_HOUSEHOLD_GROUP: (
         "The person with code {code} is not insured as a household member or holds no BHYT card."
     ),
@@ -196,4 +196,16 @@ EN: dict[TextId, str] = {
         "Received {amount} dong for the household BHYT renewal ({months} months, {members} people), "
         "transaction {transaction}. Your BHYT card is valid until {valid_to}."
     ),
+    TextId.PAYMENT_ORDER_INFO: "Payment of application {application}: household BHYT renewal",
+    TextId.PAYMENT_RETURN_TITLE: "Payment result",
+    TextId.PAYMENT_RETURN_PAID: (
+        "Payment received. The household's BHYT cards are renewed; the receipt is in the VssID app's inbox."
+    ),
+    TextId.PAYMENT_RETURN_PENDING: (
+        "Waiting for the payment gateway's confirmation. The result will show in the VssID app within "
+        "minutes."
+    ),
+    TextId.PAYMENT_RETURN_FAILED: "The payment did not go through. You can pay again in the VssID app.",
+    TextId.PAYMENT_RETURN_INVALID: "The payment result could not be verified.",
+    TextId.PAYMENT_UNAVAILABLE: "Online payment is not available right now; please try again later.",
 }

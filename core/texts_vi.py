@@ -189,7 +189,7 @@ VI: dict[TextId, str] = {
     TextId.CORRECTION_BIRTH_DATE: "Ngày sinh phải từ 01/01/1900 đến hôm nay.",
     TextId.RENEWAL_TERM: "Kỳ hạn đóng phải là 3, 6 hoặc 12 tháng.",
     TextId.RENEWAL_MEMBERS_FORMAT: "Hãy nêu từ 1 đến {maximum} mã số BHXH khác nhau, mỗi mã gồm 10 chữ số.",
-    TextId.RENEWAL_NOT_IN_HOUSEHOLD: "Mã số BHXH {code} không thuộc hộ gia đình của bạn.",
+    TextId.RENEWAL_NOT_IN_HOUSEHOLD: "Một người được chọn không thuộc hộ gia đình của bạn.",
     TextId.RENEWAL_NOT_HOUSEHOLD_GROUP: (
         "Người có mã số BHXH {code} không tham gia BHYT theo hộ gia đình hoặc chưa có thẻ BHYT."
     ),
@@ -207,4 +207,16 @@ VI: dict[TextId, str] = {
         "Đã nhận {amount} đồng cho hồ sơ gia hạn thẻ BHYT hộ gia đình ({months} tháng, {members} người), mã "
         "giao dịch {transaction}. Thẻ BHYT của bạn có giá trị đến ngày {valid_to}."
     ),
+    TextId.PAYMENT_ORDER_INFO: "Thanh toan ho so {application} gia han the BHYT ho gia dinh",
+    TextId.PAYMENT_RETURN_TITLE: "Kết quả thanh toán",
+    TextId.PAYMENT_RETURN_PAID: (
+        "Thanh toán thành công. Thẻ BHYT của hộ gia đình đã được gia hạn; biên lai có trong hộp thư của ứng "
+        "dụng VssID."
+    ),
+    TextId.PAYMENT_RETURN_PENDING: (
+        "Đang chờ cổng thanh toán xác nhận. Kết quả sẽ có trong ứng dụng VssID trong ít phút."
+    ),
+    TextId.PAYMENT_RETURN_FAILED: "Giao dịch không thành công. Bạn có thể thanh toán lại trong ứng dụng VssID.",
+    TextId.PAYMENT_RETURN_INVALID: "Không xác thực được kết quả thanh toán.",
+    TextId.PAYMENT_UNAVAILABLE: "Thanh toán trực tuyến tạm thời chưa sẵn sàng; vui lòng thử lại sau.",
 }

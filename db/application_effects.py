@@ -66,14 +66,7 @@ update people set full_name = coalesce($2, full_name), date_of_birth = coalesce(
                   address = coalesce($4, address)
 where id = $1
 """
-# The members of a household a person may renew for: themself, and whoever's card they may read (children in
-# their household record, adults who granted them their card).
-HOUSEHOLD = """
-select p.id, p.social_insurance_code, p.full_name
-from people p
-where p.social_insurance_code = any($2::text[])
-  and (p.id = $1 or p.id in (select r.id from readable_person_ids($1, 'CARD') as r(id)))
-"""
+PEOPLE_BY_ID = "select id, social_insurance_code, full_name from people where id = any($1::bigint[])"
 GROUP = "select benefit_level, coverage_percent from beneficiary_groups where code = $1"
 # Gia hạn thẻ BHYT hộ gia đình: a new issue of group GD from the day after the latest card ends (today, if it has
 # ended), for the term paid; the number keeps the person's code and province.
@@ -128,8 +121,8 @@ async def correct_person(
     await conn.execute(CORRECT_PERSON, person_id, full_name, date_of_birth, address)
 
 
-async def household(conn: asyncpg.Connection, person_id: int, codes: list[str]) -> list[asyncpg.Record]:
-    return await conn.fetch(HOUSEHOLD, person_id, codes)
+async def people_by_id(conn: asyncpg.Connection, ids: list[int]) -> list[asyncpg.Record]:
+    return await conn.fetch(PEOPLE_BY_ID, ids)
 
 
 async def group(conn: asyncpg.Connection, code: str) -> asyncpg.Record | None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from db import applications
+from db import applications, payment_orders
 from loaders.base import BaseLoader, scoped_person_id
 
 
@@ -18,4 +18,15 @@ class ApplicationTransitionsByApplicationIdLoader(BaseLoader):
     async def rows(self, conn: asyncpg.Connection, keys: Sequence[Any]) -> list[asyncpg.Record]:
         return await applications.transitions_for_viewer(
             conn, keys, viewer_id=scoped_person_id(self.viewer), agency_id=self.viewer.agency_id
+        )
+
+
+class PaymentOrderByApplicationIdLoader(BaseLoader):
+    """The latest order of each application."""
+
+    key = "application_id"
+
+    async def rows(self, conn: asyncpg.Connection, keys: Sequence[Any]) -> list[asyncpg.Record]:
+        return await payment_orders.latest_for_viewer(
+            conn, list(keys), viewer_id=scoped_person_id(self.viewer), agency_id=self.viewer.agency_id
         )

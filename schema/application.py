@@ -9,11 +9,12 @@ from typing import Any, ClassVar
 import orjson
 import strawberry
 
-from loaders.applications import ApplicationTransitionsByApplicationIdLoader
+from loaders.applications import ApplicationTransitionsByApplicationIdLoader, PaymentOrderByApplicationIdLoader
 from loaders.context import Info
 from schema.errors import UserError
 from schema.facility import Facility, facility_relation
 from schema.node import Node
+from schema.payment import PaymentOrder
 from schema.rows import Mapped
 from schema.scalars import Money
 
@@ -88,7 +89,7 @@ class ApplicationRequest:
     date_of_birth: dt.date | None = None
     address: str | None = None
     reason: str | None = None
-    member_codes: list[str] | None = None
+    member_ids: list[strawberry.ID] | None = None
     term_months: int | None = None
 
 
@@ -129,7 +130,7 @@ class Application(Node):
             date_of_birth=dt.date.fromisoformat(birth) if birth else None,
             address=sent.get("address"),
             reason=reason if self.kind is not ApplicationKind.CARD_REISSUE else None,
-            member_codes=sent.get("memberCodes"),
+            member_ids=sent.get("memberIds"),
             term_months=sent.get("termMonths"),
         )
 
@@ -143,6 +144,11 @@ class Application(Node):
             ApplicationChange(field=name, before=_text(before.get(name)), after=_text(after.get(name)))
             for name in dict.fromkeys([*before, *after])
         ]
+
+    @strawberry.field(description="The latest payment order (a household renewal), null before payApplication.")
+    async def payment(self, info: Info) -> PaymentOrder | None:
+        row = await info.context.loaders.get(PaymentOrderByApplicationIdLoader).load(self.pk)
+        return None if row is None else PaymentOrder.from_row(row)
 
     @strawberry.field(description="Every change of status, oldest first.")
     async def transitions(self, info: Info) -> list[ApplicationTransition]:
@@ -174,7 +180,10 @@ class DetailsCorrectionInput:
 
 @strawberry.input(description="Renew household BHYT for members of the applicant's household, for 3, 6 or 12 months.")
 class HouseholdRenewalInput:
-    member_codes: list[str] = strawberry.field(description="Social insurance codes, the applicant's included.")
+    member_ids: list[strawberry.ID] = strawberry.field(
+        description="Person IDs of the household (the applicant and the children they guard), as quoteRenewal takes "
+        "them; the first pays the full rate, the next ones less."
+    )
     term_months: int
 
 
@@ -203,7 +212,7 @@ class SubmitApplicationInput:
                 "address": correction.address,
             }))
         if (renewal := self.household_renewal) is not None:
-            request = {"memberCodes": renewal.member_codes, "termMonths": renewal.term_months}
+            request = {"memberIds": [str(member) for member in renewal.member_ids], "termMonths": renewal.term_months}
             given.append(("HOUSEHOLD_RENEWAL", request))
         return given[0] if len(given) == 1 else None
 

@@ -32,6 +32,7 @@ from seed import seed_database
 from seed.demo import DEMO_LOGINS, demo_logins_present
 from service.app import create_app, tune_collector
 from service.logs import logging_config
+from service.sandbox import sandbox_gateway
 
 EMBEDDED_DATABASE = "vssid"
 CONNECT_TIMEOUT_SECONDS = 10
@@ -231,20 +232,20 @@ def serve(settings: Settings, *, reload: bool = False) -> int:
     # SIGTERM during start-up stops it like Ctrl-C (the embedded database too); while serving, see below.
     signal.signal(signal.SIGTERM, _raise_terminated)
     sock = bind_socket(settings.host, settings.port)
-    with database(settings, exclusive=True) as dsn:
-        asyncio.run(prepare(dsn, settings, serving=True))
-        print_banner(settings)
+    with database(settings, exclusive=True) as dsn, sandbox_gateway(settings) as served:
+        asyncio.run(prepare(dsn, served, serving=True))
+        print_banner(served)
         # uvicorn shuts down gracefully on Ctrl-C/SIGTERM, then re-raises the signal: a clean stop here, after which
         # the embedded database stops too.
         with contextlib.suppress(KeyboardInterrupt, Terminated):
             if reload:
-                serve_reloading(settings, dsn, sock)
-            elif settings.workers > 1:
-                serve_workers(settings, dsn, sock)
+                serve_reloading(served, dsn, sock)
+            elif served.workers > 1:
+                serve_workers(served, dsn, sock)
             else:
-                app = create_app(settings, dsn)
+                app = create_app(served, dsn)
                 tune_collector()
-                server = uvicorn.Server(uvicorn_config(settings, app))  # type: ignore[arg-type]
+                server = uvicorn.Server(uvicorn_config(served, app))  # type: ignore[arg-type]
                 asyncio.run(server.serve(sockets=[sock]))
         log.info("stopped")
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import asyncpg
 import strawberry
 
@@ -11,13 +13,15 @@ from core.errors import ApiError, ErrorCode
 from core.policy import PRIVATE
 from core.text_ids import TextId
 from core.texts import text
+from jobs.payments import gateway_config
 from loaders.context import Info
-from resolvers.applications import lifecycle
+from resolvers.applications import lifecycle, payment
 from resolvers.applications.quarters import today_in_vietnam
 from resolvers.mutation import run_mutation, user_error
 from schema.application import Application, ApplicationPayload, SubmitApplicationInput
 from schema.errors import UserError
 from schema.ids import from_global_id
+from schema.payment import PaymentOrder, PaymentPayload
 
 TYPE_NAME = "Application"
 
@@ -83,3 +87,28 @@ class ApplicationCitizenMutation:
             return invalid_id()
         result = await run_mutation(info, lambda conn: lifecycle.cancel(conn, person_id, pk, viewer.client_address))
         return await answer(info, result)
+
+    @strawberry.mutation(
+        permission_classes=[IsSignedIn],
+        description="The payment URL of an application awaiting payment (a household renewal), for the app to open. "
+        "Asking again while the order is open returns the same order and URL. Only the gateway's confirmation "
+        "marks it paid: follow the application (or the inbox) for the result.",
+        metadata=PRIVATE.metadata(),
+    )
+    async def pay_application(self, info: Info, id: strawberry.ID) -> PaymentPayload:
+        viewer = info.context.viewer
+        assert viewer.person_id is not None  # IsSignedIn guards the field
+        pk = application_pk(id)
+        if pk is None:
+            return PaymentPayload(errors=invalid_id().errors)
+        config = gateway_config(info.context.settings)
+        if config is None:
+            unavailable = text(TextId.PAYMENT_UNAVAILABLE).render()
+            return PaymentPayload(errors=[UserError(code=ErrorCode.PAYMENT_UNAVAILABLE, message=unavailable)])
+        base = str(info.context.request.base_url).rstrip("/")
+        payer = payment.Payer(viewer.person_id, viewer.client_address or "127.0.0.1", base + payment.RETURN_PATH)
+        now = dt.datetime.now(dt.UTC)
+        result = await run_mutation(info, lambda conn: payment.start(conn, config, payer, pk, now))
+        if isinstance(result, Refusal):
+            return PaymentPayload(errors=[user_error(result)])
+        return PaymentPayload(payment=PaymentOrder.from_row(result))

@@ -23,13 +23,15 @@ from core.errors import ErrorCode
 from core.text_ids import TextId
 from core.texts import Language, text
 from db import applications as sql
-from db import audit
+from db import audit, payment_orders
 from db.application_notices import notify
-from resolvers.applications import correction, facility_change, reissue
+from resolvers.applications import correction, facility_change, reissue, renewal
 from resolvers.applications.kinds import Kind, Request
 from resolvers.applications.quarters import VIETNAM
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (facility_change.KIND, reissue.KIND, correction.KIND)}
+KINDS: dict[str, Kind] = {
+    kind.name: kind for kind in (facility_change.KIND, reissue.KIND, correction.KIND, renewal.KIND)
+}
 MAX_REASON = 500
 KEY_LENGTH = (8, 100)
 
@@ -115,6 +117,7 @@ async def cancel(conn: asyncpg.Connection, person_id: int, application_id: int, 
     if row["status"] not in ("SUBMITTED", "AWAITING_PAYMENT"):
         raise Refusal(ErrorCode.NOT_CANCELLABLE, text(TextId.APPLICATION_NOT_CANCELLABLE), "id")
     citizen = Actor("CITIZEN", person_id, address=address)
+    await payment_orders.cancel_open(conn, person_id, application_id)
     row = await move(conn, row, "CANCELLED", citizen)
     await _audit(conn, "application_cancelled", row, citizen)
     return row

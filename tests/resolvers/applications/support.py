@@ -23,7 +23,7 @@ mutation Submit($input: SubmitApplicationInput!) {
   submitApplication(input: $input) {
     application {
       id kind status amount applicantCode rejectionReason
-      request { facilityCode reissueReason fullName address reason memberCodes termMonths }
+      request { facilityCode reissueReason fullName address reason memberIds termMonths }
       changes { field before after }
       transitions { fromStatus toStatus actorKind reason }
     }
