@@ -36,13 +36,13 @@ and ({value}::jsonb->>'status' is null or status = {value}::jsonb->>'status')
 and ({value}::jsonb->>'from' is null or submitted_at >= ({value}::jsonb->>'from')::timestamptz)
 and ({value}::jsonb->>'to' is null or submitted_at < ({value}::jsonb->>'to')::timestamptz)""",
 )
-# The agency that decides (cơ quan BHXH có thẩm quyền): the person's managing agency; without one, the agency of
-# the province of residence (the first by code, the province's own office).
+# The agency that decides (cơ quan BHXH có thẩm quyền): the social insurance agency of the province of residence
+# (Bảo hiểm xã hội tỉnh / thành phố), which issues the province's cards; it is the province's first agency code.
 COMPETENT_AGENCY = """
-select coalesce(p.managing_agency_id, (
-    select f.id from facilities f
-    where f.province_code = p.province_code and f.kind = 'SOCIAL_INSURANCE_AGENCY' order by f.code limit 1))
-from people p where p.id = $1
+select f.id from people p
+join facilities f on f.province_code = p.province_code and f.kind = 'SOCIAL_INSURANCE_AGENCY'
+where p.id = $1
+order by f.code limit 1
 """
 SELECT_BY_KEY = f"select {COLUMNS} from applications where person_id = $1 and idempotency_key = $2"
 INSERT = f"""

@@ -26,7 +26,7 @@ create table applications (
                                        'HOUSEHOLD_RENEWAL')),
     status text not null check (status in ('SUBMITTED', 'IN_REVIEW', 'APPROVED', 'REJECTED', 'CANCELLED',
                                            'AWAITING_PAYMENT', 'PAID')),
-    -- The agency that decides: the person's managing agency, else the province's (db/applications.py).
+    -- The agency that decides: the social insurance agency of the person's province (db/applications.py).
     competent_agency_id bigint not null references facilities (id),
     input jsonb not null,
     effect jsonb,

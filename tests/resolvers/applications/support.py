@@ -13,9 +13,13 @@ from typing import Any
 import asyncpg
 import httpx
 
-from tests.factories import Citizen, add_card, add_facility, make_account, make_agency, make_officer, open_session
+from tests.factories import Citizen, add_card, add_facility, make_account, make_officer, open_session
 from tests.graphql import gql
 
+# The province's social insurance agency: its first agency code (the seed gives it before the local ones).
+PROVINCIAL_AGENCY = """
+select id from facilities where kind = 'SOCIAL_INSURANCE_AGENCY' and province_code = $1 order by code limit 1
+"""
 TODAY = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=7)).date()
 
 SUBMIT = """
@@ -100,8 +104,8 @@ async def officer_of(db: asyncpg.Connection, agency_id: int) -> str:
 async def office(db: asyncpg.Connection) -> Office:
     person = await make_account(db, None, full_name="Phạm Văn Nộp")
     citizen = Citizen(**dataclasses.asdict(person), token=await open_session(db, person.id))
-    agency_id, _ = await make_agency(db)
-    await db.execute("update people set managing_agency_id = $2 where id = $1", person.id, agency_id)
+    province = await db.fetchval("select province_code from people where id = $1", person.id)
+    agency_id = await db.fetchval(PROVINCIAL_AGENCY, province)
     card_id = await add_card(
         db, person, valid_from=TODAY - dt.timedelta(days=200), valid_to=TODAY + dt.timedelta(days=300)
     )
