@@ -30,7 +30,7 @@ union
 select person_id from access_of($1) where grant_id is null
 """
 # The end of the person's latest BHYT card (the one a household renewal extends).
-SELECT_CARD_END = "select max(valid_to) from cards where person_id = $1"
+SELECT_CARD_END = "select max(valid_to) from insurance_cards where person_id = $1 and revoked_at is null"
 
 
 async def household_ids(conn: asyncpg.Connection, viewer_id: int) -> set[int]:
