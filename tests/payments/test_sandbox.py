@@ -46,7 +46,7 @@ class IpnRecorder:
         return JSONResponse(answer.as_json())
 
     async def wait_for(self, count: int) -> None:
-        for _ in range(200):
+        for _ in range(1000):  # at most 20 s on a busy machine; usually a few ms
             if len(self.calls) >= count:
                 return
             await asyncio.sleep(0.02)
@@ -124,7 +124,7 @@ async def test_an_unreachable_merchant_is_retried_and_then_given_up() -> None:
     async with payment_sandbox(ipn_url="http://127.0.0.1:9/ipn") as config, httpx.AsyncClient() as http:
         await http.get(_url(config, "HGD-DOWN"))
         await http.post(f"{config.base_url}/sandbox/orders/HGD-DOWN/pay")
-        for _ in range(100):
+        for _ in range(400):  # at most 20 s on a busy machine
             attempts = (await http.get(f"{config.base_url}/sandbox/orders/HGD-DOWN")).json()["ipnAttempts"]
             if len(attempts) == 4:
                 break
@@ -174,3 +174,16 @@ async def test_a_report_with_a_tampered_row_is_refused() -> None:
         async with httpx.AsyncClient(event_hooks={"response": [tamper]}) as tampering:
             with pytest.raises(InvalidSignature):
                 await fetch_report(config, datetime.now(VIETNAM).date(), tampering)
+
+
+async def test_paying_after_the_expiry_settles_as_expired() -> None:
+    async with gateway_and_merchant() as (config, recorder), httpx.AsyncClient() as http:
+        past = datetime.now(VIETNAM) - timedelta(hours=1)
+        url = payment_url(config, order_ref="HGD-LATE", amount_dong=105_300, description="Gia hạn BHYT",
+                          return_url=RETURN_URL, client_ip="127.0.0.1", created_at=past,
+                          expires_at=past + timedelta(minutes=15))
+        await http.get(url)
+        answer = (await http.post(f"{config.base_url}/sandbox/orders/HGD-LATE/pay")).json()
+        assert answer["state"] == "EXPIRED" and answer["result"]["vnp_ResponseCode"] == "11"
+        await recorder.wait_for(1)
+        assert not parse_result(recorder.calls[0], config).succeeded
