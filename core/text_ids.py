@@ -177,3 +177,10 @@ class TextId(enum.StrEnum):
     PAYMENT_RETURN_FAILED = "payment_return_failed"
     PAYMENT_RETURN_INVALID = "payment_return_invalid"
     PAYMENT_UNAVAILABLE = "payment_unavailable"
+    # The renewal quote (issue 14).
+    QUOTE_TERM_NOT_ALLOWED = "quote_term_not_allowed"
+    QUOTE_MEMBERS_NEEDED = "quote_members_needed"
+    QUOTE_NOT_HOUSEHOLD_MEMBER = "quote_not_household_member"
+    QUOTE_INCOME_NEEDED = "quote_income_needed"
+    QUOTE_INCOME_OUT_OF_RANGE = "quote_income_out_of_range"
+    QUOTE_RATES_MISSING = "quote_rates_missing"

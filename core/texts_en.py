@@ -208,4 +208,10 @@ EN: dict[TextId, str] = {
     TextId.PAYMENT_RETURN_FAILED: "The payment did not go through. You can pay again in the VssID app.",
     TextId.PAYMENT_RETURN_INVALID: "The payment result could not be verified.",
     TextId.PAYMENT_UNAVAILABLE: "Online payment is not available right now; please try again later.",
+    TextId.QUOTE_TERM_NOT_ALLOWED: "The term must be {allowed} months.",
+    TextId.QUOTE_MEMBERS_NEEDED: "Choose the household members or give their number (1 to {maximum}), not both.",
+    TextId.QUOTE_NOT_HOUSEHOLD_MEMBER: "Someone chosen is not in your household as the records know it.",
+    TextId.QUOTE_INCOME_NEEDED: "Give the monthly income you choose for voluntary social insurance.",
+    TextId.QUOTE_INCOME_OUT_OF_RANGE: "The monthly income you choose must be from {floor} to {ceiling} đồng.",
+    TextId.QUOTE_RATES_MISSING: "No contribution rates apply to {day} yet; try again later.",
 }

@@ -219,4 +219,14 @@ VI: dict[TextId, str] = {
     TextId.PAYMENT_RETURN_FAILED: "Giao dịch không thành công. Bạn có thể thanh toán lại trong ứng dụng VssID.",
     TextId.PAYMENT_RETURN_INVALID: "Không xác thực được kết quả thanh toán.",
     TextId.PAYMENT_UNAVAILABLE: "Thanh toán trực tuyến tạm thời chưa sẵn sàng; vui lòng thử lại sau.",
+    TextId.QUOTE_TERM_NOT_ALLOWED: "Thời hạn đóng phải là {allowed} tháng.",
+    TextId.QUOTE_MEMBERS_NEEDED: (
+        "Vui lòng chọn các thành viên hộ gia đình hoặc nhập số thành viên (từ 1 đến {maximum}), không cả hai."
+    ),
+    TextId.QUOTE_NOT_HOUSEHOLD_MEMBER: "Có người được chọn không thuộc hộ gia đình của bạn theo hồ sơ.",
+    TextId.QUOTE_INCOME_NEEDED: "Vui lòng nhập mức thu nhập tháng lựa chọn để đóng BHXH tự nguyện.",
+    TextId.QUOTE_INCOME_OUT_OF_RANGE: (
+        "Mức thu nhập tháng lựa chọn phải từ {floor:vi} đồng đến {ceiling:vi} đồng."
+    ),
+    TextId.QUOTE_RATES_MISSING: "Chưa có mức đóng áp dụng cho ngày {day}; vui lòng thử lại sau.",
 }

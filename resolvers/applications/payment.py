@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import asyncpg
-from payments.gateway import GatewayConfig, GatewayResult, IpnAnswer, IpnReply, payment_url
 
 from auth.refusal import Refusal
 from core.errors import ErrorCode
@@ -21,6 +20,7 @@ from core.texts import Language, text
 from db import applications as sql
 from db import audit, payment_orders
 from db.application_notices import notify
+from payments.gateway import GatewayConfig, GatewayResult, IpnAnswer, IpnReply, payment_url
 from resolvers.applications import lifecycle
 from resolvers.applications.quarters import today_in_vietnam
 

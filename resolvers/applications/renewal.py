@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 import asyncpg
-from payments import renewal
 
 from auth.refusal import Refusal
 from core.errors import ApiError, ErrorCode
@@ -16,6 +15,7 @@ from core.text_ids import TextId
 from core.texts import text
 from db import application_effects as effects
 from db import renewal_rates
+from payments import renewal
 from resolvers.applications.kinds import Kind, Prepared, Request
 from schema.ids import from_global_id
 
