@@ -21,7 +21,7 @@ NEXT_ID = "select nextval(pg_get_serial_sequence('payment_orders', 'id'))"
 INSERT = f"""
 insert into payment_orders (person_id, id, application_id, order_ref, amount_dong, payment_url, expires_at)
 overriding system value
-values ($1, $2, $3, $1::text || 'V' || $2::text, $4, $5, $6)
+values ($1, $2, $3, $4, $5, $6, $7)
 returning {COLUMNS}
 """
 BY_REF_FOR_UPDATE = f"select {COLUMNS} from payment_orders where person_id = $1 and order_ref = $2 for update"
@@ -81,7 +81,8 @@ async def insert(
     conn: asyncpg.Connection, *, person_id: int, order_id: int, application_id: int, amount_dong: int, url: str,
     expires_at: dt.datetime,
 ) -> asyncpg.Record:
-    row = await conn.fetchrow(INSERT, person_id, order_id, application_id, amount_dong, url, expires_at)
+    ref = order_ref(person_id, order_id)
+    row = await conn.fetchrow(INSERT, person_id, order_id, application_id, ref, amount_dong, url, expires_at)
     assert row is not None
     return row
 
