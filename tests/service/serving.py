@@ -50,9 +50,10 @@ class Served:
 
 
 @contextlib.contextmanager
-def serve(dsn: str, log_path: Path, *, port: int | None = None, **env: str) -> Iterator[Served]:
-    """`python main.py serve` on `dsn`, on a free port (or `port`, when another party must know it beforehand)."""
-    port = port or free_port()
+def serve(dsn: str, log_path: Path, **env: str) -> Iterator[Served]:
+    """`python main.py serve` on `dsn` with `env`, on a free port (or VSSID_PORT, when another party must know it
+    beforehand)."""
+    port = int(env.pop("VSSID_PORT", "0")) or free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("VSSID_")}
     environment.update(DATABASE_URL=dsn, VSSID_PORT=str(port), **env)
     with log_path.open("w", encoding="utf-8") as log:

@@ -105,7 +105,8 @@ async def graphql(http: httpx.AsyncClient, document: str, token: str, **variable
                                headers={"Authorization": f"Bearer {token}"})
     body: dict[str, Any] = response.json()
     assert "errors" not in body, body
-    return body["data"]
+    data: dict[str, Any] = body["data"]
+    return data
 
 
 async def open_and_pay(paying: Paying, payment_url: str, order_ref: str, *, pay: bool = True) -> dict[str, Any]:

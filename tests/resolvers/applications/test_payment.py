@@ -43,7 +43,8 @@ async def submit_renewal(paying: Paying, home: Household) -> dict[str, Any]:
     data = await graphql(paying.http, RENEW, home.payer.token, **variables)
     payload: dict[str, Any] = data["submitApplication"]
     assert payload["errors"] == [], payload
-    return payload["application"]
+    application: dict[str, Any] = payload["application"]
+    return application
 
 
 async def pay(paying: Paying, home: Household, application_id: str) -> dict[str, Any]:

@@ -58,10 +58,10 @@ async def test_a_payment_survives_a_kill_between_notification_and_commit(
     port = free_port()
     # The gateway keeps trying every half second for two minutes while the service is away.
     async with payment_sandbox(ipn_url=f"http://127.0.0.1:{port}{IPN_PATH}", retry_delays=(0.5,) * 240) as gateway:
-        env = {"VSSID_PAYMENT_GATEWAY_URL": gateway.base_url,
+        env = {"VSSID_PORT": str(port), "VSSID_PAYMENT_GATEWAY_URL": gateway.base_url,
                "VSSID_PAYMENT_MERCHANT": f"{gateway.merchant_code}:{gateway.secret}"}
         await db.execute(FAULT)
-        with serve(db_dsn, tmp_path / "first.log", port=port, **env) as first:
+        with serve(db_dsn, tmp_path / "first.log", **env) as first:
             submitted = await _post(first.url, RENEW, home.payer.token, input={
                 "idempotencyKey": key(), "householdRenewal": {"memberIds": home.member_ids, "termMonths": 6}})
             application = submitted["submitApplication"]["application"]  # type: ignore[index]
@@ -89,7 +89,7 @@ async def test_a_payment_survives_a_kill_between_notification_and_commit(
             "AWAITING_PAYMENT", 0, cards, 0, 0)
         # When the service starts again (without the fault point), the gateway's next attempt is applied, once
         await db.execute(NO_FAULT)
-        with serve(db_dsn, tmp_path / "second.log", port=port, **env):
+        with serve(db_dsn, tmp_path / "second.log", **env):
             await until(db, "select status from applications where person_id = $1 and id = $2",
                         home.payer.id, application_id, expected="APPROVED")
             async with httpx.AsyncClient(timeout=30) as browser:
