@@ -20,6 +20,7 @@ from resolvers.applications.payment import IPN_PATH
 from schema.ids import to_global_id
 from service.app import create_app
 from tests.factories import Citizen, make_account, make_person, open_session
+from tests.graphql import contract
 from tests.payment_sandbox import payment_sandbox
 from tests.resolvers.applications.support import TODAY
 from tests.served import serving
@@ -43,11 +44,7 @@ mutation Renew($input: SubmitApplicationInput!) {
   }
 }
 """
-PAY = """
-mutation Pay($id: ID!) {
-  payApplication(id: $id) { payment { orderRef amount status paymentUrl } errors { code field } }
-}
-"""
+PAY = contract("mobile/PayApplication")
 FOLLOW = """
 query Follow { me { applications(first: 5) { edges { node {
   id status changes { field before after } transitions { fromStatus toStatus actorKind }

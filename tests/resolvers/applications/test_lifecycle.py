@@ -7,7 +7,7 @@ import asyncpg
 import httpx
 
 from tests.factories import make_agency, make_citizen
-from tests.graphql import gql
+from tests.graphql import contract, gql
 from tests.resolvers.applications.support import (
     CANCEL,
     DECIDE,
@@ -173,3 +173,30 @@ async def test_a_citizen_is_no_officer(client: httpx.AsyncClient, db: asyncpg.Co
     queue = await gql(client, QUEUE, token=desk.citizen.token)
     assert result["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert queue["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_the_clients_documents_carry_the_whole_flow(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
+    desk = await office(db)
+    # The citizen submits and follows; the officer lists, takes into review and approves; the citizen follows
+    submitted = await gql(client, contract("mobile/SubmitApplication"),
+                          {"input": {"idempotencyKey": key(), **REISSUE}}, token=desk.citizen.token)
+    application = submitted["data"]["submitApplication"]["application"]
+    queue = await gql(client, contract("staff/ApplicationQueue"), {"filter": {"status": "SUBMITTED"}},
+                      token=desk.officer_token)
+    listed = queue["data"]["applicationQueue"]["edges"][0]["node"]
+    assert (listed["id"], listed["applicantCode"]) == (application["id"], desk.citizen.social_insurance_code)
+    decide = contract("staff/DecideApplication")
+    reviewed = await gql(client, decide, {"id": application["id"]}, token=desk.officer_token,
+                         operation_name="ReviewApplication")
+    approved = await gql(client, decide, {"id": application["id"], "decision": "APPROVE"}, token=desk.officer_token,
+                         operation_name="DecideApplication")
+    followed = await gql(client, contract("mobile/Applications"), {"first": 10}, token=desk.citizen.token)
+    node = followed["data"]["me"]["applications"]["edges"][0]["node"]
+    assert reviewed["data"]["reviewApplication"]["application"]["status"] == "IN_REVIEW"
+    assert approved["data"]["decideApplication"]["application"]["status"] == "APPROVED"
+    assert [t["toStatus"] for t in node["transitions"]] == ["SUBMITTED", "IN_REVIEW", "APPROVED"]
+    assert node["payment"] is None
+    # and cancelling a decided application is refused
+    cancelled = await gql(client, contract("mobile/CancelApplication"), {"id": application["id"]},
+                          token=desk.citizen.token)
+    assert [e["code"] for e in cancelled["data"]["cancelApplication"]["errors"]] == ["NOT_CANCELLABLE"]
