@@ -7,6 +7,7 @@ import datetime as dt
 
 import asyncpg
 
+from db.applications import competent_agency
 from seed.demo_household import DEMO_WINDOW_DAYS, HOUSEHOLD_CODES
 
 AS_OF = "select (value ->> 'as_of')::date from dataset_info where key = 'seed'"
@@ -30,3 +31,14 @@ async def test_the_demo_household_is_ready_to_renew_and_the_window_is_open(share
     assert cards == [(code, "GD", month_end) for code in HOUSEHOLD_CODES]
     assert await shared_db.fetchval(GUARDED, *HOUSEHOLD_CODES)
     assert await shared_db.fetchval(RULE, as_of) == DEMO_WINDOW_DAYS
+
+
+async def test_the_demo_officer_decides_the_demo_citizens_applications(shared_db: asyncpg.Connection) -> None:
+    # Phạm Thị Dung works for the agency competent for An (Hà Nội) and for Mai
+    officer_agency = await shared_db.fetchval(
+        "select o.agency_id from agency_officers o join people p on p.id = o.person_id "
+        "where p.social_insurance_code = '0190000004'"
+    )
+    for code in ("0190000001", HOUSEHOLD_CODES[0]):
+        person_id = await shared_db.fetchval("select id from people where social_insurance_code = $1", code)
+        assert await competent_agency(shared_db, person_id) == officer_agency
