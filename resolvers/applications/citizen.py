@@ -41,7 +41,7 @@ def invalid_id() -> ApplicationPayload:
     )
 
 
-async def answer(info: Info, result: asyncpg.Record | Refusal) -> ApplicationPayload:
+def answer(result: asyncpg.Record | Refusal) -> ApplicationPayload:
     if isinstance(result, Refusal):
         return ApplicationPayload(errors=[user_error(result)])
     return ApplicationPayload(application=Application.from_row(result))
@@ -71,7 +71,7 @@ class ApplicationCitizenMutation:
                 conn, person_id, input.idempotency_key, kind, request, address=viewer.client_address, today=today
             ),
         )
-        return await answer(info, result)
+        return answer(result)
 
     @strawberry.mutation(
         permission_classes=[IsSignedIn],
@@ -86,7 +86,7 @@ class ApplicationCitizenMutation:
         if pk is None:
             return invalid_id()
         result = await run_mutation(info, lambda conn: lifecycle.cancel(conn, person_id, pk, viewer.client_address))
-        return await answer(info, result)
+        return answer(result)
 
     @strawberry.mutation(
         permission_classes=[IsSignedIn],

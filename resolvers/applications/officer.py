@@ -75,7 +75,7 @@ class ApplicationOfficerMutation:
         if pk is None:
             return invalid_id()
         officer = _officer(info)
-        return await answer(info, await run_mutation(info, lambda conn: lifecycle.review(conn, pk, officer)))
+        return answer(await run_mutation(info, lambda conn: lifecycle.review(conn, pk, officer)))
 
     @strawberry.mutation(
         permission_classes=[IsAgencyOfficer],
@@ -95,4 +95,4 @@ class ApplicationOfficerMutation:
         result = await run_mutation(
             info, lambda conn: lifecycle.decide(conn, pk, officer, approve=approve, reason=reason, today=today)
         )
-        return await answer(info, result)
+        return answer(result)
