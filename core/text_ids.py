@@ -136,3 +136,10 @@ class TextId(enum.StrEnum):
     SUBSCRIPTIONS_ONLY_OVER_WEBSOCKET = "subscriptions_only_over_websocket"
     INTROSPECTION_DISABLED = "introspection_disabled"
     CREDENTIALS_BY_POST = "credentials_by_post"
+    # The renewal quote (issue 14).
+    QUOTE_TERM_NOT_ALLOWED = "quote_term_not_allowed"
+    QUOTE_MEMBERS_NEEDED = "quote_members_needed"
+    QUOTE_NOT_HOUSEHOLD_MEMBER = "quote_not_household_member"
+    QUOTE_INCOME_NEEDED = "quote_income_needed"
+    QUOTE_INCOME_OUT_OF_RANGE = "quote_income_out_of_range"
+    QUOTE_RATES_MISSING = "quote_rates_missing"

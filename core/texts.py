@@ -105,6 +105,18 @@ class Moment:
         return self.value.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
+@dataclass(frozen=True, slots=True)
+class Dong:
+    """An amount of đồng as a message parameter: `{amount}` grouped with commas (1,500,000), `{amount:vi}` with
+    dots as written in Vietnam (1.500.000)."""
+
+    value: int
+
+    def __format__(self, spec: str) -> str:
+        grouped = f"{self.value:,}"
+        return grouped.replace(",", ".") if spec == "vi" else grouped
+
+
 def text(id: TextId, **params: object) -> Text:
     """The message `id` with its parameters, rendered later in the request's language."""
     return Text(id, params)

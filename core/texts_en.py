@@ -144,4 +144,10 @@ EN: dict[TextId, str] = {
     TextId.SUBSCRIPTIONS_ONLY_OVER_WEBSOCKET: "Only subscriptions run over WebSocket; send this by HTTP.",
     TextId.INTROSPECTION_DISABLED: "Introspection is disabled on this endpoint.",
     TextId.CREDENTIALS_BY_POST: "This operation checks credentials: send it by POST.",
+    TextId.QUOTE_TERM_NOT_ALLOWED: "The term must be {allowed} months.",
+    TextId.QUOTE_MEMBERS_NEEDED: "Choose the household members or give their number (1 to {maximum}), not both.",
+    TextId.QUOTE_NOT_HOUSEHOLD_MEMBER: "Someone chosen is not in your household as the records know it.",
+    TextId.QUOTE_INCOME_NEEDED: "Give the monthly income you choose for voluntary social insurance.",
+    TextId.QUOTE_INCOME_OUT_OF_RANGE: "The monthly income you choose must be from {floor} to {ceiling} đồng.",
+    TextId.QUOTE_RATES_MISSING: "No contribution rates apply to {day} yet; try again later.",
 }

@@ -159,4 +159,14 @@ VI: dict[TextId, str] = {
     ),
     TextId.INTROSPECTION_DISABLED: "Địa chỉ này không cho phép truy vấn cấu trúc (introspection).",
     TextId.CREDENTIALS_BY_POST: "Thao tác này kiểm tra thông tin đăng nhập: vui lòng gửi bằng POST.",
+    TextId.QUOTE_TERM_NOT_ALLOWED: "Thời hạn đóng phải là {allowed} tháng.",
+    TextId.QUOTE_MEMBERS_NEEDED: (
+        "Vui lòng chọn các thành viên hộ gia đình hoặc nhập số thành viên (từ 1 đến {maximum}), không cả hai."
+    ),
+    TextId.QUOTE_NOT_HOUSEHOLD_MEMBER: "Có người được chọn không thuộc hộ gia đình của bạn theo hồ sơ.",
+    TextId.QUOTE_INCOME_NEEDED: "Vui lòng nhập mức thu nhập tháng lựa chọn để đóng BHXH tự nguyện.",
+    TextId.QUOTE_INCOME_OUT_OF_RANGE: (
+        "Mức thu nhập tháng lựa chọn phải từ {floor:vi} đồng đến {ceiling:vi} đồng."
+    ),
+    TextId.QUOTE_RATES_MISSING: "Chưa có mức đóng áp dụng cho ngày {day}; vui lòng thử lại sau.",
 }

