@@ -177,6 +177,7 @@ class GraphQLApp(GraphQL[Context, None]):
             return subscriptions.subscription_context(request, self.settings, introspection)
         assert isinstance(request, Request) and isinstance(response, Response)
         database, connection = database_of(request), request.state.connection
+        await replicas.parse_early(self, request)  # a query may read on a replica, the viewer's session included
         viewer = await replicas.read_viewer(request, connection)  # on the request's one connection, as its reads
         return Context(
             request=request, response=response, database=database, settings=self.settings, viewer=viewer,
@@ -196,6 +197,9 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def parse_http_body(self, request: StarletteRequestAdapter) -> GraphQLRequestData:  # type: ignore[override]
         assert isinstance(request, BoundedRequestAdapter)  # request_adapter_class; run() has checked its headers
+        parsed: GraphQLRequestData | None = getattr(request.request.state, "request_data", None)
+        if parsed is not None:
+            return parsed  # parsed before the viewer (service/replicas.py)
         if request.method == "GET":
             data = self.parse_query_params(request.query_params)
         else:
@@ -204,9 +208,7 @@ class GraphQLApp(GraphQL[Context, None]):
             raise RequestError(400, ErrorCode.BATCHING_NOT_SUPPORTED, text(TextId.BATCHING_NOT_SUPPORTED))
         if not isinstance(data, dict):
             raise RequestError(400, ErrorCode.BAD_REQUEST, text(TextId.BODY_NOT_OBJECT))
-        request_data = self._request_data(data)
-        replicas.classify(request.request, self.guarded_schema.documents, request_data)  # a query may read on a replica
-        return request_data
+        return self._request_data(data)
 
     def _request_data(self, data: dict[str, Any]) -> GraphQLRequestData:
         query, variables = data.get("query"), data.get("variables")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from graphql import OperationType
 from starlette.requests import Request
@@ -31,6 +32,16 @@ from loaders.context import Context
 from service.documents import DocumentCache
 from service.observability import forget_unavailable
 from service.state import replicas_of
+
+
+async def parse_early(view: Any, request: Request) -> None:
+    """Parse the request (a service.graphql.GraphQLApp's) before its viewer is resolved, for the view to use, and
+    note whether it is a query: that decides where the request reads, its viewer's session included."""
+    adapter = view.request_adapter_class(request)
+    if request.method in {"GET", "POST"} and not view.should_render_graphql_ide(adapter):
+        data = await view.parse_http_body(adapter)
+        classify(request, view.guarded_schema.documents, data)
+        request.state.request_data = data
 
 
 def classify(request: Request, documents: DocumentCache, data: GraphQLRequestData) -> None:
