@@ -12,6 +12,7 @@ and initdb's `pg_hba.conf` trusts local replication connections. Nothing here ev
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -101,21 +102,25 @@ class StreamingReplica:
                 time.sleep(0.5)
 
     def pid(self) -> int | None:
+        """The running postmaster's process id (None when none runs, a stale postmaster.pid included)."""
         try:
-            return int((self.folder / "postmaster.pid").read_text().split()[0])
+            pid = int((self.folder / "postmaster.pid").read_text().split()[0])
+            os.kill(pid, 0)
         except (OSError, ValueError, IndexError):
             return None
+        return pid
 
     def kill(self) -> None:
         """SIGKILL the postmaster, as a crash would (its backends notice and exit)."""
         pid = self.pid()
         if pid is not None:
-            os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
     def stop(self) -> None:
         if self.pid() is not None:
             try:
-                self._run(_bin("pg_ctl"), "-w", "-D", str(self.folder), "-m", "immediate", "stop")
+                self._run(_bin("pg_ctl"), "-w", "-D", str(self.folder), "-m", "fast", "stop")
             except ReplicaServerError:
                 self.kill()
 
