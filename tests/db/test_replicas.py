@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import asyncpg
 import pytest
 
@@ -92,3 +94,13 @@ def test_lag_is_how_long_ago_the_primary_first_held_what_the_replica_lacks() -> 
     assert replicas._behind(180, now=12.0) == pytest.approx(0.5)
     assert replicas._behind(100, now=12.0) == pytest.approx(1.0)
     assert replicas._behind(50, now=12.0) == pytest.approx(2.0)
+
+
+def test_nothing_in_the_service_can_promote_a_standby() -> None:
+    # Failing over is the platform's decision: no code of the service promotes (SQL or pg_ctl).
+    root = Path(__file__).resolve().parents[2]
+    sources = [p for p in root.rglob("*.py") if not {"tests", ".venv", ".bench"} & set(p.relative_to(root).parts)]
+    assert len(sources) > 100
+    found = [str(p) for p in sources if any(word in p.read_text(encoding="utf-8").lower()
+                                            for word in ("pg_promote", "promote_trigger", '"promote"'))]
+    assert found == []
