@@ -32,7 +32,7 @@ from db.pool import Database, create_database
 log = logging.getLogger(__name__)
 
 CHECK_SECONDS = 0.5
-CHECK_TIMEOUT_SECONDS = 1.0
+CHECK_TIMEOUT_SECONDS = 2.0
 WAIT_POLL_SECONDS = 0.01
 # Clients whose last write is remembered, at most; the oldest are dropped first (their window is short anyway).
 MAX_WRITERS = 100_000
