@@ -3,7 +3,8 @@
 - A query (a GraphQL `query` operation) reads on a replica in rotation, round robin; a mutation, and every write any
   request causes (the access log, audit, counters), runs on the primary (docs/replicas.md lists them).
 - Read-your-writes: after a client's mutation, the primary's WAL insert position (`pg_current_wal_insert_lsn()`,
-  read after the commit) is kept in this process for that client's credential. Its next query reads on a replica
+  read after the commit) is kept for that client's credential, in this process and, by the write feed
+  (db/write_feed.py), in every other. Its next query reads on a replica
   known to have replayed that far, or waits up to `VSSID_REPLICA_WAIT_MS` on one for it, else reads on the primary.
 - Health: every CHECK_SECONDS each replica is asked `pg_is_in_recovery()` and `pg_last_wal_replay_lsn()`. One that
   does not answer is DOWN; one behind the primary by more than `VSSID_REPLICA_MAX_LAG_MS` is LAGGING; one that is
@@ -26,8 +27,10 @@ import asyncpg
 from core.errors import ServiceUnavailable
 from core.metrics import REPLICA_LAG_BYTES, REPLICA_LAG_SECONDS, REPLICA_UP
 from core.settings import Settings
+from db import write_feed
 from db.dsn import describe
 from db.pool import Database, create_database
+from db.write_feed import WriteFeed
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +40,7 @@ WAIT_POLL_SECONDS = 0.01
 # Clients whose last write is remembered, at most; the oldest are dropped first (their window is short anyway).
 MAX_WRITERS = 100_000
 
-PRIMARY_POSITION = "select pg_current_wal_insert_lsn()::text"
+PRIMARY_POSITION = "select pg_current_wal_insert_lsn()::text"  # after a write: write_feed.NOTE
 REPLICA_STATUS = "select pg_is_in_recovery() as standby, pg_last_wal_replay_lsn()::text as replay"
 REPLAY_POSITION = "select pg_last_wal_replay_lsn()::text"
 # The primary's position is unknown (it could not be read after a write): read on the primary for the window.
@@ -83,8 +86,10 @@ class Replica:
 class ReplicaSet:
     """The replicas of one process, their monitor, and the last write of each recent writer."""
 
-    def __init__(self, primary: Database, replicas: list[Replica], settings: Settings) -> None:
+    def __init__(self, primary: Database, replicas: list[Replica], settings: Settings, dsn: str | None = None) -> None:
         self.primary = primary
+        # Other processes' writes (None: this process's only).
+        self.feed = WriteFeed(dsn, lambda writer, position: self._remember(writer, lsn(position))) if dsn else None
         self.replicas = replicas
         self.max_lag_seconds = settings.replica_max_lag_ms / 1000
         self.wait_seconds = settings.replica_wait_ms / 1000
@@ -149,20 +154,26 @@ class ReplicaSet:
         return position
 
     async def note_write(self, writer: str | None) -> None:
-        """After a mutation of `writer` committed: remember the primary's position for its next reads."""
+        """After a mutation of `writer` committed: remember the primary's position for its next reads, here and (by
+        the write feed) in every other process."""
         if writer is None:
             return
         try:
             async with self.primary.acquire() as conn:
-                position = lsn(await conn.fetchval(PRIMARY_POSITION))
+                position = lsn(await write_feed.note(conn, writer))
         except UNAVAILABLE_ERRORS:
             position = UNKNOWN
+        self._remember(writer, position)
+
+    def _remember(self, writer: str, position: int) -> None:
         if len(self._writes) >= MAX_WRITERS:
             now = time.monotonic()
             self._writes = {k: v for k, v in self._writes.items() if v[1] >= now}
             while len(self._writes) >= MAX_WRITERS:
                 del self._writes[next(iter(self._writes))]
-        self._writes.pop(writer, None)
+        known = self._writes.pop(writer, None)
+        if known is not None and known[1] >= time.monotonic():  # the furthest of two writes (UNKNOWN wins)
+            position = UNKNOWN if UNKNOWN in (position, known[0]) else max(position, known[0])
         self._writes[writer] = (position, time.monotonic() + self.remember_seconds)
 
     def take_out(self, replica: Replica, state: ReplicaState, reason: object = None) -> None:
@@ -226,10 +237,15 @@ class ReplicaSet:
         while True:
             with contextlib.suppress(Exception):  # the monitor outlives any one failed round
                 await self.check()
+                if self.feed is not None:
+                    await self.feed.ensure_listening()
             await asyncio.sleep(CHECK_SECONDS)
 
     async def start(self) -> None:
         await self.check()  # in rotation from the first request when healthy
+        if self.feed is not None:
+            with contextlib.suppress(*UNAVAILABLE_ERRORS):  # the monitor connects it later
+                await self.feed.ensure_listening()
         self._monitor = asyncio.create_task(self._run())
 
     async def close(self, grace_seconds: float) -> None:
@@ -237,6 +253,8 @@ class ReplicaSet:
             self._monitor.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._monitor
+        if self.feed is not None:
+            await self.feed.close()
         for replica in self.replicas:
             await replica.database.close(grace_seconds)
 
@@ -244,15 +262,16 @@ class ReplicaSet:
         return [replica.report() for replica in self.replicas]
 
 
-async def open_replicas(primary: Database, settings: Settings) -> ReplicaSet | None:
+async def open_replicas(primary: Database, settings: Settings, primary_dsn: str | None = None) -> ReplicaSet | None:
     """The replicas of DATABASE_REPLICA_URLS (None without any). Their pools connect on first use, so a replica
-    that is down at start only starts out of rotation."""
+    that is down at start only starts out of rotation. With `primary_dsn`, other processes' writes are followed
+    (db/write_feed.py)."""
     if not settings.replica_urls:
         return None
     replicas = []
     for number, dsn in enumerate(settings.replica_urls, start=1):
         database = await create_database(dsn, settings, min_size=0)
         replicas.append(Replica(f"replica{number}", describe(dsn), database))
-    replica_set = ReplicaSet(primary, replicas, settings)
+    replica_set = ReplicaSet(primary, replicas, settings, primary_dsn)
     await replica_set.start()
     return replica_set

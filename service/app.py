@@ -90,7 +90,7 @@ def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None
         inbox_producers = start_inbox_producers(database, settings)
         texts.reset(english)
         app.state.database = database
-        app.state.replicas = replicas = await open_replicas(database, settings)
+        app.state.replicas = replicas = await open_replicas(database, settings, dsn)
         app.state.inbox_feed = inbox_feed = InboxFeed(dsn)
         try:
             yield

@@ -7,7 +7,7 @@
    primary (a session made a moment ago may not be there yet), and so is everything after a replica that fails.
 3. Around execution (`execute_routed`): a query whose replica failed while it ran (SERVICE_UNAVAILABLE) runs again on
    the primary in the same request, so the client sees no error; after a mutation the primary's WAL position is
-   kept for the client's next reads.
+   kept for the client's next reads, in this process and (db/write_feed.py) in every other.
 """
 
 from __future__ import annotations

@@ -78,6 +78,17 @@ async def test_a_write_whose_position_is_unknown_sends_the_writer_to_the_primary
     assert await replicas.for_reads("credential:a") is None
 
 
+def test_of_two_writes_the_furthest_is_kept_and_an_unknown_one_wins() -> None:
+    replicas = replica_set(ReplicaState.HEALTHY)
+
+    replicas._remember("credential:a", 500)
+    replicas._remember("credential:a", 300)  # another process's earlier write, notified late
+    assert replicas.needed("credential:a") == 500
+    replicas._remember("credential:a", UNKNOWN)
+    replicas._remember("credential:a", 900)
+    assert replicas.needed("credential:a") == UNKNOWN
+
+
 def test_a_write_is_forgotten_once_its_window_is_over() -> None:
     replicas = replica_set(ReplicaState.HEALTHY)
     replicas._writes["credential:a"] = (500, 0.0)  # remembered until a moment long past

@@ -107,6 +107,30 @@ async def test_a_client_reads_its_own_write_and_others_still_read_on_the_replica
         assert theirs["data"]["me"]["fullName"] == "Phạm Văn Khác"
 
 
+async def test_a_write_made_through_one_process_is_read_through_another(
+    streaming: StreamingReplica, db: asyncpg.Connection, db_dsn: str
+) -> None:
+    # given two service processes (two apps, each with its own replica monitor and write feed), the standby paused
+    writer = await make_citizen(db)
+    await ensure_streaming(streaming, db_dsn)
+    async with (
+        app_on_replica(db_dsn, streaming, **PATIENT) as one,
+        app_on_replica(db_dsn, streaming, **PATIENT) as other,
+        replay_paused(streaming),
+    ):
+        # when the citizen writes through one process
+        changed = await gql(one.http, SET_PREFERENCE, {"kind": "CARD_EXPIRING", "enabled": False},
+                            token=writer.token)
+        assert changed["data"]["setInboxPreference"]["errors"] == []
+
+        # then its next query through the other process sees the write (the standby has not replayed it)
+        async def sees_it() -> bool:
+            mine = await gql(other.http, ME, token=writer.token)
+            return {p["kind"]: p["enabled"] for p in mine["data"]["me"]["inboxPreferences"]}["CARD_EXPIRING"] is False
+
+        await eventually(sees_it, within_seconds=2)
+
+
 async def test_a_session_the_replica_does_not_know_yet_is_found_on_the_primary(
     streaming: StreamingReplica, db: asyncpg.Connection, db_dsn: str
 ) -> None:
