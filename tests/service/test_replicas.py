@@ -40,6 +40,8 @@ LOGIN = contract("mobile/Login")
 FAMILY = contract("mobile/Family")
 PROVINCES = contract("public/Provinces")
 FACILITY_DIRECTORY = contract("partner/FacilityDirectory")
+INSURANCE_BOOK = contract("mobile/InsuranceBook")
+LOOKUP = contract("public/LookupSocialInsuranceCode")
 NEW_NAME = "Trần Thị Mới Đổi"
 # Long enough that a standby paused for a test stays in rotation (the lag tests set a short bound of their own).
 PATIENT = {"VSSID_REPLICA_MAX_LAG_MS": "60000"}
@@ -157,6 +159,7 @@ async def test_writes_that_reads_cause_land_on_the_primary(
     owner, grantee = await make_citizen(db, full_name="Đỗ Thị Chủ"), await make_citizen(db)
     await add_grant(db, owner.id, grantee.id, "LIVE")
     key = await make_partner_key(db)
+    province = await db.fetchval("select province_code from people where id = $1", owner.id)
     await ensure_streaming(streaming, db_dsn)
     async with app_on_replica(db_dsn, streaming, **PATIENT) as served:
         before = route_count((await served.http.get("/metrics")).text, "replica")
@@ -169,13 +172,21 @@ async def test_writes_that_reads_cause_land_on_the_primary(
                                            headers={"X-API-Key": key})
         provinces = await gql(served.http, PROVINCES)
         invalid = await gql(served.http, "query Nope { nope }")
+        # and the owner downloads the insurance book, someone looks up a code that matches nobody
+        book = await gql(served.http, INSURANCE_BOOK, token=owner.token)
+        lookup = await gql(served.http, LOOKUP, {"input": {
+            "fullName": "Không Có Ai", "dateOfBirth": "1990-01-01", "provinceCode": province,
+            "nationalIdNumber": "001090000000",
+        }})
 
         # then every answer is whole (a write sent to the standby would have failed: read-only transaction)
         assert "errors" not in family and family["data"]["me"]["grantedPersons"]
         assert directory.status_code == 200 and "errors" not in directory.json()
         assert "errors" not in provinces
         assert error_codes(invalid) == ["GRAPHQL_VALIDATION_FAILED"]
-        assert route_count((await served.http.get("/metrics")).text, "replica") >= before + 4
+        assert "errors" not in book and book["data"]["me"]["socialInsuranceBook"]["size"] > 0
+        assert "errors" not in lookup and lookup["data"]["lookupSocialInsuranceCode"]["found"] is False
+        assert route_count((await served.http.get("/metrics")).text, "replica") >= before + 6
         # and each write is on the primary: the access log, the key's use and its audit, both counters
         assert await db.fetchval("select count(*) from access_log where person_id = $1 and grant_id is not null",
                                  owner.id) >= 1
@@ -183,6 +194,9 @@ async def test_writes_that_reads_cause_land_on_the_primary(
         assert await db.fetchval("select count(*) from audit_events where event = 'api_key_used'") >= 1
         assert await db.fetchval("select count from throttle_counters where key like 'rate:directory:address:%'")
         assert await db.fetchval("select count from throttle_counters where key like 'rate:invalid:address:%'")
+        assert await db.fetchval("select count(*) from access_log where person_id = $1 and actor_kind = 'SYSTEM'",
+                                 owner.id) >= 1
+        assert await db.fetchval("select count from throttle_counters where key = 'lookup-code:target:001090000000'")
 
 
 async def test_a_lagging_replica_is_taken_out_and_comes_back(
