@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from core.errors import ServiceUnavailable
+from core.errors import ServiceUnavailable, UnavailableReason
 from core.metrics import REPLICA_LAG_BYTES, REPLICA_LAG_SECONDS, REPLICA_UP
 from core.settings import Settings
 from db import write_feed
@@ -54,6 +54,10 @@ def lsn(text: str | None) -> int:
         return 0
     high, _, low = text.partition("/")
     return (int(high, 16) << 32) | int(low, 16)
+
+
+def _busy(exc: BaseException) -> bool:
+    return isinstance(exc, ServiceUnavailable) and exc.reason is UnavailableReason.OVERLOADED
 
 
 class ReplicaState(enum.Enum):
@@ -138,7 +142,8 @@ class ReplicaSet:
                         return False
                     await asyncio.sleep(WAIT_POLL_SECONDS)
         except UNAVAILABLE_ERRORS as exc:
-            self.take_out(replica, ReplicaState.DOWN, exc)
+            if not _busy(exc):
+                self.take_out(replica, ReplicaState.DOWN, exc)
             return False
 
     def needed(self, writer: str | None) -> int:
@@ -204,7 +209,8 @@ class ReplicaSet:
             async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), replica.database.acquire() as conn:
                 row = await conn.fetchrow(REPLICA_STATUS)
         except UNAVAILABLE_ERRORS as exc:
-            self.take_out(replica, ReplicaState.DOWN, f"{type(exc).__name__}: {exc}")
+            if not _busy(exc):  # every pooled connection busy serving: the replica answers, it is loaded
+                self.take_out(replica, ReplicaState.DOWN, f"{type(exc).__name__}: {exc}")
             return
         assert row is not None
         if not row["standby"]:

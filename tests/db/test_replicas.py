@@ -115,3 +115,22 @@ def test_nothing_in_the_service_can_promote_a_standby() -> None:
     found = [str(p) for p in sources if any(word in p.read_text(encoding="utf-8").lower()
                                             for word in ("pg_promote", "promote_trigger", '"promote"'))]
     assert found == []
+
+
+async def test_a_replica_whose_connections_are_all_busy_stays_in_rotation(db_dsn: str) -> None:
+    # given a "replica" (here the primary itself) whose one pooled connection is busy serving
+    pool = await asyncpg.create_pool(db_dsn, min_size=1, max_size=1)
+    try:
+        replicas = replica_set(ReplicaState.HEALTHY)
+        replica = replicas.replicas[0]
+        replica.database = Database(pool, acquire_timeout=0.05)
+        async with pool.acquire():
+            # when the monitor cannot get a connection in time, it is loaded, not down
+            await replicas._check(replica, None, now=0.0)
+            assert replica.state is ReplicaState.HEALTHY
+
+        # and once it answers, the server is seen for what it is: not a standby, out of rotation
+        await replicas._check(replica, None, now=0.0)
+        assert replica.report()["state"] == "not_standby"
+    finally:
+        await pool.close()
