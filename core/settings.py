@@ -138,6 +138,10 @@ def database_url(name: str, raw: str) -> str:
     return raw
 
 
+def database_urls(name: str, raw: str) -> tuple[str, ...]:
+    return tuple(database_url(name, item.strip()) for item in raw.split(",") if item.strip())
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     # The database and the pool.
@@ -225,6 +229,10 @@ class Settings:
     # The app's bundle id (apns-topic) and a provider authentication token (ES256 JWT), kept fresh by the platform.
     apns_topic: str | None = setting("VSSID_APNS_TOPIC", None, text)
     apns_auth_token: str | None = setting("VSSID_APNS_AUTH_TOKEN", None, text)
+    # Read replicas (docs/replicas.md): queries read there; one lagging past the bound is taken out of rotation.
+    replica_urls: tuple[str, ...] = setting("DATABASE_REPLICA_URLS", (), database_urls)
+    replica_max_lag_ms: int = setting("VSSID_REPLICA_MAX_LAG_MS", 5000, whole(100, 600_000))
+    replica_wait_ms: int = setting("VSSID_REPLICA_WAIT_MS", 200, whole(0, 10_000))
 
     @property
     def is_production(self) -> bool:

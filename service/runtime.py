@@ -31,6 +31,7 @@ from jobs.inbox import produce_all
 from seed import seed_database
 from seed.demo import DEMO_LOGINS, demo_logins_present
 from service.app import create_app, tune_collector
+from service.demo_replicas import demo_replicas
 from service.logs import logging_config
 
 EMBEDDED_DATABASE = "vssid"
@@ -222,7 +223,7 @@ def serve_reloading(settings: Settings, dsn: str, sock: socket.socket) -> None:
     ChangeReload(config, target=server.run, sockets=[sock]).run()  # type: ignore[arg-type]
 
 
-def serve(settings: Settings, *, reload: bool = False) -> int:
+def serve(settings: Settings, *, reload: bool = False, replicas: int = 0) -> int:
     import uvicorn  # imported when serving: the other commands do without it
 
     if reload and settings.workers > 1:
@@ -233,18 +234,19 @@ def serve(settings: Settings, *, reload: bool = False) -> int:
     sock = bind_socket(settings.host, settings.port)
     with database(settings, exclusive=True) as dsn:
         asyncio.run(prepare(dsn, settings, serving=True))
-        print_banner(settings)
-        # uvicorn shuts down gracefully on Ctrl-C/SIGTERM, then re-raises the signal: a clean stop here, after which
-        # the embedded database stops too.
-        with contextlib.suppress(KeyboardInterrupt, Terminated):
-            if reload:
-                serve_reloading(settings, dsn, sock)
-            elif settings.workers > 1:
-                serve_workers(settings, dsn, sock)
-            else:
-                app = create_app(settings, dsn)
-                tune_collector()
-                server = uvicorn.Server(uvicorn_config(settings, app))  # type: ignore[arg-type]
-                asyncio.run(server.serve(sockets=[sock]))
+        with demo_replicas(settings, dsn, replicas) as serving:  # `serve --replica`: standbys of the embedded server
+            print_banner(serving)
+            # uvicorn shuts down gracefully on Ctrl-C/SIGTERM, then re-raises the signal: a clean stop here, after
+            # which the standbys and the embedded database stop too.
+            with contextlib.suppress(KeyboardInterrupt, Terminated):
+                if reload:
+                    serve_reloading(serving, dsn, sock)
+                elif serving.workers > 1:
+                    serve_workers(serving, dsn, sock)
+                else:
+                    app = create_app(serving, dsn)
+                    tune_collector()
+                    server = uvicorn.Server(uvicorn_config(serving, app))  # type: ignore[arg-type]
+                    asyncio.run(server.serve(sockets=[sock]))
         log.info("stopped")
     return 0
