@@ -171,6 +171,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     serve.add_argument("--port", type=int, help="port to listen on (default VSSID_PORT, 8000)")
     serve.add_argument("--workers", type=int, help="worker processes sharing the port (default VSSID_WORKERS, 1)")
     serve.add_argument("--reload", action="store_true", help="restart when a source file changes (development)")
+    serve.add_argument("--replica", dest="replicas", action="store_const", const=1, default=0,
+                       help="also run a streaming read replica of the embedded PostgreSQL and read on it (demo)")
+    serve.add_argument("--replicas", type=int, dest="replicas", metavar="N", help="as --replica, with N replicas (1-4)")
     commands.add_parser("migrate", help="apply migrations and load reference data")
     seed = commands.add_parser("seed", help="load a synthetic data set into an empty database")
     seed.add_argument("--persons", type=int, default=10_000, help="persons to generate (default 10000)")
@@ -209,7 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings.log_level, settings.log_format)
         commands = {
             "serve": lambda: serve(
-                with_options(settings, host=args.host, port=args.port, workers=args.workers), reload=args.reload
+                with_options(settings, host=args.host, port=args.port, workers=args.workers), reload=args.reload,
+                replicas=args.replicas,
             ),
             "migrate": lambda: command_migrate(settings),
             "seed": lambda: command_seed(settings, args),

@@ -10,7 +10,7 @@ from starlette.requests import HTTPConnection
 from auth.tokens import api_key_hashes, token_hashes
 from auth.viewer import Viewer, ViewerKind, anonymous, parse_access
 from db import viewers as sql
-from db.pool import ConnectionSource
+from db.pool import ConnectionSource, writer_of
 
 MAX_CREDENTIAL_LENGTH = 512
 # As auth/partners.py names keys: the prefix shown to operators, safe to log.
@@ -54,7 +54,8 @@ async def viewer_from_request(request: HTTPConnection, pool: ConnectionSource) -
         return anonymous(address)
     if token:
         return await viewer_from_token(pool, token, address)
-    async with pool.acquire() as conn:
+    # A key's use is recorded (last_used_at, audit) by the statement that checks it: on the primary.
+    async with writer_of(pool).acquire() as conn:
         assert api_key is not None
         key = await sql.api_key_by_hash(conn, api_key_hashes(api_key), address)
         if key is None:

@@ -4,9 +4,17 @@
     .venv/bin/python bench/soak.py --duration 180         # 3 minutes, 8 concurrent clients
 
 The mix: 75% Home for signed-in demo citizens, 20% facility directory searches as the demo partner (paced under the
-partner's rate limit: over it, a Home instead), 5% logins (argon2). Every `--interval` seconds it prints the requests
-so far and the resident memory of the server's Python processes (found by `--pid`, or as the `main.py serve`
-processes and their children).
+partner's rate limit: over it, a Home instead), 5% logins (argon2), each followed at once by a Home with the new
+session. Every `--interval` seconds it prints the requests so far and the resident memory of the server's Python
+processes (found by `--pid`, or as the `main.py serve` processes and their children).
+
+With read replicas (docs/replicas.md), `--kill-replica FOLDER` SIGKILLs that standby's postmaster `--kill-at` seconds
+in and starts it again `--restart-after` seconds later; `--dsn` (the primary) then checks that nothing was lost:
+every login the service answered has its audit event on the primary.
+
+    .venv/bin/python main.py serve --replicas 2 &
+    .venv/bin/python bench/soak.py --duration 120 --kill-replica .data/replicas/replica1 \
+        --dsn "postgresql://postgres@/vssid?host=$PWD/.data/postgres"
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from db.replica_server import StreamingReplica  # noqa: E402
 from seed.demo import DEMO_LOGINS  # noqa: E402 - after the path set-up, for running as a script
 
 CONTRACT = ROOT / "contract"
@@ -122,13 +131,51 @@ async def client_loop(http: httpx.AsyncClient, tally: Tally, tokens: list[str], 
         if draw < LOGIN_SHARE:
             who = rng.choice(citizens)
             variables = {"socialInsuranceCode": who.social_insurance_code, "password": who.password}
-            await call(http, tally, "login", {"query": LOGIN, "variables": variables}, {})
+            answer = await call(http, tally, "login", {"query": LOGIN, "variables": variables}, {})
+            token = _new_token(answer)
+            if token:  # the new session reads at once: its own write, maybe not on a replica yet
+                await call(http, tally, "home-after-login", {"query": HOME}, {"Authorization": f"Bearer {token}"})
         elif draw < LOGIN_SHARE + DIRECTORY_SHARE and pacer.take():
             search: dict[str, Any] = {"filter": {"search": rng.choice(SEARCH_WORDS)}, "first": 10}
             partner = {"X-API-Key": str(partner_key)}
             await call(http, tally, "directory", {"query": SEARCH, "variables": search}, partner)
         else:
             await call(http, tally, "home", {"query": HOME}, {"Authorization": f"Bearer {rng.choice(tokens)}"})
+
+
+def _new_token(response: httpx.Response | None) -> str | None:
+    if response is None or response.status_code != 200:
+        return None
+    login = (response.json().get("data") or {}).get("login") or {}
+    token = login.get("accessToken")
+    return token if isinstance(token, str) else None
+
+
+async def kill_and_restart(folder: Path, kill_at: float, restart_after: float) -> None:
+    """SIGKILL a standby's postmaster `kill_at` seconds in, start it again `restart_after` seconds later."""
+    port = int((folder / "postmaster.pid").read_text().splitlines()[3])
+    standby = StreamingReplica("", folder, port)
+    await asyncio.sleep(kill_at)
+    standby.kill()
+    print(f"killed the standby in {folder} (port {port})", flush=True)
+    await asyncio.sleep(restart_after)
+    await asyncio.to_thread(standby.start)
+    print(f"started the standby in {folder} again", flush=True)
+
+
+async def lost_logins(dsn: str, since: float, answered: int) -> None:
+    """Each login answered with a token has its audit event on the primary: nothing written was lost."""
+    import asyncpg  # only with --dsn: the soak otherwise speaks HTTP alone
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        recorded = await conn.fetchval(
+            "select count(*) from audit_events where event = 'login' and at >= to_timestamp($1)", since
+        )
+    finally:
+        await conn.close()
+    print(f"logins answered with a session: {answered}; their audit events on the primary: {recorded} "
+          f"({'nothing lost' if recorded >= answered else 'LOST ' + str(answered - recorded)})")
 
 
 def server_processes(pids: list[int]) -> list[psutil.Process]:
@@ -195,6 +242,9 @@ async def main(args: argparse.Namespace) -> None:
         if not processes:
             raise SystemExit("no server process found: pass --pid")
         tally, pacer = Tally(), Pacer(SEARCHES_PER_SECOND)
+        wall_started = time.time()
+        chaos = [asyncio.create_task(kill_and_restart(args.kill_replica, args.kill_at, args.restart_after))
+                 ] if args.kill_replica else []
         started = time.monotonic()
         until = started + args.duration
         rss = [(0.0, rss_mb(processes))]
@@ -207,8 +257,11 @@ async def main(args: argparse.Namespace) -> None:
             rss.append((elapsed, rss_mb(processes)))
             print(f"{elapsed:6.0f}s  requests {sum(tally.requests.values()):>7}  errors {sum(tally.errors.values()):>5}"
                   f"  RSS {rss[-1][1]:.1f} MB", flush=True)
-        await asyncio.gather(*clients)
+        await asyncio.gather(*clients, *chaos)
         report(tally, time.monotonic() - started, rss)
+        if args.dsn:
+            logins = tally.requests["home-after-login"]  # one per login answered with a token
+            await lost_logins(args.dsn, wall_started, logins)
         print("RSS by process at the end (MB): " + ", ".join(
             f"{p.pid} {' '.join(p.cmdline()[-2:])[:40]!r} {rss_mb([p]):.1f}" for p in processes if p.is_running()
         ))
@@ -221,4 +274,8 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients")
     parser.add_argument("--interval", type=float, default=15.0, help="seconds between progress and RSS lines")
     parser.add_argument("--pid", type=int, action="append", default=[], help="server process id (repeatable)")
+    parser.add_argument("--kill-replica", type=Path, help="a standby's data folder: kill it during the soak")
+    parser.add_argument("--kill-at", type=float, default=30.0, help="seconds in, the standby is killed")
+    parser.add_argument("--restart-after", type=float, default=20.0, help="seconds later, it is started again")
+    parser.add_argument("--dsn", help="the primary's DSN: check that every answered login was recorded there")
     asyncio.run(main(parser.parse_args()))

@@ -45,6 +45,22 @@ LOADER_BATCH = Histogram(
 OUTBOX_BACKLOG_GAUGE = Gauge(
     "vssid_outbox_backlog", "Notification outbox messages not yet delivered (read at scrape).", multiprocess_mode="max"
 )
+REPLICA_UP = Gauge(
+    "vssid_db_replica_up", "1 while a read replica is in rotation, 0 while it is out (down, lagging, not a standby).",
+    ["replica"], multiprocess_mode="min",
+)
+REPLICA_LAG_SECONDS = Gauge(
+    "vssid_db_replica_lag_seconds", "How far a read replica's replay is behind the primary, in seconds.",
+    ["replica"], multiprocess_mode="max",
+)
+REPLICA_LAG_BYTES = Gauge(
+    "vssid_db_replica_lag_bytes", "How far a read replica's replay is behind the primary, in bytes of WAL.",
+    ["replica"], multiprocess_mode="max",
+)
+READ_ROUTES = Counter(
+    "vssid_db_read_routes", "Where requests read: replica, primary (no replica in rotation, a query after the "
+    "client's write, a mutation), or primary_retry (a replica failed during the request).", ["route"],
+)
 
 _operation_names: set[str] = set()
 

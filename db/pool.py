@@ -138,12 +138,12 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
     """
 
 
-async def create_database(dsn: str, settings: Settings) -> Database:
+async def create_database(dsn: str, settings: Settings, *, min_size: int | None = None) -> Database:
     pool = asyncpg.Pool(
         dsn,
         connection_class=asyncpg.Connection,
         record_class=asyncpg.Record,
-        min_size=settings.pool_min_size,
+        min_size=settings.pool_min_size if min_size is None else min_size,
         max_size=settings.pool_max_size,
         max_queries=50_000,
         max_inactive_connection_lifetime=300.0,
@@ -172,12 +172,16 @@ class RequestConnection:
     connection, and loaders of different types dispatch concurrently), and returned by `close()` at the end of
     the request. Once taking it failed (a full pool, a database away), every later use in the request fails the
     same way at once instead of waiting again. Transactions that write keep their own `pool.acquire()`.
+
+    A query's reads may be routed to a read replica (`route`, before first use; db/replicas.py); what such a request
+    writes goes to the primary (`writes()`), and `reroute` moves it to the primary after the replica failed.
     """
 
-    __slots__ = ("_closed", "_conn", "_failure", "_lease", "_lock", "_pool")
+    __slots__ = ("_closed", "_conn", "_failure", "_lease", "_lock", "_pool", "primary", "replica")
 
     def __init__(self, database: Database) -> None:
-        self._pool = database
+        self._pool = self.primary = database
+        self.replica: Any = None  # the db.replicas.Replica the reads are routed to, if any
         self._lock = asyncio.Lock()
         self._lease: Any = None
         self._conn: asyncpg.Connection | None = None
@@ -190,6 +194,21 @@ class RequestConnection:
 
     def acquire(self) -> _RequestUse:
         return _RequestUse(self)
+
+    def route(self, replica: Any) -> None:
+        """Read on `replica` (a db.replicas.Replica) instead of the primary; only before the first use."""
+        assert self._lease is None and self._failure is None, "route before the first read"
+        self.replica, self._pool = replica, replica.database
+
+    async def reroute(self) -> None:
+        """Read on the primary from now on (the replica failed): the replica's connection goes back, the failure
+        is forgotten. Only between uses (no statement running)."""
+        await self._release()
+        self.replica, self._pool, self._failure = None, self.primary, None
+
+    def writes(self) -> ConnectionSource:
+        """Where a write the request's reads cause goes: this connection on the primary, else the primary's pool."""
+        return self if self.replica is None else self.primary
 
     async def _connection(self) -> asyncpg.Connection:
         if self._failure is not None:
@@ -227,6 +246,11 @@ class RequestConnection:
         lease, self._lease, self._conn = self._lease, None, None
         if lease is not None:
             await lease.__aexit__(None, None, None)
+
+
+def writer_of(source: ConnectionSource) -> ConnectionSource:
+    """Where a write goes that is made on `source`: the primary, also when the request reads on a replica."""
+    return source.writes() if isinstance(source, RequestConnection) else source
 
 
 # Releases that outlive a cancelled request: kept referenced until they finish.

@@ -15,7 +15,7 @@ from aiodataloader import DataLoader
 
 from auth.viewer import Viewer
 from core.metrics import observe_batch
-from db.pool import ConnectionSource
+from db.pool import ConnectionSource, writer_of
 
 Row = Mapping[str, Any]
 L = TypeVar("L", bound="BaseLoader")
@@ -32,6 +32,8 @@ class BaseLoader(DataLoader[Any, Any]):
     fetch: ClassVar[Callable[..., Awaitable[list[asyncpg.Record]]]]
     key: ClassVar[str] = "id"
     many: ClassVar[bool] = False
+    # A loader that writes (the access log) runs on the primary even when the request reads on a replica.
+    writes: ClassVar[bool] = False
 
     def __init__(self, source: ConnectionSource, viewer: Viewer) -> None:
         super().__init__(batch_load_fn=self._observed_batch)
@@ -48,7 +50,7 @@ class BaseLoader(DataLoader[Any, Any]):
     async def _observed_batch(self, keys: Sequence[Any]) -> list[Any]:
         # One histogram observation per batch (the metric of batching).
         observe_batch(type(self).__name__, len(keys))
-        async with self.source.acquire() as conn:
+        async with (writer_of(self.source) if self.writes else self.source).acquire() as conn:
             rows = await self.rows(conn, keys)
         return self.arrange(keys, rows)
 

@@ -46,7 +46,10 @@ class AccessLogWriter(PersonalLoader):
     (the loader's cache), so a read is logged once per request, owner and part however many objects it covers.
     A batch is one insert, one entry per owner and grant (or guardianship) with the parts read, made on the
     request's connection before any of the objects is served: a read is never served unlogged. It is the one
-    write a read makes, and one statement, so it needs no transaction of its own."""
+    write a read makes, and one statement, so it needs no transaction of its own. It goes to the primary when the
+    request reads on a replica (a replica refuses writes)."""
+
+    writes = True
 
     async def rows(self, conn: asyncpg.Connection, keys: Sequence[Any]) -> list[asyncpg.Record]:
         viewer_id = scoped_person_id(self.viewer)

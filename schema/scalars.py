@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from typing import NewType
+from typing import Any, NewType
 from zoneinfo import ZoneInfo
 
 import strawberry
+from graphql import StringValueNode, Undefined, UndefinedType, ValueNode
 from strawberry.schema.types.base_scalars import DateTimeDefinition
 from strawberry.types.scalar import ScalarDefinition
 
@@ -51,6 +52,15 @@ def _parse_money(value: object) -> Decimal:
     raise ValueError('Money is a whole number of đồng written as a string, e.g. "1500000"')
 
 
+def _parse_money_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> Decimal | UndefinedType:
+    """A Money written in the document itself. A literal it refuses answers Undefined rather than raising: graphql-core
+    then reports the client's mistake as a validation error, where an exception would be kept as the error's cause and
+    read as an unexpected one (INTERNAL_ERROR)."""
+    if isinstance(node, StringValueNode) and _MONEY.match(node.value):
+        return Decimal(node.value)
+    return Undefined
+
+
 Month = NewType("Month", dt.date)
 Money = NewType("Money", Decimal)
 
@@ -77,5 +87,6 @@ SCALAR_MAP: dict[object, ScalarDefinition] = {
         ),
         serialize=_serialize_money,
         parse_value=_parse_money,
+        parse_literal=_parse_money_literal,
     ),
 }

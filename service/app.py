@@ -24,6 +24,7 @@ from core.settings import Settings, load_settings
 from db.inbox_feed import InboxFeed
 from db.migrate import MigrationError, pending_migrations
 from db.pool import Database, create_database
+from db.replicas import open_replicas
 from jobs.housekeeping import start_housekeeping
 from jobs.inbox import start_inbox_producers
 from jobs.notifications import start_dispatcher
@@ -36,7 +37,7 @@ from service.metrics import metrics_endpoint
 from service.observability import RequestObservation
 from service.payments import ROUTES as PAYMENT_ROUTES
 from service.schema import schema
-from service.state import database_of
+from service.state import database_of, replicas_of
 
 READY_TIMEOUT_SECONDS = 2.0
 # The collector's first generation under load: the default 700 objects makes it run every few fields of a response.
@@ -66,7 +67,9 @@ async def readyz(request: Request) -> JSONResponse:
     if pending:
         body = {"status": "unavailable", "reason": "migrations pending", "pending": pending}
         return JSONResponse(body, status_code=503)
-    return JSONResponse({"status": "ready"})
+    # A replica out of rotation leaves the service ready: its reads go to the primary.
+    replicas = replicas_of(request)
+    return JSONResponse({"status": "ready"} | ({"replicas": replicas.report()} if replicas is not None else {}))
 
 
 def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None) -> Starlette:
@@ -88,10 +91,13 @@ def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None
         inbox_producers = start_inbox_producers(database, settings)
         texts.reset(english)
         app.state.database = database
+        app.state.replicas = replicas = await open_replicas(database, settings, dsn)
         app.state.inbox_feed = inbox_feed = InboxFeed(dsn)
         try:
             yield
         finally:
+            if replicas is not None:
+                await replicas.close(grace_seconds=settings.shutdown_timeout_seconds / 2)
             # The server has stopped taking requests and finished those in flight (uvicorn's graceful shutdown).
             await inbox_feed.close()
             await inbox_producers.stop()

@@ -34,7 +34,6 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
-from auth.request import viewer_from_request
 from auth.viewer import Viewer, ViewerKind, anonymous
 from core.errors import ErrorCode, RequestError
 from core.settings import Settings
@@ -43,7 +42,7 @@ from core.texts import text
 from core.texts_en import EN
 from db.pool import RequestConnection
 from loaders.context import Context
-from service import negotiation, subscriptions
+from service import negotiation, replicas, subscriptions
 from service.caching import apply_cache_headers
 from service.documents import GuardedSchema, is_unexpected, with_code
 from service.execution import too_large
@@ -178,7 +177,8 @@ class GraphQLApp(GraphQL[Context, None]):
             return subscriptions.subscription_context(request, self.settings, introspection)
         assert isinstance(request, Request) and isinstance(response, Response)
         database, connection = database_of(request), request.state.connection
-        viewer = await viewer_from_request(request, connection)  # on the request's one connection, as its reads
+        await replicas.parse_early(self, request)  # a query may read on a replica, the viewer's session included
+        viewer = await replicas.read_viewer(request, connection)  # on the request's one connection, as its reads
         return Context(
             request=request, response=response, database=database, settings=self.settings, viewer=viewer,
             connection=connection,
@@ -196,10 +196,13 @@ class GraphQLApp(GraphQL[Context, None]):
         return self.endpoint is Endpoint.PARTNER and viewer.kind is ViewerKind.PARTNER
 
     async def parse_http_body(self, request: StarletteRequestAdapter) -> GraphQLRequestData:  # type: ignore[override]
+        assert isinstance(request, BoundedRequestAdapter)  # request_adapter_class; run() has checked its headers
+        parsed: GraphQLRequestData | None = getattr(request.request.state, "request_data", None)
+        if parsed is not None:
+            return parsed  # parsed before the viewer (service/replicas.py)
         if request.method == "GET":
             data = self.parse_query_params(request.query_params)
         else:
-            assert isinstance(request, BoundedRequestAdapter)  # run() has checked its headers
             data = self.parse_json(await read_bounded(request.request, self.settings.max_body_bytes))
         if isinstance(data, list):
             raise RequestError(400, ErrorCode.BATCHING_NOT_SUPPORTED, text(TextId.BATCHING_NOT_SUPPORTED))
@@ -234,15 +237,11 @@ class GraphQLApp(GraphQL[Context, None]):
         is_get = request_adapter.method == "GET"
         allowed = QUERIES_ONLY if is_get or self.endpoint is Endpoint.PARTNER else ALL_OPERATIONS
         try:
-            result = await self.schema.execute(
-                request_data.query,
-                root_value=root_value,
-                variable_values=request_data.variables,
-                context_value=context,
-                operation_name=request_data.operation_name,
-                allowed_operation_types=allowed,
+            result = await replicas.execute_routed(request, context, lambda: self.schema.execute(
+                request_data.query, root_value=root_value, variable_values=request_data.variables,
+                context_value=context, operation_name=request_data.operation_name, allowed_operation_types=allowed,
                 operation_extensions=request_data.extensions,
-            )
+            ))
         except InvalidOperationTypeError as error:
             if error.operation_type is OperationType.SUBSCRIPTION:
                 raise subscriptions.not_over_http() from None

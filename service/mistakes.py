@@ -21,6 +21,7 @@ from auth.viewer import Viewer, ViewerKind
 from core.text_ids import TextId
 from core.texts import text
 from db import throttle
+from db.pool import writer_of
 from db.throttle import Window
 from loaders.context import Context
 from resolvers.budgets import rate_limited
@@ -51,7 +52,8 @@ class InvalidRequestBudget:
         if window is None:
             # On the request's own connection (taken already for the viewer when credentials were sent): one
             # autocommit statement, and no second connection per request when bad documents arrive in parallel.
-            async with context.connection.acquire() as conn:
+            # On the primary when the request reads on a replica.
+            async with writer_of(context.connection).acquire() as conn:
                 window = await throttle.hit(conn, key, WINDOW_SECONDS)
             if window.count <= INVALID_PER_WINDOW:
                 return None

@@ -53,6 +53,15 @@ def current_request_id() -> str | None:
     return info.request_id if info else None
 
 
+def forget_unavailable() -> None:
+    """The operation runs again on the primary after its replica failed (service/replicas.py): the first run's
+    SERVICE_UNAVAILABLE is not the answer."""
+    info = _current.get()
+    if info is not None:
+        info.retry_after_seconds = None
+        info.error_codes = [code for code in info.error_codes if code != ErrorCode.SERVICE_UNAVAILABLE.value]
+
+
 def note_refusal(code: str) -> None:
     """A whole request refused before it ran (415, 413, 405, ...): its code goes into the request's log line."""
     info = _current.get()

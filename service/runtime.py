@@ -31,6 +31,7 @@ from jobs.inbox import produce_all
 from seed import seed_database
 from seed.demo import DEMO_LOGINS, demo_logins_present
 from service.app import create_app, tune_collector
+from service.demo_replicas import demo_replicas
 from service.logs import logging_config
 from service.sandbox import sandbox_gateway
 
@@ -223,7 +224,7 @@ def serve_reloading(settings: Settings, dsn: str, sock: socket.socket) -> None:
     ChangeReload(config, target=server.run, sockets=[sock]).run()  # type: ignore[arg-type]
 
 
-def serve(settings: Settings, *, reload: bool = False) -> int:
+def serve(settings: Settings, *, reload: bool = False, replicas: int = 0) -> int:
     import uvicorn  # imported when serving: the other commands do without it
 
     if reload and settings.workers > 1:
@@ -232,20 +233,21 @@ def serve(settings: Settings, *, reload: bool = False) -> int:
     # SIGTERM during start-up stops it like Ctrl-C (the embedded database too); while serving, see below.
     signal.signal(signal.SIGTERM, _raise_terminated)
     sock = bind_socket(settings.host, settings.port)
-    with database(settings, exclusive=True) as dsn, sandbox_gateway(settings) as served:
-        asyncio.run(prepare(dsn, served, serving=True))
-        print_banner(served)
-        # uvicorn shuts down gracefully on Ctrl-C/SIGTERM, then re-raises the signal: a clean stop here, after which
-        # the embedded database stops too.
-        with contextlib.suppress(KeyboardInterrupt, Terminated):
-            if reload:
-                serve_reloading(served, dsn, sock)
-            elif served.workers > 1:
-                serve_workers(served, dsn, sock)
-            else:
-                app = create_app(served, dsn)
-                tune_collector()
-                server = uvicorn.Server(uvicorn_config(served, app))  # type: ignore[arg-type]
-                asyncio.run(server.serve(sockets=[sock]))
+    with database(settings, exclusive=True) as dsn, sandbox_gateway(settings) as paying:
+        asyncio.run(prepare(dsn, paying, serving=True))
+        with demo_replicas(paying, dsn, replicas) as serving:  # `serve --replica`: standbys of the embedded server
+            print_banner(serving)
+            # uvicorn shuts down gracefully on Ctrl-C/SIGTERM, then re-raises the signal: a clean stop here, after
+            # which the standbys, the sandbox gateway and the embedded database stop too.
+            with contextlib.suppress(KeyboardInterrupt, Terminated):
+                if reload:
+                    serve_reloading(serving, dsn, sock)
+                elif serving.workers > 1:
+                    serve_workers(serving, dsn, sock)
+                else:
+                    app = create_app(serving, dsn)
+                    tune_collector()
+                    server = uvicorn.Server(uvicorn_config(serving, app))  # type: ignore[arg-type]
+                    asyncio.run(server.serve(sockets=[sock]))
         log.info("stopped")
     return 0

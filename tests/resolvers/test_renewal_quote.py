@@ -135,3 +135,14 @@ async def test_the_parameters_in_force_change_on_their_dates(db: asyncpg.Connect
     assert (before.percent("VOLUNTARY_BHXH_SUPPORT_OTHER"), after.percent("VOLUNTARY_BHXH_SUPPORT_OTHER")) == (
         Decimal("0.1"), Decimal("0.2"))
     assert after.complete and not (await rates_on(db, dt.date(2014, 1, 1))).complete
+
+
+async def test_an_income_the_money_scalar_refuses_is_the_clients_mistake(client: httpx.AsyncClient,
+                                                                         db: asyncpg.Connection) -> None:
+    citizen = await make_citizen(db)
+    for income in ('"9999999999999999999"', '"1.5"', "1500000"):  # in the document itself, not a variable
+        document = f"{{ quoteRenewal(input: {{kind: {VOLUNTARY}, months: 1, monthlyIncome: {income}}}) {{ total }} }}"
+        for token in (citizen.token, None):
+            assert error_codes(await gql(client, document, token=token)) == ["GRAPHQL_VALIDATION_FAILED"], income
+    variables = await quote(client, citizen.token, kind=VOLUNTARY, months=1, monthlyIncome="1.5")
+    assert error_codes(variables) == ["BAD_USER_INPUT"]
