@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Awaitable
 from typing import Any, ClassVar
 
 import orjson
 import strawberry
+from graphql import GraphQLResolveInfo
 
+from auth.permissions import OwnedByViewer
 from loaders.applications import ApplicationTransitionsByApplicationIdLoader, PaymentOrderByApplicationIdLoader
 from loaders.context import Info
 from schema.errors import UserError
@@ -100,7 +103,7 @@ def _json(value: Any) -> dict[str, Any]:
 
 
 @strawberry.type(description="An application, to its owner and to the officers of its competent agency.")
-class Application(Node):
+class Application(OwnedByViewer, Node):
     columns: ClassVar[dict[str, str]] = {"amount": "amount_dong", "stored_input": "input", "stored_effect": "effect"}
     person_id: strawberry.Private[int]
     competent_agency_id: strawberry.Private[int]
@@ -117,6 +120,16 @@ class Application(Node):
     competent_agency: Facility | None = facility_relation(
         "competent_agency_id", description="The social insurance agency that decides."
     )
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: GraphQLResolveInfo[Any]) -> bool | Awaitable[bool]:
+        """Its owner (OwnedByViewer; no guardian or grantee: `access_part` None), or an officer of its competent
+        agency, the one other reader (the queue, the decision)."""
+        viewer = info.context.viewer
+        officer = isinstance(obj, cls) and viewer.agency_id is not None and not viewer.password_change_only
+        if officer and viewer.agency_id == obj.competent_agency_id:
+            return True
+        return super().is_type_of(obj, info)
 
     @strawberry.field(description="The request as sent.")
     def request(self) -> ApplicationRequest:
