@@ -57,7 +57,6 @@ OWN_FOR_UPDATE = f"select {COLUMNS} from applications where person_id = $1 and i
 AGENCY_FOR_UPDATE = f"""
 select {COLUMNS} from applications where id = $1 and competent_agency_id = $2 for update
 """
-BY_ID_FOR_UPDATE = f"select {COLUMNS} from applications where id = $1 for update"
 SET_STATUS = f"""
 update applications set status = $3, rejection_reason = coalesce($4, rejection_reason),
        effect = coalesce($5::jsonb, effect), updated_at = now()
@@ -75,11 +74,6 @@ select t.id, t.application_id, t.from_status, t.to_status, t.actor_kind, t.reaso
 from application_transitions t join applications a on a.person_id = t.person_id and a.id = t.application_id
 where t.application_id = any($1::bigint[]) and (a.person_id = $2 or a.competent_agency_id = $3)
 order by t.application_id, t.id
-"""
-# By id for `node(id:)` and the loaders: the viewer's own, or one of the officer's agency ($3, null for none).
-BY_ID_FOR_VIEWER = f"""
-select {COLUMNS} from applications
-where id = any($1::bigint[]) and (person_id = $2 or competent_agency_id = $3)
 """
 RULE_ON = """
 select window_days, levels, same_province from facility_change_rules
@@ -123,10 +117,6 @@ async def agency_for_update(conn: asyncpg.Connection, application_id: int, agenc
     return await conn.fetchrow(AGENCY_FOR_UPDATE, application_id, agency_id)
 
 
-async def by_id_for_update(conn: asyncpg.Connection, application_id: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(BY_ID_FOR_UPDATE, application_id)
-
-
 async def set_status(
     conn: asyncpg.Connection,
     row: asyncpg.Record,
@@ -163,12 +153,6 @@ async def transitions_for_viewer(
     conn: asyncpg.Connection, application_ids: Sequence[int], *, viewer_id: int | None, agency_id: int | None
 ) -> list[asyncpg.Record]:
     return await conn.fetch(TRANSITIONS_FOR_VIEWER, list(application_ids), viewer_id, agency_id)
-
-
-async def by_id_for_viewer(
-    conn: asyncpg.Connection, ids: list[int], *, viewer_id: int, agency_id: int | None
-) -> list[asyncpg.Record]:
-    return await conn.fetch(BY_ID_FOR_VIEWER, ids, viewer_id, agency_id)
 
 
 async def facility_change_rule(conn: asyncpg.Connection, on: dt.date) -> asyncpg.Record | None:

@@ -76,8 +76,13 @@ async def refused(conn: asyncpg.Connection, reason: str, address: str | None, de
 
 async def confirm(conn: asyncpg.Connection, result: GatewayResult, address: str | None) -> IpnReply:
     """Record what a signed notification says, in the caller's transaction, and the answer for the gateway."""
-    order = await payment_orders.by_ref_for_update(conn, result.order_ref)
     seen = {"order": result.order_ref, "amount": result.amount_dong, "transaction": result.transaction_no}
+    # Locks in the order every writer takes them (the application, then its order), so that a cancellation
+    # racing the notification waits for it rather than deadlocking with it.
+    found = await payment_orders.by_ref(conn, result.order_ref)
+    if found is not None:
+        await sql.own_for_update(conn, found["person_id"], found["application_id"])
+    order = await payment_orders.by_ref_for_update(conn, result.order_ref)
     if order is None:
         await refused(conn, "unknown order", address, seen)
         return IpnAnswer.ORDER_NOT_FOUND
@@ -94,7 +99,7 @@ async def confirm(conn: asyncpg.Connection, result: GatewayResult, address: str 
     order = await payment_orders.mark_paid(
         conn, order, transaction_no=result.transaction_no, bank_code=result.bank_code, paid_at=result.paid_at
     )
-    application = await sql.own_for_update(conn, order["person_id"], order["application_id"])
+    application = await sql.own_for_update(conn, order["person_id"], order["application_id"])  # locked above
     assert application is not None and application["status"] == "AWAITING_PAYMENT"  # an open order's application
     application = await lifecycle.apply_paid(conn, application, result.transaction_no, today_in_vietnam())
     await _receipt(conn, application, order)
