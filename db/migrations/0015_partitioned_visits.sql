@@ -61,3 +61,12 @@ alter table medical_visits add constraint medical_visits_pkey primary key (id, a
 create index medical_visits_person_idx on medical_visits (person_id, admitted_at desc, id desc);
 create index medical_visits_facility_idx on medical_visits (facility_id);
 analyze medical_visits;
+
+-- Citus's rule for the other personal tables (db/distribution.py): a primary key holds the distribution column.
+-- It still leads with id, so a lookup by id keeps its index; id stays unique on its own through its identity.
+alter table access_log drop constraint access_log_pkey, add primary key (id, person_id);
+alter table benefits drop constraint benefits_pkey, add primary key (id, person_id);
+alter table contribution_periods drop constraint contribution_periods_pkey, add primary key (id, person_id);
+alter table insurance_cards drop constraint insurance_cards_pkey, add primary key (id, person_id);
+alter table registrations drop constraint registrations_pkey, add primary key (id, person_id);
+alter table sessions drop constraint sessions_pkey, add primary key (id, person_id);
