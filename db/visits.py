@@ -22,8 +22,10 @@ VISITS = KeysetList(
     order_type="timestamptz",
     owner="person_id",
     part="VISITS",
-    filter="""admitted_at >= coalesce(make_timestamptz({value}::integer, 1, 1, 0, 0, 0, 'Asia/Ho_Chi_Minh'), '-infinity')
-    and admitted_at < coalesce(make_timestamptz({value}::integer + 1, 1, 1, 0, 0, 0, 'Asia/Ho_Chi_Minh'), 'infinity')""",
+    filter="""admitted_at >= coalesce(make_timestamptz({value}::integer, 1, 1, 0, 0, 0, 'Asia/Ho_Chi_Minh'),
+                                  '-infinity')
+    and admitted_at < coalesce(make_timestamptz({value}::integer + 1, 1, 1, 0, 0, 0, 'Asia/Ho_Chi_Minh'),
+                               'infinity')""",
 )
 # Per-year totals, computed by the database rather than by loading every visit.
 SELECT_YEARS_FOR_VIEWER = f"""
