@@ -1,4 +1,4 @@
-"""Command line of the service: serve | migrate | seed [--check] | demo-logins | export-schema | partner create|revoke.
+"""Command line of the service: serve | migrate | seed [--check] | demo-logins | export-schema | partner | partitions.
 
 `python main.py serve` with no DATABASE_URL starts an embedded PostgreSQL under VSSID_DATA_DIR, applies migrations,
 loads the demo data set into an empty database, and serves GraphQL (GraphiQL in a browser) at /graphql.
@@ -21,6 +21,7 @@ from auth.tokens import configure_keys
 from core.settings import Settings, SettingsError, environment_variables, load_settings
 from db.embedded import EmbeddedDatabaseError
 from db.migrate import MigrationError
+from jobs.partitions import add_partitions_parser, run_partitions_command
 from seed import SeedError, seed_database
 from seed.checks import report as checks_report
 from seed.checks import run_checks
@@ -108,6 +109,17 @@ def command_partner(settings: Settings, args: argparse.Namespace) -> int:
         return asyncio.run(_partner(dsn, settings, args))
 
 
+async def _partitions(dsn: str, settings: Settings, args: argparse.Namespace) -> int:
+    await prepare(dsn, settings, serving=False)
+    async with connect(dsn) as conn:
+        return await run_partitions_command(args, conn)
+
+
+def command_partitions(settings: Settings, args: argparse.Namespace) -> int:
+    with database(settings) as dsn:
+        return asyncio.run(_partitions(dsn, settings, args))
+
+
 def version() -> str:
     try:
         return metadata.version("vssid-api")
@@ -162,6 +174,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     export.add_argument("path", nargs="?", default="schema.graphql", help="where to write it (default schema.graphql)")
     add_partner_parser(commands)
+    add_partitions_parser(commands)
     return parser.parse_args(argv)
 
 
@@ -184,6 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "migrate": lambda: command_migrate(settings),
             "seed": lambda: command_seed(settings, args),
             "partner": lambda: command_partner(settings, args),
+            "partitions": lambda: command_partitions(settings, args),
         }
         return commands[args.command]()
     except (SettingsError, StartupError, EmbeddedDatabaseError, MigrationError) as exc:
