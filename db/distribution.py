@@ -42,6 +42,7 @@ REFERENCE: frozenset[str] = frozenset({
     "news",
     "partners",
     "api_keys",
+    "contribution_parameters",
 })
 
 SEPARATE: dict[str, str] = {
