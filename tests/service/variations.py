@@ -9,6 +9,7 @@ parent type.
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,15 @@ from graphql.language import (
     VariableDefinitionNode,
     VariableNode,
 )
+
+
+def _sendable(value: Any) -> bool:
+    """Whether a literal's value can travel as a JSON variable (1e999 is a float literal, but no JSON number)."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def _name(value: str) -> NameNode:
@@ -64,11 +74,12 @@ class _Varying:
         varied = []
         for argument in node.arguments or ():
             declared = definition.args.get(argument.name.value) if definition else None
-            if declared is not None and self.rng.random() < 0.4:
+            value = graphql.value_from_ast_untyped(argument.value)
+            if declared is not None and _sendable(value) and self.rng.random() < 0.4:
                 type_node = graphql.parse_type(str(declared.type))
-                value = graphql.value_from_ast_untyped(argument.value)
-                argument = ArgumentNode(name=argument.name, value=self.variable(type_node, value))
-            varied.append(argument)
+                varied.append(ArgumentNode(name=argument.name, value=self.variable(type_node, value)))
+            else:
+                varied.append(argument)
         return tuple(varied)
 
     def field(self, node: FieldNode, parent: graphql.GraphQLNamedType) -> FieldNode:
