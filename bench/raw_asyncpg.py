@@ -1,10 +1,10 @@
 """The limit of this stack: the Home answer built by a bare Starlette endpoint, with no GraphQL.
 
 It runs the very statements the service's loaders run for the Home document (the functions of db/, so it follows
-their changes): the session by token hash, the person, the current card, the contribution summary, the first page
+their changes): the session by token hash (with the person), the current card, the contribution summary, the first page
 of medical visits, then the beneficiary group, the facilities, the diagnoses and the provinces, all on one
 connection, and writes the same JSON as `POST /graphql` with Home.graphql. `POST /history` does the same for
-MedicalHistory.graphql with `first: 20` (the bench's page): the session, the person, the page of visits and its
+MedicalHistory.graphql with `first: 20` (the bench's page): the session with the person, the page of visits and its
 count, the years, then the facilities (with their province) and the diagnoses.
 
     uvicorn --factory bench.raw_asyncpg:create_raw_app    (DATABASE_URL points at the bench database)
@@ -30,7 +30,6 @@ from auth.request import bearer_token
 from auth.tokens import token_hashes
 from core.settings import load_settings
 from db import cards, contributions, facilities, viewers, visits
-from db import persons as person_sql
 from db.pool import Database, create_database
 from schema.cursors import encode_cursor
 
@@ -105,10 +104,7 @@ async def home(conn: asyncpg.Connection, token: str) -> dict[str, Any]:
     if session is None or session["password_change_only"]:
         return UNAUTHENTICATED
     person_id = session["person_id"]
-    found = await person_sql.persons_by_id(conn, [person_id], viewer_id=person_id)
-    if not found:
-        return {"data": {"me": None}}
-    person = found[0]
+    person = viewers.person_of_session(session)  # read with the session, as the service does
     card_rows = await cards.cards_valid_today(conn, [person_id], viewer_id=person_id)
     summary_rows = await contributions.summaries(conn, [person_id], viewer_id=person_id)
     page = await visits.VISITS.page(conn, owner_id=person_id, viewer_id=person_id, after=None, limit=HOME_VISITS + 1)
@@ -182,8 +178,6 @@ async def history(conn: asyncpg.Connection, token: str) -> dict[str, Any]:
     if session is None or session["password_change_only"]:
         return UNAUTHENTICATED
     person_id = session["person_id"]
-    if not await person_sql.persons_by_id(conn, [person_id], viewer_id=person_id):
-        return {"data": {"me": None}}
     rows = await visits.VISITS.page(conn, owner_id=person_id, viewer_id=person_id, after=None, limit=HISTORY_PAGE + 1)
     total = await visits.VISITS.count(conn, owner_id=person_id, viewer_id=person_id)
     years = await visits.visit_years(conn, [person_id], viewer_id=person_id)
