@@ -1,10 +1,10 @@
 """Planned execution of queries: graphql-core's executor with the plain leaves of each selection set read directly.
 
-About 60 of Home's 72 fields are plain leaves (a `str`, a date, an enum read from an attribute of the loaded
-record). graphql-core gives each of them a `GraphQLResolveInfo`, a call through Strawberry's resolver, an awaitable
+Of the 61 fields graphql-core executes for a Home request, 45 are plain leaves (a `str`, a date, an enum read
+from an attribute of the loaded record). graphql-core gives each of them a `GraphQLResolveInfo`, a call through Strawberry's resolver, an awaitable
 check and a `complete_value` dispatch. Here each selection set is planned once per request (graphql-core already
 collects it once per list and type): its plain leaves are found from a per-schema classification of the fields
-(`FieldKind`), and while the selection set is executed for an object they are read from its attribute and
+(`leaf_plan`), and while the selection set is executed for an object they are read from its attribute and
 completed with `complete_leaf_value` (so the answer is still weighed, service/execution.py). Every other field
 (relations, connections, resolvers that take `Info`, arguments) goes through graphql-core's `execute_field`
 unchanged, with its own `Info`.
@@ -12,14 +12,13 @@ unchanged, with its own `Info`.
 The reference is graphql-core's own path, which stays one setting away (`VSSID_EXECUTOR=reference`): a leaf whose
 value is null for a non-null field, or whose completion raises (a value the scalar cannot serialise, the answer
 too large), is executed again by `execute_field`, so its error (message, path, locations, extensions) is graphql-
-core's own. Mutations, subscriptions and introspection (`__typename` included) take the reference path whole:
-`tests/service/test_planned.py` runs every contract document and generated documents through both executors and
+core's own. Mutations and subscriptions take the reference path whole; introspection fields and `__typename`
+have no Strawberry definition, so they are never planned. `tests/service/test_planned.py` runs every contract document and generated documents through both executors and
 requires the same answers.
 """
 
 from __future__ import annotations
 
-import enum
 from typing import Any, NamedTuple
 
 from graphql import (
@@ -40,15 +39,11 @@ REFERENCE = "reference"
 STRAWBERRY_DEFINITION = "strawberry-definition"
 
 
-class FieldKind(enum.Enum):
-    LEAF = "leaf"  # a plain attribute of a scalar or enum type: read and completed here
-    EXECUTED = "executed"  # anything else: graphql-core's execute_field, with its Info
-
-
 class LeafPlan(NamedTuple):
+    """A plain leaf: the attribute it reads, its scalar or enum type, whether the field is non-null."""
+
     attribute: str
-    return_type: Any  # GraphQLScalarType | GraphQLEnumType | GraphQLNonNull of one
-    leaf_type: Any  # the scalar or enum type itself
+    leaf_type: Any
     non_null: bool
 
 
@@ -88,7 +83,7 @@ def _classify(parent_type: GraphQLObjectType, field_name: str) -> LeafPlan | Non
     leaf_type = return_type.of_type if non_null else return_type
     if not isinstance(leaf_type, GraphQLScalarType | GraphQLEnumType):
         return None
-    return LeafPlan(definition.python_name, return_type, leaf_type, non_null)
+    return LeafPlan(definition.python_name, leaf_type, non_null)
 
 
 class SelectionPlan(NamedTuple):
