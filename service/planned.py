@@ -1,20 +1,20 @@
 """Planned execution of queries: graphql-core's executor with the plain leaves of each selection set read directly.
 
 Of the 61 fields graphql-core executes for a Home request, 45 are plain leaves (a `str`, a date, an enum read
-from an attribute of the loaded record). graphql-core gives each of them a `GraphQLResolveInfo`, a call through Strawberry's resolver, an awaitable
-check and a `complete_value` dispatch. Here each selection set is planned once per request (graphql-core already
-collects it once per list and type): its plain leaves are found from a per-schema classification of the fields
-(`leaf_plan`), and while the selection set is executed for an object they are read from its attribute and
-completed with `complete_leaf_value` (so the answer is still weighed, service/execution.py). Every other field
-(relations, connections, resolvers that take `Info`, arguments) goes through graphql-core's `execute_field`
-unchanged, with its own `Info`.
+from an attribute of the loaded record). graphql-core gives each of them a `GraphQLResolveInfo`, a call through
+Strawberry's resolver, an awaitable check and a `complete_value` dispatch. Here each selection set is planned once
+per request (graphql-core already collects it once per list and type): its plain leaves are found from a
+per-schema classification of the fields (`leaf_plan`), and while the selection set is executed for an object they
+are read from its attribute and completed with `complete_leaf_value` (so the answer is still weighed,
+service/execution.py). Every other field (relations, connections, resolvers that take `Info`, arguments) goes
+through graphql-core's `execute_field` unchanged, with its own `Info`.
 
 The reference is graphql-core's own path, which stays one setting away (`VSSID_EXECUTOR=reference`): a leaf whose
 value is null for a non-null field, or whose completion raises (a value the scalar cannot serialise, the answer
-too large), is executed again by `execute_field`, so its error (message, path, locations, extensions) is graphql-
-core's own. Mutations and subscriptions take the reference path whole; introspection fields and `__typename`
-have no Strawberry definition, so they are never planned. `tests/service/test_planned.py` runs every contract document and generated documents through both executors and
-requires the same answers.
+too large), is executed again by `execute_field`, so its error (message, path, locations, extensions) is
+graphql-core's own. Mutations and subscriptions take the reference path whole; introspection fields and
+`__typename` have no Strawberry definition, so they are never planned. `tests/service/test_planned.py` runs every
+contract query and generated documents through both executors and requires the same answers.
 """
 
 from __future__ import annotations
