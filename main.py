@@ -1,4 +1,4 @@
-"""Command line of the service: serve | migrate | seed [--check] | demo-logins | export-schema | partner create|revoke |
+"""Command line of the service: serve | migrate | seed [--check] | demo-logins | export-schema | partner | partitions |
 payments reconcile.
 
 `python main.py serve` with no DATABASE_URL starts an embedded PostgreSQL under VSSID_DATA_DIR, applies migrations,
@@ -25,6 +25,7 @@ from auth.tokens import configure_keys
 from core.settings import Settings, SettingsError, environment_variables, load_settings
 from db.embedded import EmbeddedDatabaseError
 from db.migrate import MigrationError
+from jobs.partitions import add_partitions_parser, run_partitions_command
 from jobs.payments import gateway_config, reconcile
 from payments.gateway import GatewayError
 from seed import SeedError, seed_database
@@ -135,6 +136,15 @@ def command_payments(settings: Settings, args: argparse.Namespace) -> int:
     """`payments reconcile --date YYYY-MM-DD`: exit status 1 if any order and the gateway's report disagree."""
     with database(settings) as dsn:
         return asyncio.run(_reconcile(dsn, settings, args.date))
+async def _partitions(dsn: str, settings: Settings, args: argparse.Namespace) -> int:
+    await prepare(dsn, settings, serving=False)
+    async with connect(dsn) as conn:
+        return await run_partitions_command(args, conn)
+
+
+def command_partitions(settings: Settings, args: argparse.Namespace) -> int:
+    with database(settings) as dsn:
+        return asyncio.run(_partitions(dsn, settings, args))
 
 
 def version() -> str:
@@ -196,6 +206,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "reconcile", help="list the day's orders that disagree with the gateway's report; exit status 1 if any"
     )
     reconcile.add_argument("--date", type=dt.date.fromisoformat, required=True, help="the day, YYYY-MM-DD (Vietnam)")
+    add_partitions_parser(commands)
     return parser.parse_args(argv)
 
 
@@ -219,6 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "seed": lambda: command_seed(settings, args),
             "partner": lambda: command_partner(settings, args),
             "payments": lambda: command_payments(settings, args),
+            "partitions": lambda: command_partitions(settings, args),
         }
         return commands[args.command]()
     except (SettingsError, StartupError, EmbeddedDatabaseError, MigrationError) as exc:

@@ -85,4 +85,5 @@ async def viewer_from_token(pool: ConnectionSource, token: str, address: str | N
         password_change_only=row["password_change_only"],
         agency_id=row["agency_id"],
         access=parse_access(row["access"]),
+        person=sql.person_of_session(row),
     )

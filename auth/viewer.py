@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class ViewerKind(enum.Enum):
@@ -31,6 +32,8 @@ class Viewer:
     # Whom else this person may read, and under what: person id -> part -> grant id (None: as their guardian).
     # Read with the session, so a grant revoked or expired before this request is not in it (docs/authorization.md).
     access: Mapping[int, Mapping[str, int | None]] = field(default_factory=dict)
+    # The person's own record, read with the session (db/viewers.py): the request's first look-up of the person.
+    person: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 def anonymous(client_address: str | None) -> Viewer:

@@ -107,6 +107,8 @@ def all_contenders(baseline: str | None = None) -> dict[str, Contender]:
                   note="main.py serve, INFO logs"),
         Contender("serve-2w", "service", serve(2), env={"VSSID_WORKERS": "2", "VSSID_LOG_LEVEL": "INFO"},
                   note="main.py serve, INFO logs"),
+        Contender("service-reference-1w", "service", uvicorn(SERVICE, 1), env={"VSSID_EXECUTOR": "reference"},
+                  note="uvicorn, 1 worker, graphql-core's own execution (VSSID_EXECUTOR=reference)"),
         Contender("postgraphile", "postgraphile", postgraphile, note="PostGraphile v5, Node 22, one process"),
         Contender("raw-1w", "raw", uvicorn(RAW, 1), note="Starlette + asyncpg, uvicorn"),
         Contender("raw-2w", "raw", uvicorn(RAW, 2), note="Starlette + asyncpg, uvicorn"),

@@ -1,9 +1,11 @@
 """The limit of this stack: the Home answer built by a bare Starlette endpoint, with no GraphQL.
 
 It runs the very statements the service's loaders run for the Home document (the functions of db/, so it follows
-their changes): the session by token hash, the person, the current card, the contribution summary, the first page
+their changes): the session by token hash (with the person), the current card, the contribution summary, the first page
 of medical visits, then the beneficiary group, the facilities, the diagnoses and the provinces, all on one
-connection, and writes the same JSON as `POST /graphql` with Home.graphql.
+connection, and writes the same JSON as `POST /graphql` with Home.graphql. `POST /history` does the same for
+MedicalHistory.graphql with `first: 20` (the bench's page): the session with the person, the page of visits and its
+count, the years, then the facilities (with their province) and the diagnoses.
 
     uvicorn --factory bench.raw_asyncpg:create_raw_app    (DATABASE_URL points at the bench database)
 """
@@ -28,11 +30,12 @@ from auth.request import bearer_token
 from auth.tokens import token_hashes
 from core.settings import load_settings
 from db import cards, contributions, facilities, viewers, visits
-from db import persons as person_sql
 from db.pool import Database, create_database
+from schema.cursors import encode_cursor
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 HOME_VISITS = 5
+HISTORY_PAGE = 20
 UNAUTHENTICATED = {"data": {"me": None}, "errors": [{"message": "sign in", "extensions": {"code": "UNAUTHENTICATED"}}]}
 
 
@@ -101,10 +104,7 @@ async def home(conn: asyncpg.Connection, token: str) -> dict[str, Any]:
     if session is None or session["password_change_only"]:
         return UNAUTHENTICATED
     person_id = session["person_id"]
-    found = await person_sql.persons_by_id(conn, [person_id], viewer_id=person_id)
-    if not found:
-        return {"data": {"me": None}}
-    person = found[0]
+    person = viewers.person_of_session(session)  # read with the session, as the service does
     card_rows = await cards.cards_valid_today(conn, [person_id], viewer_id=person_id)
     summary_rows = await contributions.summaries(conn, [person_id], viewer_id=person_id)
     page = await visits.VISITS.page(conn, owner_id=person_id, viewer_id=person_id, after=None, limit=HOME_VISITS + 1)
@@ -141,14 +141,80 @@ async def home(conn: asyncpg.Connection, token: str) -> dict[str, Any]:
     return {"data": {"me": me}}
 
 
-async def home_endpoint(request: Request) -> Response:
+def history_visit_json(
+    row: asyncpg.Record, facility: asyncpg.Record | None, diagnosis: str | None
+) -> dict[str, Any]:
+    code = row["primary_diagnosis_code"]
+    discharged = row["discharged_at"]
+    place = None
+    if facility is not None:
+        province = {"name": facility["province_name"]} if facility["province_name"] is not None else None
+        place = {"code": facility["code"], "name": facility["name"], "level": facility["level"], "province": province}
+    return {
+        "node": {
+            "id": global_id("MedicalVisit", row["id"]),
+            "visitType": row["visit_type"],
+            "admittedAt": row["admitted_at"].astimezone(VIETNAM),
+            "dischargedAt": discharged.astimezone(VIETNAM) if discharged is not None else None,
+            "primaryDiagnosis": {"code": code, "name": diagnosis} if diagnosis is not None else None,
+            "totalCost": money(row["total_cost"]),
+            "insurancePaid": money(row["insurance_paid"]),
+            "patientPaid": money(row["patient_paid"]),
+            "facility": place,
+        }
+    }
+
+
+def year_json(row: asyncpg.Record) -> dict[str, Any]:
+    return {
+        "year": row["year"], "visits": row["visits"], "totalCost": money(row["total_cost"]),
+        "insurancePaid": money(row["insurance_paid"]), "patientPaid": money(row["patient_paid"]),
+    }
+
+
+async def history(conn: asyncpg.Connection, token: str) -> dict[str, Any]:
+    """The MedicalHistory answer (first page of 20) for the bearer of `token`, as the loaders run it."""
+    session = await viewers.session_by_access_token(conn, token_hashes(token))
+    if session is None or session["password_change_only"]:
+        return UNAUTHENTICATED
+    person_id = session["person_id"]
+    rows = await visits.VISITS.page(conn, owner_id=person_id, viewer_id=person_id, after=None, limit=HISTORY_PAGE + 1)
+    total = await visits.VISITS.count(conn, owner_id=person_id, viewer_id=person_id)
+    years = await visits.visit_years(conn, [person_id], viewer_id=person_id)
+    page = rows[:HISTORY_PAGE]
+    facility_ids = sorted({v["facility_id"] for v in page})
+    by_id = {r["id"]: r for r in await facilities.facilities_by_id(conn, facility_ids)} if facility_ids else {}
+    codes = sorted({v["primary_diagnosis_code"] for v in page})
+    diagnoses = {r["code"]: r["name"] for r in await visits.diagnoses_by_code(conn, codes)} if codes else {}
+    edges = [
+        history_visit_json(v, by_id.get(v["facility_id"]), diagnoses.get(v["primary_diagnosis_code"])) for v in page
+    ]
+    last = page[-1] if page else None
+    end_cursor = encode_cursor("medicalVisits", (last["admitted_at"], last["id"])) if last is not None else None
+    visits_json = {
+        "totalCount": total,
+        "pageInfo": {"hasNextPage": len(rows) > HISTORY_PAGE, "endCursor": end_cursor},
+        "edges": edges,
+    }
+    return {"data": {"me": {"medicalVisits": visits_json, "visitSummary": [year_json(y) for y in years]}}}
+
+
+async def answer(request: Request, build: Any) -> Response:
     token = bearer_token(request)
     if token is None:
         return Response(orjson.dumps(UNAUTHENTICATED), media_type="application/json")
     database: Database = request.app.state.database
     async with database.acquire() as conn:
-        body = await home(conn, token)
+        body = await build(conn, token)
     return Response(orjson.dumps(body), media_type="application/json")
+
+
+async def home_endpoint(request: Request) -> Response:
+    return await answer(request, home)
+
+
+async def history_endpoint(request: Request) -> Response:
+    return await answer(request, history)
 
 
 def create_raw_app(dsn: str | None = None) -> Starlette:
@@ -163,4 +229,8 @@ def create_raw_app(dsn: str | None = None) -> Starlette:
         finally:
             await app.state.database.close(grace_seconds=settings.shutdown_timeout_seconds)
 
-    return Starlette(routes=[Route("/home", home_endpoint, methods=["POST", "GET"])], lifespan=lifespan)
+    routes = [
+        Route("/home", home_endpoint, methods=["POST", "GET"]),
+        Route("/history", history_endpoint, methods=["POST", "GET"]),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

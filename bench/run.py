@@ -183,7 +183,8 @@ def print_summary(rows: list[Row]) -> None:
             continue
         for other in rows:
             same = other.persons == row.persons and other.document == row.document
-            if same and other.contender.startswith(("postgraphile", "raw")):
+            against = ("postgraphile", "raw", "service-reference")
+            if same and other is not row and other.contender.startswith(against):
                 rps = row.result.rps / other.result.rps if other.result.rps else float("nan")
                 p99 = row.result.p99_ms / other.result.p99_ms if other.result.p99_ms else float("nan")
                 cpu = (row.app_cpu_ms + row.db_cpu_ms) / max(1e-9, other.app_cpu_ms + other.db_cpu_ms)

@@ -103,6 +103,7 @@ async def build_workload(dsn: str, pg_dsn: str, persons: int, people: list[Bench
     register = json.dumps({"query": home, "extensions": persisted})
     workload.before[("service", "home-apq")] = [BenchRequest("/graphql", bearer[0], register)] * REGISTRATIONS
     workload.by_kind[("raw", "home")] = [BenchRequest("/home", h, "") for h in bearer]
+    workload.by_kind[("raw", "history")] = [BenchRequest("/history", h, "") for h in bearer]
     workload.by_kind[("postgraphile", "home")] = [BenchRequest("/graphql", h, pgl_home_body) for h in as_person]
     workload.by_kind[("service", "history")] = [BenchRequest("/graphql", h, history_body) for h in bearer]
     workload.by_kind[("postgraphile", "history")] = [

@@ -42,6 +42,10 @@ LOADER_BATCH = Histogram(
     "vssid_loader_batch_size", "Keys per DataLoader batch (one SQL statement each), by loader.", ["loader"],
     buckets=BATCH_BUCKETS,
 )
+PLANNED_FIELDS = Gauge(
+    "vssid_planned_fields", "Schema fields the planned executor has classified in a worker (bounded by the schema).",
+    multiprocess_mode="max",
+)
 OUTBOX_BACKLOG_GAUGE = Gauge(
     "vssid_outbox_backlog", "Notification outbox messages not yet delivered (read at scrape).", multiprocess_mode="max"
 )

@@ -141,6 +141,9 @@ class Settings:
     request_timeout_seconds: float = setting("VSSID_REQUEST_TIMEOUT_SECONDS", 15, whole(1, 600))
     max_body_bytes: int = setting("VSSID_MAX_BODY_BYTES", 1_048_576, whole(1024, 100 * 1_048_576))
     max_response_bytes: int = setting("VSSID_MAX_RESPONSE_BYTES", 4_194_304, whole(65_536, 1024 * 1_048_576))
+    # How queries run: "planned" reads plain leaf fields directly (service/planned.py); "reference" is graphql-core's
+    # own execution of every field, the oracle the planned one is tested against (and a bench contender).
+    executor: str = setting("VSSID_EXECUTOR", "planned", one_of("planned", "reference"))
     # The demo data set (synthetic people and the README's demo logins) loaded into an empty database: on by default
     # in development, off in production, where turning it on needs VSSID_DEMO_IN_PRODUCTION=publish-demo-logins too.
     demo_data: bool | None = setting("VSSID_DEMO_DATA", None, switch, shown="on in development, off in production")

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import asyncpg
+
+from db import persons
 
 # A live access token: not expired, not revoked, the account still active. `access`: whom else the person may read
 # and what of them (their children under 18, their live grants; migration 0009), as of this request: a grant
 # revoked or expired a moment ago is already gone from it.
-SESSION_BY_ACCESS_TOKEN = """
+# The person's own record comes with it (columns `person_<column>`, as db/persons.py reads them): `me`, which
+# most documents start with, then costs no statement of its own (the request's PersonByIdLoader is primed with it).
+PERSON_COLUMNS = tuple(column.strip() for column in persons.COLUMNS.split(","))
+SESSION_BY_ACCESS_TOKEN = f"""
 select s.id as session_id, s.person_id, s.password_change_only, o.agency_id,
        array(select concat_ws(':', x.person_id, coalesce(x.grant_id::text, ''), array_to_string(x.parts, ','))
-             from access_of(s.person_id) x) as access
+             from access_of(s.person_id) x) as access,
+       {", ".join(f"p.{column} as person_{column}" for column in PERSON_COLUMNS)}
 from sessions s
 join accounts a on a.person_id = s.person_id
+join people p on p.id = s.person_id
 left join agency_officers o on o.person_id = s.person_id
 where s.access_token_hash = any($1::bytea[]) and s.revoked_at is null and s.access_expires_at > now()
   and a.status = 'ACTIVE'
@@ -35,6 +45,11 @@ API_KEY_REJECTED = """
 insert into audit_events (event, actor_kind, client_address, details)
 values ('api_key_rejected', 'ANONYMOUS', $2::inet, jsonb_build_object('prefix', $1::text))
 """
+
+
+def person_of_session(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The session's person as db/persons.py reads a person (the same columns, by the same names)."""
+    return {column: row[f"person_{column}"] for column in PERSON_COLUMNS}
 
 
 async def session_by_access_token(conn: asyncpg.Connection, token_hashes: list[bytes]) -> asyncpg.Record | None:

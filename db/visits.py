@@ -11,8 +11,9 @@ from db.readable import readable_by
 
 # Years are calendar years in Vietnam, whatever the session's time zone.
 LOCAL_YEAR = "extract(year from admitted_at at time zone 'Asia/Ho_Chi_Minh')::integer"
-# `$n::integer is null or ...`: the year filter is optional; the range form keeps the index on
-# (person_id, admitted_at desc, id desc) usable for both the filter and the keyset.
+# The year filter is optional: a null year gives the bounds -infinity and infinity. Written as two bounds on
+# admitted_at (not `$n is null or ...`), so that the index on (person_id, admitted_at desc, id desc) takes them as
+# its range and the yearly partitions (migration 0015) are pruned when the statement starts, also in a generic plan.
 VISITS = KeysetList(
     "medical_visits",
     "id, person_id, facility_id, visit_type, admitted_at, discharged_at, primary_diagnosis_code, "
@@ -21,9 +22,10 @@ VISITS = KeysetList(
     order_type="timestamptz",
     owner="person_id",
     part="VISITS",
-    filter="""({value}::integer is null
-    or (admitted_at >= make_timestamptz({value}, 1, 1, 0, 0, 0, 'Asia/Ho_Chi_Minh')
-        and admitted_at < make_timestamptz({value} + 1, 1, 1, 0, 0, 0, 'Asia/Ho_Chi_Minh')))""",
+    filter="""admitted_at >= coalesce(make_timestamptz({value}::integer, 1, 1, 0, 0, 0, 'Asia/Ho_Chi_Minh'),
+                                  '-infinity')
+    and admitted_at < coalesce(make_timestamptz({value}::integer + 1, 1, 1, 0, 0, 0, 'Asia/Ho_Chi_Minh'),
+                               'infinity')""",
 )
 # Per-year totals, computed by the database rather than by loading every visit.
 SELECT_YEARS_FOR_VIEWER = f"""

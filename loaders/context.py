@@ -14,8 +14,9 @@ from auth.viewer import Viewer
 from core.settings import Settings
 from db.inbox_feed import InboxFeed
 from db.pool import Database, RequestConnection
-from loaders.base import Loaders
+from loaders.base import Loaders, scoped_person_id
 from loaders.family import AccessLogWriter
+from loaders.personal import PersonByIdLoader
 
 
 @dataclass(slots=True)
@@ -37,6 +38,10 @@ class Context:
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.connection, self.viewer)
+        # The viewer's own person was read with the session: `me` costs no statement of its own.
+        person_id = scoped_person_id(self.viewer)
+        if person_id is not None and self.viewer.person is not None:
+            self.loaders.get(PersonByIdLoader).prime(person_id, self.viewer.person)
 
     def record_read(self, person_id: int, part: str) -> Awaitable[bool]:
         """Log a read of `part` of someone else's data (auth.permissions.reader_check), once per request."""

@@ -8,9 +8,9 @@ from resolvers.root import Mutation, Query, Subscription
 from schema.scalars import SCALAR_MAP
 from service.caching import CachePolicy
 from service.documents import GuardDocument, GuardedSchema
-from service.execution import BoundedExecutionContext
 from service.graphql import mask_errors
 from service.observability import ObserveOperation
+from service.planned import PlannedExecutionContext
 from service.ratelimit import DirectoryRateLimit
 
 schema = GuardedSchema(
@@ -20,5 +20,6 @@ schema = GuardedSchema(
     # Every hook here runs once per operation; none wraps field resolution (no `resolve` hook).
     extensions=[mask_errors, GuardDocument, DirectoryRateLimit, CachePolicy, ObserveOperation],
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
-    execution_context_class=BoundedExecutionContext,  # the answer's size bounded while it is built
+    # The answer's size bounded while it is built (service/execution.py); plain leaves read directly (planned.py).
+    execution_context_class=PlannedExecutionContext,
 )

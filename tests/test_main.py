@@ -283,3 +283,16 @@ def test_serve_takes_its_address_and_reloading_from_the_command_line(db_dsn: str
             code = process.wait(timeout=60)
     assert code == 0
     assert _one_line_error(_run("serve", "--port", "70000", DATABASE_URL=db_dsn)).endswith("1 to 65535")
+
+
+def test_partitions_lists_the_years_and_detaches_only_an_old_one(db_dsn: str) -> None:
+    listed = _run("partitions", DATABASE_URL=db_dsn)
+    recent = _run("partitions", "--detach", "2025", DATABASE_URL=db_dsn)
+    old = _run("partitions", "--detach", "2017", "--keep-years", "5", DATABASE_URL=db_dsn)
+    after = _run("partitions", "--ahead", "0", DATABASE_URL=db_dsn)
+
+    assert listed.returncode == 0, listed.stderr
+    assert "medical_visits_2017" in listed.stdout and "medical_visits_2027" in listed.stdout
+    assert recent.returncode == 1 and "cannot detach 2025" in recent.stdout
+    assert old.returncode == 0 and "detached 2017 as archive_medical_visits_2017" in old.stdout
+    assert "medical_visits_2017" not in after.stdout and "medical_visits_2018" in after.stdout

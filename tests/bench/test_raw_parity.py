@@ -57,3 +57,27 @@ async def test_raw_home_refuses_an_unknown_token(raw_client: httpx.AsyncClient) 
 
     assert body["data"]["me"] is None
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+HISTORY = contract("mobile/MedicalHistory")
+
+
+async def test_raw_history_matches_graphql_medical_history_for_every_sampled_person(
+    client: httpx.AsyncClient, raw_client: httpx.AsyncClient, db_dsn: str
+) -> None:
+    # Given bench sessions for a sample of persons (with and without visits, with more than a page of them)
+    people = await make_sessions(db_dsn, 60, seed=11)
+    pages = []
+    for person in people:
+        # When both endpoints answer MedicalHistory (the bench's page of 20) for that person
+        expected = await gql(client, HISTORY, {"first": 20}, token=person.token)
+        raw = (await raw_client.post("/history", headers={"Authorization": f"Bearer {person.token}"})).json()
+
+        # Then the answers are the same, field for field
+        assert "errors" not in expected, expected
+        assert orjson.loads(orjson.dumps(raw)) == expected, person.person_id
+        pages.append(expected["data"]["me"]["medicalVisits"])
+    # and the sample covered a full page with a next one, a short page, and an empty one
+    assert any(page["pageInfo"]["hasNextPage"] for page in pages)
+    assert any(page["edges"] and not page["pageInfo"]["hasNextPage"] for page in pages)
+    assert any(not page["edges"] for page in pages)

@@ -54,13 +54,28 @@ async def test_home_reads_everything_on_one_connection_and_gives_it_back(
     assert len(me["medicalVisits"]["edges"]) == 5
     reads = [(pid, text) for pid, text in served.log.entries if SESSION_LOOKUP not in text]
     assert len({pid for pid, _ in reads}) == 1
-    # in six statements: person, card (with its group's name), contribution summary, visits page, facilities (with
-    # their province's name), diagnoses; the group and the province come with the card and the facility
+    # in five statements: card (with its group's name), contribution summary, visits page, facilities (with their
+    # province's name), diagnoses; the person comes with the session, the group and the province with the card and
+    # the facility
     assert me["currentCard"]["beneficiaryGroup"]["name"]
     assert me["currentCard"]["primaryFacility"]["province"]["name"]
-    assert len(reads) == 6, [text.split()[:8] for _, text in reads]
+    assert len(reads) == 5, [text.split()[:8] for _, text in reads]
     # and the connection is back in the pool once the answer is out
     assert _all_idle(served.pool)
+
+
+async def test_the_viewers_person_comes_with_the_session(db: asyncpg.Connection, served: AppClient) -> None:
+    # given a citizen
+    citizen = await make_citizen(db, full_name="Trần Thị Phiên")
+
+    # when they ask for their own person
+    served.log.clear()
+    result = await gql(served.http, "{ me { fullName socialInsuranceCode dateOfBirth } }", token=citizen.token)
+
+    # then the answer is theirs, read by the session look-up alone: no statement of its own
+    assert result["data"]["me"]["fullName"] == "Trần Thị Phiên", result
+    assert [text.split()[:4] for _, text in served.log.entries if SESSION_LOOKUP not in text] == []
+    assert any(SESSION_LOOKUP in text for _, text in served.log.entries)
 
 
 async def test_a_request_cancelled_mid_read_still_gives_its_connection_back(

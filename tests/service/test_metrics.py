@@ -38,7 +38,7 @@ async def test_requests_latency_and_loader_batches_are_counted(
     token = await open_demo_session(db, "citizen")
     requests = ("vssid_graphql_requests_total", (("operation", "Home"), ("outcome", "ok")))
     latency = ("vssid_graphql_request_duration_seconds_count", (("operation", "Home"),))
-    batches = ("vssid_loader_batch_size_count", (("loader", "PersonByIdLoader"),))
+    batches = ("vssid_loader_batch_size_count", (("loader", "ContributionSummaryRowsByPersonIdLoader"),))
     before = await _samples(client)
 
     for _ in range(2):

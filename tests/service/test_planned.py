@@ -1,0 +1,249 @@
+"""The planned executor answers exactly as graphql-core's (the reference, `VSSID_EXECUTOR=reference`).
+
+Two apps on one database, one per executor, get the same request from the same caller; their answers must be the
+same bytes (`data` byte for byte, `errors` with their messages, paths, locations and extensions), and the same HTTP
+status. Every query of the client contract runs as each role, then generated documents (hypothesis-graphql over the
+query fields, with variables, fragments, aliases and @skip/@include) as a random role each. Mutations and
+subscriptions are not compared: the planner never runs them (test_mutations_take_the_reference_path).
+
+`VSSID_DIFF_EXAMPLES` sets how many generated documents (2,000 by default, about a minute here).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import graphql
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, note, settings
+from hypothesis import strategies as st
+from hypothesis_graphql import from_schema
+from starlette.applications import Starlette
+
+from core.settings import Settings
+from seed.demo import DEMO_LOGINS, PARTNER_API_KEY
+from service.planned import PlannedExecutionContext, leaf_plan
+from service.schema import schema as served_schema
+from tests.clients import app_client, asgi_client, fresh_address
+from tests.factories import open_session
+from tests.graphql import CONTRACT_DIR
+from tests.service.test_fuzz import CUSTOM_SCALARS, SCHEMA_SDL
+from tests.service.variations import vary
+
+EXAMPLES = int(os.environ.get("VSSID_DIFF_EXAMPLES", "2000"))
+RANDOM = bool(os.environ.get("VSSID_FUZZ_RANDOM"))
+# (role, endpoint); "another" is a second citizen sending the owner's documents (and the owner's ids).
+ROLES = (
+    ("owner", "/graphql"),
+    ("another", "/graphql"),
+    ("anonymous", "/graphql"),
+    ("must_change_password", "/graphql"),
+    ("officer", "/graphql"),
+    ("partner", "/graphql"),
+    ("partner", "/graphql/partner"),
+)
+_SCHEMA = graphql.build_schema(SCHEMA_SDL)
+assert _SCHEMA.query_type is not None
+QUERY_FIELDS = sorted(_SCHEMA.query_type.fields)
+_OPERATION = re.compile(r"^\s*(query|mutation|subscription)\b", re.MULTILINE)
+# The one answer that differs between two runs by design: the insurance book's PDF carries the moment it was made
+# (and its size may follow). Under any alias, its value is set aside before the bytes are compared.
+_MADE_NOW = re.compile(rb'("[A-Za-z0-9_]+":)"JVBER[A-Za-z0-9+/=]*"')
+
+
+@dataclasses.dataclass
+class Pair:
+    planned: Starlette
+    reference: Starlette
+    headers: dict[str, dict[str, str]]
+    owner_ids: dict[str, str]
+    db: asyncpg.Connection
+
+    async def forget_mistakes(self) -> None:
+        """A fresh budget of invalid documents (service/mistakes.py): the partner's is counted per key, and
+        thousands of generated documents, a quarter of them refused, would spend it whatever the executor."""
+        await self.db.execute("delete from throttle_counters where key like 'rate:invalid:%'")
+
+    async def both(self, role: str, path: str, query: str, variables: dict[str, Any] | None = None) -> bytes:
+        """The answer of both executors, asserted the same; returns the planned one."""
+        answers = []
+        for app in (self.planned, self.reference):
+            # Each request from its own address: per-address limits count neither executor's requests twice.
+            async with asgi_client(app, fresh_address()) as http:
+                response = await http.post(
+                    path, json={"query": query, "variables": variables or {}}, headers=self.headers[role]
+                )
+            answers.append(response)
+        planned, reference = answers
+        assert planned.status_code == reference.status_code, (planned.text, reference.text)
+        same = _MADE_NOW.sub(rb'\1"<pdf>"', planned.content) == _MADE_NOW.sub(rb'\1"<pdf>"', reference.content)
+        assert same, f"planned:\n{planned.text[:3000]}\nreference:\n{reference.text[:3000]}"
+        return planned.content
+
+
+async def _demo_person(db: asyncpg.Connection, role: str, index: int = 0) -> int:
+    demo = [d for d in DEMO_LOGINS if d.role == role][index]
+    person_id: int = await db.fetchval(
+        "select id from people where social_insurance_code = $1", demo.social_insurance_code
+    )
+    return person_id
+
+
+@pytest.fixture
+async def pair(settings: Settings, db_dsn: str, db: asyncpg.Connection) -> AsyncIterator[Pair]:
+    reference = dataclasses.replace(settings, executor="reference")
+    assert settings.executor == "planned"
+    headers = {
+        "owner": await open_session(db, await _demo_person(db, "citizen", 0)),
+        "another": await open_session(db, await _demo_person(db, "citizen", 1)),
+        "must_change_password": await open_session(db, await _demo_person(db, "citizen_must_change_password")),
+        "officer": await open_session(db, await _demo_person(db, "agency_officer")),
+    }
+    all_headers = {role: {"Authorization": f"Bearer {token}"} for role, token in headers.items()}
+    all_headers |= {"anonymous": {}, "partner": {"X-API-Key": PARTNER_API_KEY}}
+    async with app_client(settings, db_dsn) as planned, app_client(reference, db_dsn) as referenced:
+        made = Pair(planned.app, referenced.app, all_headers, {}, db)
+        made.owner_ids = await _owner_ids(planned.http, all_headers["owner"])
+        yield made
+
+
+async def _owner_ids(http: httpx.AsyncClient, headers: dict[str, str]) -> dict[str, str]:
+    """Ids of the owner's objects, for documents that take one (and for another citizen to try)."""
+    query = "{ me { id dependants { id } grantedPersons { id } currentCard { cardNumber } fullName dateOfBirth } }"
+    me = (await http.post("/graphql", json={"query": query}, headers=headers)).json()["data"]["me"]
+    return {
+        "person": me["id"], "dependant": me["dependants"][0]["id"],
+        "granted": me["grantedPersons"][0]["id"], "cardNumber": me["currentCard"]["cardNumber"],
+        "fullName": me["fullName"], "dateOfBirth": me["dateOfBirth"],
+    }
+
+
+def _variables(name: str, ids: dict[str, str]) -> dict[str, Any]:
+    """Values for the contract's query variables (a missing one is compared too: both refuse it the same way)."""
+    values: dict[str, dict[str, Any]] = {
+        "mobile/MedicalHistory": {"first": 20},
+        "mobile/DependantHistory": {"id": ids["dependant"], "first": 5},
+        "mobile/Benefits": {"first": 3},
+        "mobile/Contributions": {"first": 10},
+        "mobile/Inbox": {"first": 5},
+        "partner/FacilityDirectory": {"provinceCode": "01", "first": 20},
+        "partner/VerifyInsuranceCard": {
+            "cardNumber": ids["cardNumber"], "fullName": ids["fullName"], "dateOfBirth": ids["dateOfBirth"],
+        },
+        "public/Assistant": {"question": "Thẻ BHYT hết hạn thì làm thế nào?"},
+        "public/Support": {"question": "đổi mật khẩu"},
+        "public/Facility": {"code": "01001"},
+        "public/Employers": {"search": "công ty", "first": 5},
+        "public/LookupSocialInsuranceCode": {"input": {"fullName": ids["fullName"], "dateOfBirth": ids["dateOfBirth"]}},
+    }
+    return values.get(name, {})
+
+
+def _contract_queries() -> list[str]:
+    names = []
+    for path in sorted(CONTRACT_DIR.rglob("*.graphql")):
+        match = _OPERATION.search(path.read_text(encoding="utf-8"))
+        if match is not None and match[1] == "query":
+            names.append(path.relative_to(CONTRACT_DIR).with_suffix("").as_posix())
+    return names
+
+
+CONTRACT_QUERIES = _contract_queries()
+
+
+def test_the_contract_has_its_queries() -> None:
+    assert {"mobile/Home", "mobile/MedicalHistory", "partner/VerifyInsuranceCard"} <= set(CONTRACT_QUERIES)
+
+
+@pytest.mark.parametrize("name", CONTRACT_QUERIES)
+async def test_every_contract_query_answers_the_same_for_every_role(pair: Pair, name: str) -> None:
+    query = (CONTRACT_DIR / f"{name}.graphql").read_text(encoding="utf-8")
+    for role, path in ROLES:
+        await pair.both(role, path, query, _variables(name, pair.owner_ids))
+
+
+async def test_foreign_objects_are_null_with_the_same_error_at_the_same_path(pair: Pair) -> None:
+    """A grantee reads the granted parts of a person, and gets null plus FORBIDDEN for the others."""
+    query = """query ($id: ID!) {
+      node(id: $id) { id ... on Person { fullName currentCard { cardNumber } contributionSummary { totalMonths } } }
+    }"""
+    answer = await pair.both("owner", "/graphql", query, {"id": pair.owner_ids["granted"]})
+    assert b'"contributionSummary":null' in answer and b'"FORBIDDEN"' in answer
+    assert b'"path":["node","contributionSummary"]' in answer and b'"cardNumber":"' in answer
+
+
+async def test_the_oracle_catches_a_wrong_leaf(pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a planted fault in the planned path, the comparison fails: the suite can tell the two apart."""
+    query = (CONTRACT_DIR / "mobile/Home.graphql").read_text(encoding="utf-8")
+    original = PlannedExecutionContext.complete_leaf_value
+
+    def shouting(self: PlannedExecutionContext, return_type: Any, result: Any) -> Any:
+        completed = original(self, return_type, result)
+        return completed.upper() if isinstance(completed, str) and self.planned else completed
+
+    monkeypatch.setattr(PlannedExecutionContext, "complete_leaf_value", shouting)
+    with pytest.raises(AssertionError, match="planned"):
+        await pair.both("owner", "/graphql", query)
+
+
+def test_plain_leaves_are_planned_and_relations_are_executed() -> None:
+    person = served_schema._schema.get_type("Person")
+    assert isinstance(person, graphql.GraphQLObjectType)
+    assert leaf_plan(person, "fullName") is not None
+    assert leaf_plan(person, "dateOfBirth") is not None
+    assert leaf_plan(person, "currentCard") is None  # a relation: its loader, through graphql-core
+    assert leaf_plan(person, "medicalVisits") is None  # arguments and a resolver
+    assert leaf_plan(person, "noSuchField") is None
+
+
+async def test_mutations_take_the_reference_path(pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[str, bool]] = []
+    original = PlannedExecutionContext.__init__
+
+    def noting(self: PlannedExecutionContext, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        seen.append((self.operation.operation.value, self.planned))
+
+    monkeypatch.setattr(PlannedExecutionContext, "__init__", noting)
+    await pair.both("anonymous", "/graphql", "mutation { logout { __typename } }")
+    await pair.both("owner", "/graphql", "{ me { fullName } }")
+    assert seen == [("mutation", False), ("mutation", False), ("query", True), ("query", False)]
+
+
+DIFF_SETTINGS = settings(
+    max_examples=EXAMPLES,
+    derandomize=not RANDOM,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+# One root field per document (as tests/service/test_fuzz.py): a document of many reaches few resolvers.
+DOCUMENTS = st.sampled_from(QUERY_FIELDS).flatmap(
+    lambda name: from_schema(SCHEMA_SDL, fields=[name], custom_scalars=CUSTOM_SCALARS)
+)
+
+
+@DIFF_SETTINGS
+@given(data=st.data())
+async def test_generated_documents_answer_the_same(pair: Pair, data: st.DataObject) -> None:
+    role, path = data.draw(st.sampled_from(ROLES), label="caller")
+    generated = data.draw(DOCUMENTS, label="document")
+    document, variables = vary(_SCHEMA, generated, data.draw(st.integers(0, 2**32 - 1), label="variation"))
+    note(f"as {role} on {path}:\n{document}\nvariables: {variables}")
+    await pair.forget_mistakes()
+    await pair.both(role, path, document, variables)
+
+
+async def test_the_plans_size_is_in_the_metrics(pair: Pair) -> None:
+    await pair.both("owner", "/graphql", (CONTRACT_DIR / "mobile/Home.graphql").read_text(encoding="utf-8"))
+    async with asgi_client(pair.planned) as http:
+        metrics = (await http.get("/metrics")).text
+    line = next(line for line in metrics.splitlines() if line.startswith("vssid_planned_fields "))
+    assert float(line.split()[1]) >= 20  # Home alone has more plain leaves than that
