@@ -44,7 +44,7 @@ with target as (
     order by valid_from desc, id desc limit 1
 ), old as (
     update insurance_cards c set valid_to = $3::date - 1
-    from target where c.id = target.id
+    from target where c.person_id = $1 and c.id = target.id
     returning c.*, target.valid_to as old_valid_to
 )
 insert into insurance_cards (person_id, card_number, group_code, benefit_level, coverage_percent, province_code,
@@ -58,7 +58,7 @@ returning id
 # Cấp lại thẻ: the same number, a new issue date; a QR code printed before it no longer matches (REVOKED).
 REISSUE = """
 update insurance_cards set issued_at = now()
-where id = $1
+where person_id = $1 and id = $2
 returning id, (issued_at at time zone 'Asia/Ho_Chi_Minh')::date as issued_on
 """
 CORRECT_PERSON = """
@@ -108,8 +108,8 @@ async def change_facility(conn: asyncpg.Connection, person_id: int, facility_id:
     return int(status.split()[-1]) + len(split)
 
 
-async def reissue(conn: asyncpg.Connection, card_id: int) -> asyncpg.Record:
-    row = await conn.fetchrow(REISSUE, card_id)
+async def reissue(conn: asyncpg.Connection, person_id: int, card_id: int) -> asyncpg.Record:
+    row = await conn.fetchrow(REISSUE, person_id, card_id)
     assert row is not None  # the caller found the card in this transaction
     return row
 

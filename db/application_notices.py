@@ -22,7 +22,7 @@ with new as (
 ), pushed as (
     insert into notification_outbox (dedupe_key, person_id, channel, recipient, subject, body)
     select 'push:' || n.id || ':' || d.id, n.person_id, 'PUSH', d.platform || ':' || d.token, n.title, n.body
-    from new n join devices d on d.person_id = n.person_id
+    from new n join devices d on d.person_id = $1
     on conflict (dedupe_key) do nothing
 )
 select count(*) from new

@@ -17,9 +17,7 @@ from db.lists import KeysetList
 
 COLUMNS = """
 id, person_id, kind, status, competent_agency_id, input, effect, amount_dong, rejection_reason, submitted_at,
-updated_at,
-(select p.full_name from people p where p.id = applications.person_id) as applicant_name,
-(select p.social_insurance_code from people p where p.id = applications.person_id) as applicant_code
+updated_at, applicant_name, applicant_code
 """
 # Person.applications: newest first; `kind` filters (null: every kind). The owner alone (and nobody by grant).
 APPLICATIONS = KeysetList(
@@ -46,8 +44,9 @@ order by f.code limit 1
 """
 SELECT_BY_KEY = f"select {COLUMNS} from applications where person_id = $1 and idempotency_key = $2"
 INSERT = f"""
-insert into applications (person_id, kind, status, competent_agency_id, input, amount_dong, idempotency_key)
-values ($1, $2, $3, $4, $5::jsonb, $6, $7)
+insert into applications (person_id, kind, status, competent_agency_id, input, amount_dong, idempotency_key,
+                          applicant_name, applicant_code)
+select $1, $2, $3, $4, $5::jsonb, $6, $7, p.full_name, p.social_insurance_code from people p where p.id = $1
 on conflict (person_id, idempotency_key) do nothing
 returning {COLUMNS}
 """

@@ -28,6 +28,9 @@ create table applications (
                                            'AWAITING_PAYMENT', 'PAID')),
     -- The agency that decides: the social insurance agency of the person's province (db/applications.py).
     competent_agency_id bigint not null references facilities (id),
+    -- Who applied, as the record said at submission (what the officer's queue shows).
+    applicant_name text not null,
+    applicant_code text not null,
     input jsonb not null,
     effect jsonb,
     -- Money due in đồng (a household renewal), fixed at submission from the rates in force; never from a client.

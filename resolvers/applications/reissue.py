@@ -39,7 +39,7 @@ async def prepare(conn: asyncpg.Connection, person_id: int, request: Request, to
 
 async def apply(conn: asyncpg.Connection, person_id: int, stored: dict[str, Any], today: dt.date) -> dict[str, Any]:
     card = await _card(conn, person_id, today)
-    issued = await effects.reissue(conn, card["id"])
+    issued = await effects.reissue(conn, person_id, card["id"])
     return {
         "before": {"cardNumber": card["card_number"], "issuedOn": card["issued_on"].isoformat()},
         "after": {"cardNumber": card["card_number"], "issuedOn": issued["issued_on"].isoformat()},
