@@ -1,4 +1,5 @@
-"""Command line of the service: serve | migrate | seed [--check] | demo-logins | export-schema | partner | partitions.
+"""Command line of the service: serve | migrate | seed [--check] | demo-logins | export-schema | partner | partitions |
+payments reconcile.
 
 `python main.py serve` with no DATABASE_URL starts an embedded PostgreSQL under VSSID_DATA_DIR, applies migrations,
 loads the demo data set into an empty database, and serves GraphQL (GraphiQL in a browser) at /graphql.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import datetime as dt
 import json
 import logging
 import sys
@@ -16,12 +18,16 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
+import httpx
+
 from auth.cli import add_partner_parser, run_partner_command
 from auth.tokens import configure_keys
 from core.settings import Settings, SettingsError, environment_variables, load_settings
 from db.embedded import EmbeddedDatabaseError
 from db.migrate import MigrationError
 from jobs.partitions import add_partitions_parser, run_partitions_command
+from jobs.payments import gateway_config, reconcile
+from payments.gateway import GatewayError
 from seed import SeedError, seed_database
 from seed.checks import report as checks_report
 from seed.checks import run_checks
@@ -109,6 +115,27 @@ def command_partner(settings: Settings, args: argparse.Namespace) -> int:
         return asyncio.run(_partner(dsn, settings, args))
 
 
+async def _reconcile(dsn: str, settings: Settings, day: dt.date) -> int:
+    config = gateway_config(settings)
+    if config is None:
+        print("error: no payment gateway (set VSSID_PAYMENT_GATEWAY_URL and VSSID_PAYMENT_MERCHANT)", file=sys.stderr)
+        return 2
+    try:
+        async with connect(dsn) as conn, httpx.AsyncClient(timeout=30) as client:
+            mismatches = await reconcile(conn, config, day, client)
+    except (httpx.HTTPError, GatewayError) as exc:
+        print(f"error: the gateway's report of {day} could not be read ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 2
+    for mismatch in mismatches:
+        print(mismatch.line())
+    print(f"{day}: {len(mismatches)} mismatches between the orders and the gateway's report", file=sys.stderr)
+    return 1 if mismatches else 0
+
+
+def command_payments(settings: Settings, args: argparse.Namespace) -> int:
+    """`payments reconcile --date YYYY-MM-DD`: exit status 1 if any order and the gateway's report disagree."""
+    with database(settings) as dsn:
+        return asyncio.run(_reconcile(dsn, settings, args.date))
 async def _partitions(dsn: str, settings: Settings, args: argparse.Namespace) -> int:
     await prepare(dsn, settings, serving=False)
     async with connect(dsn) as conn:
@@ -174,6 +201,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     export.add_argument("path", nargs="?", default="schema.graphql", help="where to write it (default schema.graphql)")
     add_partner_parser(commands)
+    payments = commands.add_parser("payments", help="online payment: reconcile a day with the gateway's report")
+    reconcile = payments.add_subparsers(dest="payments_command", required=True, metavar="command").add_parser(
+        "reconcile", help="list the day's orders that disagree with the gateway's report; exit status 1 if any"
+    )
+    reconcile.add_argument("--date", type=dt.date.fromisoformat, required=True, help="the day, YYYY-MM-DD (Vietnam)")
     add_partitions_parser(commands)
     return parser.parse_args(argv)
 
@@ -197,6 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "migrate": lambda: command_migrate(settings),
             "seed": lambda: command_seed(settings, args),
             "partner": lambda: command_partner(settings, args),
+            "payments": lambda: command_payments(settings, args),
             "partitions": lambda: command_partitions(settings, args),
         }
         return commands[args.command]()

@@ -72,6 +72,16 @@ class ErrorCode(enum.Enum):
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
     PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
     PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
+    # Applications (public services) and their payment.
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    APPLICATION_WINDOW_CLOSED = "APPLICATION_WINDOW_CLOSED"
+    FACILITY_NOT_ELIGIBLE = "FACILITY_NOT_ELIGIBLE"
+    NO_CARD_IN_FORCE = "NO_CARD_IN_FORCE"
+    HOUSEHOLD_MEMBER_INELIGIBLE = "HOUSEHOLD_MEMBER_INELIGIBLE"
+    NOT_CANCELLABLE = "NOT_CANCELLABLE"
+    DECIDED_BY_PAYMENT = "DECIDED_BY_PAYMENT"
+    PAYMENT_NOT_DUE = "PAYMENT_NOT_DUE"
+    PAYMENT_UNAVAILABLE = "PAYMENT_UNAVAILABLE"
 
 
 class Meaning(NamedTuple):
@@ -117,7 +127,8 @@ MEANINGS: dict[ErrorCode, Meaning] = {
     ErrorCode.ALREADY_REGISTERED: Meaning(
         "The person already has an account or a pending registration.", "Offer login or password reset."),
     ErrorCode.UNKNOWN_AGENCY: Meaning("No social insurance agency has that code.", "Let the person pick again."),
-    ErrorCode.ALREADY_DECIDED: Meaning("The registration was already approved or rejected.", "Reload the queue."),
+    ErrorCode.ALREADY_DECIDED: Meaning(
+        "The registration or application was already decided (or the application cancelled).", "Reload the queue."),
     ErrorCode.GRANTEE_UNAVAILABLE: Meaning(
         "No account holder with that social insurance code can receive a grant (whether the person is on record "
         "is not told).", "Ask the person to check the code, or to register an account first."),
@@ -164,6 +175,30 @@ MEANINGS: dict[ErrorCode, Meaning] = {
         "The persisted-query extension has an unknown version or a malformed hash.", "Use version 1, SHA-256 hex."),
     ErrorCode.PERSISTED_QUERY_HASH_MISMATCH: Meaning(
         "The query does not hash to the sha256Hash sent.", "Hash the exact text sent."),
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: Meaning(
+        "The idempotency key was already used by this person for an application with another input.",
+        "Use a new key for a new application; resend the same input to get the first one back."),
+    ErrorCode.APPLICATION_WINDOW_CLOSED: Meaning(
+        "The primary-care facility can only be changed in the first days of each quarter (the rules as data).",
+        "Show when the next window opens; do not retry before."),
+    ErrorCode.FACILITY_NOT_ELIGIBLE: Meaning(
+        "The facility does not accept initial registration, is of a level not allowed, is in another province or "
+        "is already the person's.", "Let the person pick another facility."),
+    ErrorCode.NO_CARD_IN_FORCE: Meaning(
+        "The application needs a BHYT card in force (or on record, for a renewal) and there is none.",
+        "Send the person to the social insurance agency."),
+    ErrorCode.HOUSEHOLD_MEMBER_INELIGIBLE: Meaning(
+        "A listed member is not in the applicant's household or is not insured as a household member.",
+        "Remove that member (`field` names the list); the message gives the code."),
+    ErrorCode.NOT_CANCELLABLE: Meaning(
+        "The application is in review, decided, paid or cancelled already: the citizen can no longer cancel it.",
+        "Reload the application."),
+    ErrorCode.DECIDED_BY_PAYMENT: Meaning(
+        "A household renewal takes effect when paid; no officer reviews or decides it.", "Leave it in the queue."),
+    ErrorCode.PAYMENT_NOT_DUE: Meaning(
+        "The application is not awaiting payment (no money due, paid, or cancelled).", "Reload the application."),
+    ErrorCode.PAYMENT_UNAVAILABLE: Meaning(
+        "This service has no payment gateway configured.", "Retry later; the application stays open."),
 }
 if set(MEANINGS) != set(ErrorCode):  # pragma: no cover - a code without a meaning is a bug at import
     raise RuntimeError(f"codes without a meaning: {sorted(c.value for c in set(ErrorCode) - set(MEANINGS))}")

@@ -6,10 +6,8 @@ is read. `load_settings` reads every field from that declaration; a bad value st
 
 from __future__ import annotations
 
-import base64
 import ipaddress
 import os
-import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -17,16 +15,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from core.key_settings import SettingsError as SettingsError  # noqa: PLC0414 - re-exported, as before
+from core.key_settings import key_pairs, signing_keys
+
 _CORES = os.cpu_count() or 1
-_KEY_ID = re.compile(r"^[A-Za-z0-9._-]{1,16}$")
 
 
 # The second, deliberate word an operator must write to load the demo logins in production.
 DEMO_IN_PRODUCTION = "publish-demo-logins"
-
-
-class SettingsError(ValueError):
-    """A configuration value is wrong; the message says which and what to do."""
 
 
 Reader = Callable[[str, str], Any]
@@ -86,40 +82,6 @@ def networks(name: str, raw: str) -> tuple[str, ...]:
                 f"{name}: {item!r} is not an IP address or network (list them comma-separated: 10.0.0.5,10.1.0.0/16)"
             ) from None
     return items
-
-
-def key_pairs(name: str, raw: str) -> tuple[tuple[str, str], ...]:
-    """`id:secret` pairs, comma-separated; each secret at least 32 characters."""
-    keys = []
-    for item in (part.strip() for part in raw.split(",") if part.strip()):
-        key_id, _, secret = item.partition(":")
-        if not key_id or len(secret) < 32:
-            raise SettingsError(
-                f"{name} holds id:secret pairs, comma-separated, each secret at least 32 characters "
-                "(e.g. k2026:$(openssl rand -hex 32)); the first one signs"
-            )
-        keys.append((key_id, secret))
-    return tuple(keys)
-
-
-def signing_keys(name: str, raw: str) -> tuple[tuple[str, bytes], ...]:
-    """`id:base64-private-key` pairs, comma-separated: each an Ed25519 private key of 32 bytes (its seed)."""
-    keys = []
-    for item in (part.strip() for part in raw.split(",") if part.strip()):
-        key_id, _, encoded = item.partition(":")
-        text = encoded.replace("-", "+").replace("_", "/")  # base64 or base64url, padded or not
-        try:
-            seed = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
-        except ValueError:
-            seed = b""
-        if not _KEY_ID.match(key_id) or len(seed) != 32:
-            raise SettingsError(
-                f"{name} holds id:base64-private-key pairs, comma-separated: an id of 1 to 16 letters, digits, "
-                "'.', '_' or '-', and a 32-byte Ed25519 private key in base64 (e.g. c2027:$(openssl rand -base64 32)); "
-                "the first one signs, all of them verify"
-            )
-        keys.append((key_id, seed))
-    return tuple(keys)
 
 
 def database_url(name: str, raw: str) -> str:
@@ -232,6 +194,10 @@ class Settings:
     # The app's bundle id (apns-topic) and a provider authentication token (ES256 JWT), kept fresh by the platform.
     apns_topic: str | None = setting("VSSID_APNS_TOPIC", None, text)
     apns_auth_token: str | None = setting("VSSID_APNS_AUTH_TOKEN", None, text)
+    # Online payment (payments/gateway.py): the gateway's base URL and this merchant's CODE:SECRET; unset in
+    # development, `main.py serve` starts the sandbox gateway as its own process. Required in production.
+    payment_gateway_url: str | None = setting("VSSID_PAYMENT_GATEWAY_URL", None, text)
+    payment_merchant: tuple[tuple[str, str], ...] = setting("VSSID_PAYMENT_MERCHANT", (), key_pairs)
     # Read replicas (docs/replicas.md): queries read there; one lagging past the bound is taken out of rotation.
     replica_urls: tuple[str, ...] = setting("DATABASE_REPLICA_URLS", (), database_urls)
     replica_max_lag_ms: int = setting("VSSID_REPLICA_MAX_LAG_MS", 5000, whole(100, 600_000))
@@ -300,4 +266,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             "VSSID_PUSH_SENDER=http needs " + ", ".join(f"VSSID_{n.upper()}" for n in missing)
             + " (or leave it at log: push is then off)"
         )
+    if settings.is_production and not (settings.payment_gateway_url and settings.payment_merchant):
+        raise SettingsError("production needs VSSID_PAYMENT_GATEWAY_URL and VSSID_PAYMENT_MERCHANT (CODE:SECRET)")
     return settings

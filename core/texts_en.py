@@ -144,6 +144,70 @@ EN: dict[TextId, str] = {
     TextId.SUBSCRIPTIONS_ONLY_OVER_WEBSOCKET: "Only subscriptions run over WebSocket; send this by HTTP.",
     TextId.INTROSPECTION_DISABLED: "Introspection is disabled on this endpoint.",
     TextId.CREDENTIALS_BY_POST: "This operation checks credentials: send it by POST.",
+    TextId.APPLICATION_KEY_FORMAT: "The idempotency key must be 8 to 100 characters, without control characters.",
+    TextId.APPLICATION_KEY_REUSED: (
+        "This idempotency key was already used for another application; use a new key for a new application."
+    ),
+    TextId.APPLICATION_ONE_KIND: "Fill in exactly one kind of application.",
+    TextId.APPLICATION_NOT_FOUND: "No such application.",
+    TextId.APPLICATION_NOT_CANCELLABLE: (
+        "The application is already in review or closed and can no longer be cancelled."
+    ),
+    TextId.APPLICATION_DECIDED: "The application was already decided or cancelled.",
+    TextId.APPLICATION_DECIDED_BY_PAYMENT: (
+        "A household BHYT renewal takes effect when it is paid; no officer decides it."
+    ),
+    TextId.APPLICATION_REASON_LENGTH: "The reason must be 1 to {maximum} characters.",
+    TextId.FACILITY_CHANGE_WINDOW_CLOSED: (
+        "The primary-care facility can only be changed in the first {days} days of each quarter; today is "
+        "outside that window."
+    ),
+    TextId.FACILITY_CODE_FORMAT: (
+        "A facility code has 5 characters: the 2-digit province code, then 3 digits or capital letters."
+    ),
+    TextId.FACILITY_NOT_INITIAL: "This facility does not accept initial registration.",
+    TextId.FACILITY_LEVEL_NOT_ALLOWED: "Initial registration is not allowed at a facility of this level.",
+    TextId.FACILITY_OTHER_PROVINCE: "The facility must be in the province where you live.",
+    TextId.FACILITY_ALREADY_REGISTERED: "This is already your primary-care facility.",
+    TextId.NO_CARD_IN_FORCE: "There is no BHYT card in force.",
+    TextId.CORRECTION_NOTHING: "Give at least one detail to correct that differs from the record.",
+    TextId.CORRECTION_NAME_LENGTH: "The full name must be 1 to 200 characters.",
+    TextId.CORRECTION_ADDRESS_LENGTH: "The address must be 1 to 500 characters.",
+    TextId.CORRECTION_BIRTH_DATE: "The date of birth must be from 1900-01-01 to today.",
+    TextId.RENEWAL_TERM: "The term must be 3, 6 or 12 months.",
+    TextId.RENEWAL_MEMBERS_FORMAT: "List 1 to {maximum} different social insurance codes of 10 digits each.",
+    TextId.RENEWAL_NOT_IN_HOUSEHOLD: "A chosen person is not in your household.",
+    TextId.RENEWAL_NOT_HOUSEHOLD_GROUP: (
+        "The person with code {code} is not insured as a household member or holds no BHYT card."
+    ),
+    TextId.PAYMENT_NOT_DUE: "This application is not awaiting payment.",
+    TextId.APPLICATION_KIND_PRIMARY_FACILITY_CHANGE: "change of primary-care facility",
+    TextId.APPLICATION_KIND_CARD_REISSUE: "reissue of the BHYT card",
+    TextId.APPLICATION_KIND_DETAILS_CORRECTION: "correction of personal details",
+    TextId.APPLICATION_KIND_HOUSEHOLD_RENEWAL: "household BHYT renewal",
+    TextId.NOTICE_APPLICATION_APPROVED_TITLE: "Application approved",
+    TextId.NOTICE_APPLICATION_APPROVED_BODY: "Your application ({kind}) of {submitted} was approved.",
+    TextId.NOTICE_APPLICATION_REJECTED_TITLE: "Application not approved",
+    TextId.NOTICE_APPLICATION_REJECTED_BODY: (
+        "Your application ({kind}) of {submitted} was not approved. Reason: {reason}."
+    ),
+    TextId.NOTICE_RECEIPT_TITLE: "Receipt: household BHYT",
+    TextId.NOTICE_RECEIPT_BODY: (
+        "Received {amount} dong for the household BHYT renewal ({months} months, {members} people), "
+        "transaction {transaction}. Your BHYT card is valid until {valid_to}."
+    ),
+    TextId.PAYMENT_ORDER_INFO: "Payment of application {application}: household BHYT renewal",
+    TextId.PAYMENT_RETURN_TITLE: "Payment result",
+    TextId.PAYMENT_RETURN_PAID: (
+        "Payment received. The household's BHYT cards are renewed; the receipt is in the VssID app's inbox."
+    ),
+    TextId.PAYMENT_RETURN_PENDING: (
+        "Waiting for the payment gateway's confirmation. The result will show in the VssID app within "
+        "minutes."
+    ),
+    TextId.PAYMENT_RETURN_FAILED: "The payment did not go through. You can pay again in the VssID app.",
+    TextId.PAYMENT_RETURN_INVALID: "The payment result could not be verified.",
+    TextId.PAYMENT_UNAVAILABLE: "Online payment is not available right now; please try again later.",
     TextId.QUOTE_TERM_NOT_ALLOWED: "The term must be {allowed} months.",
     TextId.QUOTE_MEMBERS_NEEDED: "Choose the household members or give their number (1 to {maximum}), not both.",
     TextId.QUOTE_NOT_HOUSEHOLD_MEMBER: "Someone chosen is not in your household as the records know it.",

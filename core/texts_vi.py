@@ -159,6 +159,66 @@ VI: dict[TextId, str] = {
     ),
     TextId.INTROSPECTION_DISABLED: "Địa chỉ này không cho phép truy vấn cấu trúc (introspection).",
     TextId.CREDENTIALS_BY_POST: "Thao tác này kiểm tra thông tin đăng nhập: vui lòng gửi bằng POST.",
+    TextId.APPLICATION_KEY_FORMAT: (
+        "Khóa chống gửi trùng (idempotencyKey) phải dài từ 8 đến 100 ký tự, không có ký tự điều khiển."
+    ),
+    TextId.APPLICATION_KEY_REUSED: (
+        "Khóa chống gửi trùng này đã được dùng cho một hồ sơ khác; hãy dùng khóa mới cho hồ sơ mới."
+    ),
+    TextId.APPLICATION_ONE_KIND: "Hãy điền đúng một loại hồ sơ.",
+    TextId.APPLICATION_NOT_FOUND: "Không tìm thấy hồ sơ.",
+    TextId.APPLICATION_NOT_CANCELLABLE: "Hồ sơ đã được tiếp nhận xử lý hoặc đã kết thúc nên không thể hủy.",
+    TextId.APPLICATION_DECIDED: "Hồ sơ đã được giải quyết hoặc đã bị hủy.",
+    TextId.APPLICATION_DECIDED_BY_PAYMENT: (
+        "Hồ sơ gia hạn thẻ BHYT hộ gia đình có hiệu lực khi được thanh toán, không cần cán bộ duyệt."
+    ),
+    TextId.APPLICATION_REASON_LENGTH: "Lý do phải dài từ 1 đến {maximum} ký tự.",
+    TextId.FACILITY_CHANGE_WINDOW_CLOSED: (
+        "Chỉ được đổi nơi đăng ký KCB ban đầu trong {days} ngày đầu của mỗi quý; hôm nay nằm ngoài thời gian "
+        "này."
+    ),
+    TextId.FACILITY_CODE_FORMAT: "Mã cơ sở KCB gồm 5 ký tự: 2 chữ số mã tỉnh, rồi 3 chữ số hoặc chữ in hoa.",
+    TextId.FACILITY_NOT_INITIAL: "Cơ sở này không nhận đăng ký KCB ban đầu.",
+    TextId.FACILITY_LEVEL_NOT_ALLOWED: "Không được đăng ký KCB ban đầu tại cơ sở thuộc cấp này.",
+    TextId.FACILITY_OTHER_PROVINCE: "Cơ sở phải ở tỉnh, thành phố nơi bạn cư trú.",
+    TextId.FACILITY_ALREADY_REGISTERED: "Đây đã là nơi đăng ký KCB ban đầu của bạn.",
+    TextId.NO_CARD_IN_FORCE: "Không có thẻ BHYT còn giá trị sử dụng.",
+    TextId.CORRECTION_NOTHING: "Hãy nhập ít nhất một thông tin cần điều chỉnh, khác với thông tin đang lưu.",
+    TextId.CORRECTION_NAME_LENGTH: "Họ tên phải dài từ 1 đến 200 ký tự.",
+    TextId.CORRECTION_ADDRESS_LENGTH: "Địa chỉ phải dài từ 1 đến 500 ký tự.",
+    TextId.CORRECTION_BIRTH_DATE: "Ngày sinh phải từ 01/01/1900 đến hôm nay.",
+    TextId.RENEWAL_TERM: "Kỳ hạn đóng phải là 3, 6 hoặc 12 tháng.",
+    TextId.RENEWAL_MEMBERS_FORMAT: "Hãy nêu từ 1 đến {maximum} mã số BHXH khác nhau, mỗi mã gồm 10 chữ số.",
+    TextId.RENEWAL_NOT_IN_HOUSEHOLD: "Một người được chọn không thuộc hộ gia đình của bạn.",
+    TextId.RENEWAL_NOT_HOUSEHOLD_GROUP: (
+        "Người có mã số BHXH {code} không tham gia BHYT theo hộ gia đình hoặc chưa có thẻ BHYT."
+    ),
+    TextId.PAYMENT_NOT_DUE: "Hồ sơ này không chờ thanh toán.",
+    TextId.APPLICATION_KIND_PRIMARY_FACILITY_CHANGE: "đổi nơi đăng ký KCB ban đầu",
+    TextId.APPLICATION_KIND_CARD_REISSUE: "cấp lại thẻ BHYT",
+    TextId.APPLICATION_KIND_DETAILS_CORRECTION: "điều chỉnh thông tin cá nhân",
+    TextId.APPLICATION_KIND_HOUSEHOLD_RENEWAL: "gia hạn thẻ BHYT hộ gia đình",
+    TextId.NOTICE_APPLICATION_APPROVED_TITLE: "Hồ sơ đã được chấp thuận",
+    TextId.NOTICE_APPLICATION_APPROVED_BODY: "Hồ sơ {kind} nộp ngày {submitted} đã được chấp thuận.",
+    TextId.NOTICE_APPLICATION_REJECTED_TITLE: "Hồ sơ chưa được chấp thuận",
+    TextId.NOTICE_APPLICATION_REJECTED_BODY: "Hồ sơ {kind} nộp ngày {submitted} chưa được chấp thuận. Lý do: {reason}.",
+    TextId.NOTICE_RECEIPT_TITLE: "Biên lai thanh toán BHYT hộ gia đình",
+    TextId.NOTICE_RECEIPT_BODY: (
+        "Đã nhận {amount} đồng cho hồ sơ gia hạn thẻ BHYT hộ gia đình ({months} tháng, {members} người), mã "
+        "giao dịch {transaction}. Thẻ BHYT của bạn có giá trị đến ngày {valid_to}."
+    ),
+    TextId.PAYMENT_ORDER_INFO: "Thanh toan ho so {application} gia han the BHYT ho gia dinh",
+    TextId.PAYMENT_RETURN_TITLE: "Kết quả thanh toán",
+    TextId.PAYMENT_RETURN_PAID: (
+        "Thanh toán thành công. Thẻ BHYT của hộ gia đình đã được gia hạn; biên lai có trong hộp thư của ứng "
+        "dụng VssID."
+    ),
+    TextId.PAYMENT_RETURN_PENDING: (
+        "Đang chờ cổng thanh toán xác nhận. Kết quả sẽ có trong ứng dụng VssID trong ít phút."
+    ),
+    TextId.PAYMENT_RETURN_FAILED: "Giao dịch không thành công. Bạn có thể thanh toán lại trong ứng dụng VssID.",
+    TextId.PAYMENT_RETURN_INVALID: "Không xác thực được kết quả thanh toán.",
+    TextId.PAYMENT_UNAVAILABLE: "Thanh toán trực tuyến tạm thời chưa sẵn sàng; vui lòng thử lại sau.",
     TextId.QUOTE_TERM_NOT_ALLOWED: "Thời hạn đóng phải là {allowed} tháng.",
     TextId.QUOTE_MEMBERS_NEEDED: (
         "Vui lòng chọn các thành viên hộ gia đình hoặc nhập số thành viên (từ 1 đến {maximum}), không cả hai."

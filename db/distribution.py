@@ -28,6 +28,9 @@ PERSONAL: dict[str, str] = {
     "inbox_messages": "person_id",
     "inbox_opt_outs": "person_id",
     "devices": "person_id",
+    "applications": "person_id",
+    "application_transitions": "person_id",
+    "payment_orders": "person_id",
 }
 
 REFERENCE: frozenset[str] = frozenset({
@@ -43,6 +46,7 @@ REFERENCE: frozenset[str] = frozenset({
     "partners",
     "api_keys",
     "contribution_parameters",
+    "facility_change_rules",
 })
 
 SEPARATE: dict[str, str] = {
@@ -76,6 +80,8 @@ CONSTRAINT_EXCEPTIONS: dict[str, str] = {
     "registrations_decided_by_fkey": "the deciding officer is another person: dropped on Citus (the officer is "
     "checked by the session that decides)",
     "access_log_grant_id_fkey": "the grant lives with two persons (SEPARATE): dropped on Citus",
+    "application_transitions_actor_id_fkey": "the officer who moved an application is another person: dropped on "
+    "Citus, as registrations_decided_by_fkey",
     **dict.fromkeys(
         (
             "guardianships_guardian_id_fkey", "guardianships_child_id_fkey", "access_grants_owner_id_fkey",
@@ -102,6 +108,10 @@ _FAMILY = ("guardians and grantees read another person's row by the relation (SE
 _OFFICER_QUEUE = "an agency officer's queue of registrations, by agency: a multi-shard report by nature"
 _BATCH = "a periodic job over every person (inbox producers, housekeeping): multi-shard by design, off the hot path"
 _DEMO = "demo accounts and examples: development only, never in production mode"
+_AGENCY_APPLICATIONS = ("an agency officer's queue of applications and the decision on one, by application id and "
+                        "agency: a multi-shard report by nature (the global ID would carry the person id on Citus)")
+_BY_APPLICATION_ID = ("an application's transitions and payment order, loaded by application id for its owner or its "
+                      "agency's officer: as the by-id loaders, until the global ID carries the person id")
 MULTI_SHARD: dict[str, str] = {
     "access_log.ACCESS_LOG.by_id": _BY_GLOBAL_ID,
     "benefits.BENEFITS.by_id": _BY_GLOBAL_ID,
@@ -147,6 +157,15 @@ MULTI_SHARD: dict[str, str] = {
     "demo_logins.HAS_DEMO_LOGINS": _DEMO,
     "demo_logins.DEMO_ACCOUNTS": _DEMO,
     "examples.EXAMPLES": _DEMO,
+    "applications.APPLICATIONS.by_id": _BY_GLOBAL_ID,
+    "applications.QUEUE.page": _AGENCY_APPLICATIONS,
+    "applications.QUEUE.count": _AGENCY_APPLICATIONS,
+    "applications.QUEUE.by_id": _AGENCY_APPLICATIONS,
+    "applications.AGENCY_FOR_UPDATE": _AGENCY_APPLICATIONS,
+    "applications.TRANSITIONS_FOR_VIEWER": _BY_APPLICATION_ID,
+    "payment_orders.LATEST_FOR_VIEWER": _BY_APPLICATION_ID,
+    "payment_orders.OF_DAY": "the daily reconciliation of payment orders with the gateway's report: a multi-shard "
+    "report by nature, once a day",
 }
 
 # Fragments of SQL that name a personal table and are not statements themselves: checked through the statements

@@ -5,6 +5,8 @@ from __future__ import annotations
 from strawberry.tools import merge_types
 
 from resolvers.accounts import AccountMutation, AccountQuery
+from resolvers.applications.citizen import ApplicationCitizenMutation
+from resolvers.applications.officer import ApplicationOfficerMutation, ApplicationOfficerQuery
 from resolvers.card_check import CardCheckQuery
 from resolvers.card_keys import CardKeyQuery
 from resolvers.directory import DirectoryQuery
@@ -27,7 +29,14 @@ Query = merge_types(
         DirectoryQuery, EmployerQuery, LookupQuery, CardCheckQuery, SupportQuery,
         CardKeyQuery,
         RenewalQuery,
+        ApplicationOfficerQuery,
     ),
 )
-Mutation = merge_types("Mutation", (AccountMutation, RegistrationMutation, InboxMutation, FamilyMutation))
+Mutation = merge_types(
+    "Mutation",
+    (
+        AccountMutation, RegistrationMutation, InboxMutation, FamilyMutation,
+        ApplicationCitizenMutation, ApplicationOfficerMutation,
+    ),
+)
 Subscription = merge_types("Subscription", (InboxSubscription,))

@@ -30,6 +30,8 @@ class InboxMessageKind(enum.Enum):
     REGISTRATION_DECISION = "REGISTRATION_DECISION"  # the agency approved or rejected the registration
     PARTNER_ACCESS = "PARTNER_ACCESS"  # a partner (e.g. a hospital) read the person's data
     OFFICER_ACCESS = "OFFICER_ACCESS"  # an agency officer read the person's data
+    APPLICATION_DECISION = "APPLICATION_DECISION"  # an application was approved or rejected
+    PAYMENT_RECEIPT = "PAYMENT_RECEIPT"  # a payment was received (biên lai)
 
 
 @strawberry.enum(description="The kind of object a message links to.")
@@ -39,11 +41,12 @@ class InboxLinkKind(enum.Enum):
     REGISTRATION = "REGISTRATION"
     ACCESS_LOG = "ACCESS_LOG"
     ACCOUNT = "ACCOUNT"
+    APPLICATION = "APPLICATION"
 
 
 # The GraphQL type whose global ID a link carries (none for ACCOUNT: the screen is the signed-in person's own).
 LINK_TYPES = {"EMPLOYER": "Employer", "CARD": "InsuranceCard", "REGISTRATION": "Registration",
-              "ACCESS_LOG": "AccessLogEntry"}  # fmt: skip
+              "ACCESS_LOG": "AccessLogEntry", "APPLICATION": "Application"}  # fmt: skip
 
 
 @strawberry.type(description="Where a message leads in the app.")

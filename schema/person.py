@@ -15,6 +15,7 @@ from core.policy import LIST_PAGES, FieldPolicy
 from core.text_ids import TextId
 from core.texts import text
 from db.access_log import ACCESS_LOG
+from db.applications import APPLICATIONS
 from db.benefits import BENEFITS
 from db.cards import CARDS
 from db.contributions import PERIODS
@@ -33,6 +34,7 @@ from loaders.personal import (
     PersonByIdLoader,
 )
 from schema.access_log import AccessLogEntry
+from schema.application import Application, ApplicationKind
 from schema.benefit import Benefit, BenefitKind
 from schema.card import InsuranceCard
 from schema.contribution import ContributionPeriod, ContributionScheme, ContributionSummary
@@ -200,3 +202,16 @@ class Person(OwnedByViewer, Node):
     @strawberry.field(description="Which kinds of message reach the inbox (all, unless turned off).")
     async def inbox_preferences(self, info: Info) -> list[InboxPreference] | None:
         return await inbox_preferences(info, self.person_id)
+
+    @strawberry.field(
+        description="The person's applications (public services), newest first; only to the person themself. "
+        "`first` is at most 100.",
+        metadata=PAGED,
+    )
+    async def applications(
+        self, info: Info, kind: ApplicationKind | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Application] | None:
+        return await list_page(
+            info, APPLICATIONS, Application.from_row, list_name="applications", first=first, after=after,
+            value=kind.value if kind else None, person_id=self.person_id,
+        )

@@ -19,6 +19,7 @@ from auth.tokens import api_key_hashes, hash_token
 from db import demo_logins
 from db.demo_logins import has_demo_logins
 from seed.careers import CareerPlan
+from seed.demo_household import write_household
 from seed.life import Context, live, make_person, person_line
 from seed.names import street_address
 from seed.people import LifePlan, Person, retirement_month
@@ -116,10 +117,14 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("citizen_must_change_password", CUONG.full_name, CUONG.social_insurance_code, TEMPORARY_PASSWORD,
               None, (), "Holds a temporary password: the first login may only change it."),
     DemoLogin("agency_officer", DUNG.full_name, DUNG.social_insurance_code, OFFICER_PASSWORD, None, (),
-              "Officer of Bảo hiểm xã hội thành phố Hà Nội: decides registrations filed with that agency."),
+              "Officer of Bảo hiểm xã hội thành phố Hà Nội: decides registrations filed with that agency and the "
+              "applications of Hà Nội's residents (ApplicationQueue, DecideApplication)."),
     DemoLogin("citizen", HUNG.full_name, HUNG.social_insurance_code, CITIZEN_PASSWORD, None, (),
               "An's father, a retiree: has granted An read access to his card, benefits and visits (live grant). "
               "An (0190000001) also guards two children under 18: Family, then DependantHistory."),
+    DemoLogin("citizen", "Hoàng Thị Mai", "0190000010", CITIZEN_PASSWORD, None, (),
+              "Self-employed in Hà Nội: her household BHYT card and her son Quân's (17, in her household record) end "
+              "this month, ready to renew online (QuoteRenewal, SubmitApplication, PayApplication)."),
     DemoLogin("partner", PARTNER_NAME, None, None, PARTNER_API_KEY, PARTNER_SCOPES,
               "Partner API key: facility directory and card verification."),
 )
@@ -183,6 +188,7 @@ def write_demo(seed: int, ctx: Context, sink: Sink) -> None:
     for demo in DEMO_PEOPLE:
         rng = stream(seed, f"demo/{demo.social_insurance_code}")
         ids[demo.social_insurance_code] = _write_person(rng, ctx, sink, demo).id
+    ids.update(write_household(seed, ctx, sink))
     now = ctx.now
     for login in DEMO_LOGINS:
         if login.social_insurance_code is None or login.password is None:

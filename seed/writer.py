@@ -41,6 +41,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "guardianships": ("guardian_id", "child_id", "since"),
     "access_grants": ("id", "owner_id", "grantee_id", "parts", "valid_from", "valid_until", "accepted_at",
                       "created_at"),
+    "facility_change_rules": ("effective_from", "window_days", "levels", "same_province"),
 }
 IDENTITY_TABLES = tuple(table for table, columns in COLUMNS.items() if columns[0] == "id")
 RESET_SEQUENCE = "select setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) from {table}"

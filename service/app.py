@@ -35,6 +35,7 @@ from service.graphql import Endpoint, GraphQLApp
 from service.language import RequestLanguage
 from service.metrics import metrics_endpoint
 from service.observability import RequestObservation
+from service.payments import ROUTES as PAYMENT_ROUTES
 from service.schema import schema
 from service.state import database_of, replicas_of
 
@@ -113,6 +114,7 @@ def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
+        *PAYMENT_ROUTES,
     ]
     if not settings.is_production:  # GraphiQL's files, served with its pages (development only)
         routes.append(Route(ASSET_PREFIX + "/{name}", graphiql_asset, methods=["GET"]))

@@ -33,6 +33,7 @@ from seed.demo import DEMO_LOGINS, demo_logins_present
 from service.app import create_app, tune_collector
 from service.demo_replicas import demo_replicas
 from service.logs import logging_config
+from service.sandbox import sandbox_gateway
 
 EMBEDDED_DATABASE = "vssid"
 CONNECT_TIMEOUT_SECONDS = 10
@@ -232,12 +233,12 @@ def serve(settings: Settings, *, reload: bool = False, replicas: int = 0) -> int
     # SIGTERM during start-up stops it like Ctrl-C (the embedded database too); while serving, see below.
     signal.signal(signal.SIGTERM, _raise_terminated)
     sock = bind_socket(settings.host, settings.port)
-    with database(settings, exclusive=True) as dsn:
-        asyncio.run(prepare(dsn, settings, serving=True))
-        with demo_replicas(settings, dsn, replicas) as serving:  # `serve --replica`: standbys of the embedded server
+    with database(settings, exclusive=True) as dsn, sandbox_gateway(settings) as paying:
+        asyncio.run(prepare(dsn, paying, serving=True))
+        with demo_replicas(paying, dsn, replicas) as serving:  # `serve --replica`: standbys of the embedded server
             print_banner(serving)
             # uvicorn shuts down gracefully on Ctrl-C/SIGTERM, then re-raises the signal: a clean stop here, after
-            # which the standbys and the embedded database stop too.
+            # which the standbys, the sandbox gateway and the embedded database stop too.
             with contextlib.suppress(KeyboardInterrupt, Terminated):
                 if reload:
                     serve_reloading(serving, dsn, sock)

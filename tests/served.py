@@ -17,10 +17,11 @@ from service.app import create_app
 
 
 @asynccontextmanager
-async def serving(app: ASGIApp, *, lifespan: Literal["on", "off"] = "on") -> AsyncIterator[str]:
-    """`app` listening on a free loopback port, served by uvicorn in this event loop; yields its base URL."""
+async def serving(app: ASGIApp, *, lifespan: Literal["on", "off"] = "on", port: int = 0) -> AsyncIterator[str]:
+    """`app` listening on a free loopback port (or `port`, when another party must know it beforehand), served by
+    uvicorn in this event loop; yields its base URL."""
     sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_config=None, log_level="warning", lifespan=lifespan)
     server = uvicorn.Server(config)

@@ -186,6 +186,8 @@ async def test_serve_with_two_workers_shares_the_port_and_sums_metrics_over_them
 
 PRODUCTION_KEYS = "k1:" + "production-test-secret-" * 2
 PRODUCTION_CARD_KEYS = "c1:" + "cHJvZHVjdGlvbi10ZXN0LWNhcmQtc2lnbmluZy1rZXk"  # 32 bytes, base64url
+PRODUCTION_GATEWAY = {"VSSID_PAYMENT_GATEWAY_URL": "https://gateway.invalid",
+                      "VSSID_PAYMENT_MERCHANT": "VSSID01:" + "S" * 32}
 README_LOGIN = 'mutation { login(socialInsuranceCode: "0190000001", password: "VssID-demo-2026!") { errors { code } } }'
 CARD_CHECK = (
     '{ verifyInsuranceCard(cardNumber: "0190000001", fullName: "Nguyễn Văn An", dateOfBirth: "1990-01-01") { valid } }'
@@ -212,7 +214,7 @@ def test_production_on_an_empty_data_directory_holds_no_demo_logins(tmp_path: Pa
     port = _free_port()
     env = _env(
         VSSID_DATA_DIR=str(tmp_path / "data"), VSSID_PORT=str(port), VSSID_ENV="production",
-        VSSID_SECRET_KEYS=PRODUCTION_KEYS, VSSID_CARD_SIGNING_KEYS=PRODUCTION_CARD_KEYS,
+        VSSID_SECRET_KEYS=PRODUCTION_KEYS, VSSID_CARD_SIGNING_KEYS=PRODUCTION_CARD_KEYS, **PRODUCTION_GATEWAY,
     )  # fmt: skip
     log_path = tmp_path / "serve.log"
     with log_path.open("w") as log:
@@ -243,7 +245,7 @@ async def test_production_refuses_a_database_holding_the_demo_logins_until_they_
     # given a database loaded in development, demo logins included
     refused = _one_line_error(
         _run("serve", DATABASE_URL=db_dsn, VSSID_ENV="production", VSSID_SECRET_KEYS=PRODUCTION_KEYS,
-             VSSID_CARD_SIGNING_KEYS=PRODUCTION_CARD_KEYS, VSSID_PORT=str(_free_port()))
+             VSSID_CARD_SIGNING_KEYS=PRODUCTION_CARD_KEYS, VSSID_PORT=str(_free_port()), **PRODUCTION_GATEWAY)
     )  # fmt: skip
     assert "demo logins" in refused and "demo-logins --remove" in refused
 
@@ -252,7 +254,8 @@ async def test_production_refuses_a_database_holding_the_demo_logins_until_they_
     assert removed.returncode == 0, removed.stderr
 
     # then production serves that database, and the README's credentials open nothing
-    production = {"VSSID_SECRET_KEYS": PRODUCTION_KEYS, "VSSID_CARD_SIGNING_KEYS": PRODUCTION_CARD_KEYS}
+    production = {"VSSID_SECRET_KEYS": PRODUCTION_KEYS, "VSSID_CARD_SIGNING_KEYS": PRODUCTION_CARD_KEYS,
+                  **PRODUCTION_GATEWAY}
     with serve(db_dsn, tmp_path / "serve.log", VSSID_ENV="production", **production) as served:
         _readme_credentials_fail(served.port)
 

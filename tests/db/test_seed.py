@@ -15,6 +15,7 @@ from auth.tokens import hash_token
 from db.reference import load_reference_data, read_data_csv
 from seed import SeedError, population, seed_database
 from seed.demo import DEMO_CHILDREN, DEMO_LOGINS, DEMO_PEOPLE, DEMO_UNREGISTERED, PARTNER_API_KEY
+from seed.demo_household import HOUSEHOLD_CODES
 
 AS_OF = dt.date(2026, 11, 25)
 SEEDED_TABLES = ("facilities", "employers", "people", "insurance_cards", "contribution_periods", "benefits",
@@ -72,7 +73,7 @@ async def test_the_report_counts_what_was_written(empty: asyncpg.Connection) -> 
         report = await seed_database(empty, persons=30, seed=3, facilities=150, demo=True, progress=False)
 
     counts = await _counts(empty)
-    assert report.persons == counts["people"] == 30 + len(DEMO_PEOPLE) + len(DEMO_CHILDREN)
+    assert report.persons == counts["people"] == 30 + len(DEMO_PEOPLE) + len(DEMO_CHILDREN) + len(HOUSEHOLD_CODES)
     assert (report.facilities, report.employers) == (counts["facilities"], counts["employers"]) == (150, 20)
     assert report.cards == counts["insurance_cards"] > 0
     assert report.contribution_periods == counts["contribution_periods"] > 0

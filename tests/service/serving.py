@@ -51,7 +51,9 @@ class Served:
 
 @contextlib.contextmanager
 def serve(dsn: str, log_path: Path, **env: str) -> Iterator[Served]:
-    port = free_port()
+    """`python main.py serve` on `dsn` with `env`, on a free port (or VSSID_PORT, when another party must know it
+    beforehand)."""
+    port = int(env.pop("VSSID_PORT", "0")) or free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("VSSID_")}
     environment.update(DATABASE_URL=dsn, VSSID_PORT=str(port), **env)
     with log_path.open("w", encoding="utf-8") as log:

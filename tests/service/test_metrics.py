@@ -16,7 +16,8 @@ from tests.factories import open_demo_session
 from tests.graphql import contract
 
 PRODUCTION = {
-    "VSSID_ENV": "production", "VSSID_SECRET_KEYS": "k1:" + "x" * 32, "VSSID_CARD_SIGNING_KEYS": "c1:" + "A" * 43
+    "VSSID_ENV": "production", "VSSID_SECRET_KEYS": "k1:" + "x" * 32, "VSSID_CARD_SIGNING_KEYS": "c1:" + "A" * 43,
+    "VSSID_PAYMENT_GATEWAY_URL": "https://gateway.invalid", "VSSID_PAYMENT_MERCHANT": "VSSID01:" + "S" * 32,
 }
 HOME = contract("mobile/Home")
 

@@ -6,7 +6,8 @@ import pytest
 
 from core.settings import SettingsError, load_settings
 
-KEYS = {"VSSID_SECRET_KEYS": "k1:" + "x" * 32, "VSSID_CARD_SIGNING_KEYS": "c1:" + "A" * 43}
+KEYS = {"VSSID_SECRET_KEYS": "k1:" + "x" * 32, "VSSID_CARD_SIGNING_KEYS": "c1:" + "A" * 43,
+        "VSSID_PAYMENT_GATEWAY_URL": "https://gateway.invalid", "VSSID_PAYMENT_MERCHANT": "VSSID01:" + "S" * 32}
 
 
 def test_defaults_use_the_embedded_database_in_development() -> None:
@@ -78,3 +79,11 @@ def test_production_needs_keys_of_its_own_for_the_stored_hashes() -> None:
         load_settings({"VSSID_SECRET_KEYS": "k1:short"})
     keys = load_settings({"VSSID_SECRET_KEYS": f"new:{'n' * 32}, old:{'o' * 32}"}).secret_keys
     assert keys == (("new", "n" * 32), ("old", "o" * 32))
+
+
+def test_production_needs_a_payment_gateway_and_development_starts_the_sandbox() -> None:
+    gateway = ("VSSID_PAYMENT_GATEWAY_URL", "VSSID_PAYMENT_MERCHANT")
+    with pytest.raises(SettingsError, match="VSSID_PAYMENT_GATEWAY_URL and VSSID_PAYMENT_MERCHANT"):
+        load_settings({"VSSID_ENV": "production", **{k: v for k, v in KEYS.items() if k not in gateway}})
+    assert load_settings({"VSSID_ENV": "production", **KEYS}).payment_merchant == (("VSSID01", "S" * 32),)
+    assert load_settings({}).payment_gateway_url is None  # development: `serve` starts the sandbox gateway

@@ -20,6 +20,7 @@ from strawberry.utils.str_converters import to_camel_case
 from auth.permissions import OwnedByViewer
 from auth.viewer import Viewer, ViewerKind
 from schema.access_log import AccessLogEntry
+from schema.application import Application
 from schema.benefit import Benefit
 from schema.card import InsuranceCard
 from schema.contribution import ContributionPeriod, ContributionSummary, SchemeMonths
@@ -56,6 +57,7 @@ PERSONAL_TYPES = (
     InboxMessage,
     InboxPreference,
     Device,
+    Application,
 )
 HOME = contract("mobile/Home")
 ME_ID = "query { me { id fullName } }"
@@ -269,6 +271,13 @@ _ENTRY = {
     "data_categories": ["CARD"],
     "grant_id": None,
 }
+# An application of the owner at an agency (2) that is not the officer viewer's (1).
+_APPLICATION = {
+    "id": 1, "person_id": OWNER_ID, "competent_agency_id": 2, "kind": "CARD_REISSUE", "status": "SUBMITTED",
+    "input": '{"request": {"reason": "LOST"}}', "effect": None, "amount_dong": None, "rejection_reason": None,
+    "submitted_at": dt.datetime(2026, 1, 5, tzinfo=dt.UTC), "updated_at": dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
+    "applicant_name": "Chủ", "applicant_code": "0123456789",
+}
 _SUMMARY_ROWS: list[dict[str, Any]] = [
     {"scheme": None, "months": 2, "unpaid_months": 0, "unused_months": None},
     {"scheme": "BHTN", "months": 2, "unpaid_months": 0, "unused_months": 2},
@@ -310,6 +319,10 @@ class LeakyQuery:
         return AccessLogEntry.from_row(_ENTRY)
 
     @strawberry.field
+    def application(self) -> Application | None:
+        return Application.from_row(_APPLICATION)
+
+    @strawberry.field
     def visits(self) -> list[MedicalVisit | None]:
         # the owner's visit, then another person's
         return [MedicalVisit.from_row(_VISIT), MedicalVisit.from_row({**_VISIT, "id": 2, "person_id": OWNER_ID + 1})]
@@ -325,6 +338,7 @@ LEAKY_ROOTS = {
     "visit": MedicalVisit,
     "year": MedicalVisitYear,
     "entry": AccessLogEntry,
+    "application": Application,
 }
 
 
@@ -363,6 +377,12 @@ def _selection(cls: type[Any]) -> str:
             "granted_persons",
             "grants",
             "social_insurance_book",
+            "applications",
+            "competent_agency",
+            "request",
+            "changes",
+            "transitions",
+            "payment",
         }
         names.append(name if leaf else f"{name} {{ __typename }}")
     return " ".join(names)
@@ -412,3 +432,16 @@ async def test_the_owner_passes_the_same_permissions() -> None:
         "visit": {"visitType": "EMERGENCY", "totalCost": "3"},
         "entry": {"purpose": "y", "dataCategories": ["CARD"]},
     }
+
+
+async def test_an_application_answers_to_an_officer_of_its_competent_agency_only() -> None:
+    query = "{ application { kind status applicantCode } }"
+    competent = _BareContext(Viewer(kind=ViewerKind.AGENCY_OFFICER, person_id=OWNER_ID + 2, agency_id=2))
+    other = _BareContext(Viewer(kind=ViewerKind.AGENCY_OFFICER, person_id=OWNER_ID + 3, agency_id=1))
+
+    read = await LEAKY_SCHEMA.execute(query, context_value=competent)
+    refused = await LEAKY_SCHEMA.execute(query, context_value=other)
+
+    assert read.data == {"application": {"kind": "CARD_REISSUE", "status": "SUBMITTED", "applicantCode": "0123456789"}}
+    assert refused.data == {"application": None} and refused.errors is not None
+    assert refused.errors[0].extensions == {"code": "FORBIDDEN"}

@@ -208,4 +208,6 @@ def test_each_personal_type_is_one_part_and_the_access_log_is_the_persons_alone(
         "InboxMessage": None,
         "InboxPreference": None,
         "Device": None,
+        # an application is the person's alone too (and its competent agency's officers')
+        "Application": None,
     }
