@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import logging
 
-from payments.gateway import GatewayError, InvalidSignature, IpnAnswer, parse_result
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -21,6 +20,7 @@ from core.text_ids import TextId
 from core.texts import text
 from db import payment_orders
 from jobs.payments import gateway_config
+from payments.gateway import GatewayError, InvalidSignature, IpnAnswer, parse_result
 from resolvers.applications.payment import IPN_PATH, RETURN_PATH, confirm, refused
 from service.state import database_of
 
