@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import datetime as dt
-import json
 import sys
 import urllib.request
 from pathlib import Path
@@ -25,10 +23,10 @@ from urllib.parse import urlsplit
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.contenders import ROOT, Running, all_contenders, cpu_seconds, post, postmaster_pid
+from bench.contenders import Running, all_contenders, cpu_seconds, post, postmaster_pid
 from bench.database import BENCH_DIR, BenchServer, ensure_seeded, make_sessions
 from bench.load import LoadResult, run_wrk
-from bench.run import RESULTS_DIR, check_answers, contender_env, free_port, machine
+from bench.run import RESULTS_DIR, check_answers, contender_env, free_port, machine, write_record
 from bench.workload import Workload, build_workload, prepare_database
 from db.replica_server import StreamingReplica, wait_until_caught_up
 
@@ -151,11 +149,7 @@ def main(argv: list[str] | None = None) -> int:
                 for standby in standbys:
                     standby.stop()
     summary(rows)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = RESULTS_DIR / f"replicas-{stamp}.json"
-    record = {"command": " ".join(sys.argv), "machine": machine(), "rows": [dataclasses.asdict(r) for r in rows]}
-    out.write_text(json.dumps(record, indent=2, default=str))
-    print(f"\nwrote {out.relative_to(ROOT)}")
+    write_record("replicas", rows)
     return 0
 
 

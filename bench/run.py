@@ -26,7 +26,9 @@ import platform
 import socket
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -218,6 +220,15 @@ def machine() -> dict[str, str]:
             "python": platform.python_version()}  # fmt: skip
 
 
+def write_record(prefix: str, rows: Sequence[Any]) -> None:
+    """The run's rows (dataclasses), its command and the machine, as `bench/results/<prefix>-<time>.json`."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = RESULTS_DIR / f"{prefix}-{stamp}.json"
+    record = {"command": " ".join(sys.argv), "machine": machine(), "rows": [dataclasses.asdict(r) for r in rows]}
+    out.write_text(json.dumps(record, indent=2, default=str))
+    print(f"\nwrote {out.relative_to(ROOT)}")
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--persons", default="10000", help="data set size(s), comma-separated (default 10000)")
@@ -266,11 +277,7 @@ def main(argv: list[str] | None = None) -> int:
                 except RuntimeError as exc:
                     print(f"  {contender.name}: not measured: {exc}", flush=True)
     print_summary(rows)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = RESULTS_DIR / f"run-{stamp}.json"
-    record = {"command": " ".join(sys.argv), "machine": machine(), "rows": [dataclasses.asdict(r) for r in rows]}
-    out.write_text(json.dumps(record, indent=2, default=str))
-    print(f"\nwrote {out.relative_to(ROOT)}")
+    write_record("run", rows)
     return 0
 
 
