@@ -4,10 +4,12 @@ with Vietnamese titles for the codes of db/data/icd10_vietnamese.csv)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from importlib import resources
 from types import ModuleType
 
@@ -40,6 +42,13 @@ on conflict (code) do update
     set name = excluded.name, benefit_level = excluded.benefit_level, coverage_percent = excluded.coverage_percent
     where (beneficiary_groups.name, beneficiary_groups.benefit_level, beneficiary_groups.coverage_percent)
           is distinct from (excluded.name, excluded.benefit_level, excluded.coverage_percent)
+"""
+UPSERT_PENSION_ADJUSTMENTS = """
+insert into pension_adjustments (effective_from, percent, legal_basis)
+select * from unnest($1::date[], $2::numeric[], $3::text[])
+on conflict (effective_from) do update set percent = excluded.percent, legal_basis = excluded.legal_basis
+    where (pension_adjustments.percent, pension_adjustments.legal_basis)
+          is distinct from (excluded.percent, excluded.legal_basis)
 """
 UPSERT_ICD10 = """
 insert into icd10_codes (code, name)
@@ -97,6 +106,11 @@ def beneficiary_group_rows() -> list[tuple[str, str, int, int]]:
     ]
 
 
+def pension_adjustment_rows() -> list[tuple[dt.date, Decimal, str]]:
+    return [(dt.date.fromisoformat(row["from"]), Decimal(row["percent"]), row["source"])
+            for row in read_data_csv("pension_adjustments.csv")]
+
+
 def _icd10() -> ModuleType:
     with warnings.catch_warnings():
         # The package reads its data with a deprecated importlib.resources call when imported; nothing to act on.
@@ -126,3 +140,4 @@ async def load_reference_data(conn: asyncpg.Connection) -> None:
         await conn.execute(UPSERT_WARDS, *_columns(ward_rows()))
         await conn.execute(UPSERT_GROUPS, *_columns(beneficiary_group_rows()))
         await conn.execute(UPSERT_ICD10, *_columns(icd10_rows()))
+        await conn.execute(UPSERT_PENSION_ADJUSTMENTS, *_columns(pension_adjustment_rows()))

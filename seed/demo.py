@@ -64,7 +64,7 @@ class DemoLogin:
 AN = DemoPerson("0190000001", "Nguyễn Văn An", "MALE", date(1988, 5, 12), "001090000001", "0989000001",
                 "nguyenvanan.demo@example.vn", "01", "00004", date(2010, 7, 1), arrears_months=3, visits=34)
 BINH = DemoPerson("7990000002", "Trần Thị Bình", "FEMALE", date(1993, 9, 3), "079190000002", "0989000002",
-                  "tranthibinh.demo@example.vn", "79", "26740", date(2015, 3, 1), arrears_months=2, visits=27)
+                  "tranthibinh.demo@example.vn", "79", "26740", date(2015, 3, 1), arrears_months=2, visits=23)
 CUONG = DemoPerson("0190000003", "Lê Văn Cường", "MALE", date(1979, 11, 20), "001090000003", "0989000003",
                    None, "01", "00167", date(2001, 9, 1), arrears_months=4, visits=24)
 DUNG = DemoPerson("0190000004", "Phạm Thị Dung", "FEMALE", date(1985, 2, 14), "001190000004", "0989000004",

@@ -28,6 +28,22 @@ COVERED = """(exists (select from contribution_periods b where b.person_id = {pe
            or exists (select from insurance_cards k2 where k2.person_id = {person}
                       and k2.valid_from < m + interval '1 month' and k2.valid_to >= m))"""
 
+# Whole years counted → the replacement rate of the law in force in the pension's first month (seed/benefits.py
+# replacement_rate): before 2018 45% for 15 years +2%/+3% a year; from 2018 women 45% for 15 years, men for 16…20
+# years (2018…2022), +2% a year; from July 2025 men with 15-19 years 40% +1% a year; at most 75%.
+PENSION_RATE = """(select case
+    when s.start_month < date '2018-01-01' then least(75, 45 + s.step * greatest(0, s.years - 15))
+    when s.male and s.years < s.base and s.start_month >= date '2025-07-01' then 40 + greatest(0, s.years - 15)
+    else least(75, 45 + 2 * greatest(0, s.years - s.base)) end
+  from (select x.start_month, x.months_counted / 12 as years, p.gender = 'MALE' as male,
+               case when p.gender = 'MALE' then 2 else 3 end as step,
+               case when p.gender = 'MALE' then least(20, 16 + extract(year from x.start_month)::int - 2018)
+                    else 15 end as base
+        from people p where p.id = x.person_id) s)"""
+# A person's cards (not revoked) as one multirange of days.
+CARD_DAYS = """coalesce((select range_agg(daterange(k.valid_from, k.valid_to, '[]')) from insurance_cards k
+                          where k.person_id = {person} and k.revoked_at is null), '{{}}'::datemultirange)"""
+
 CHECKS = (
     ("arrears_mix_due_and_not_due",
      "an unpaid period (nợ đóng) covers both a past-due month and a month not yet due (the month before the "
@@ -126,4 +142,23 @@ CHECKS = (
            and p.date_of_birth <= {AS_OF} - interval '18 years'
            and not exists (select from insurance_cards k where k.person_id = c.person_id and k.revoked_at is null
                            and k.valid_from <= {AS_OF} and k.valid_to >= {AS_OF})"""),
+    ("cards_missing_while_employed",
+     "an employer's BHYT period since 2014 with days on which no card of the person is valid: the yearly cards "
+     "cover every month an employer declared",
+     f"""select count(*) from contribution_periods c
+         where c.scheme = 'BHYT' and c.employer_id is not null and c.to_month >= date '2014-01-01'
+           and not daterange(greatest(c.from_month, date '2014-01-01'), (c.to_month + interval '1 month')::date)
+                   <@ {CARD_DAYS.format(person='c.person_id')}"""),
+    ("cards_missing_for_child",
+     "a child under 6 without a valid card on some day since 2014 (or birth) up to the data set's date: children's "
+     "cards (TE) run from birth to the day before the 6th birthday",
+     f"""select count(*) from people p
+         where p.date_of_birth > date '2008-01-01' and p.date_of_birth <= {AS_OF}
+           and not daterange(greatest(p.date_of_birth, date '2014-01-01'),
+                             least((p.date_of_birth + interval '6 years')::date, {AS_OF} + 1))
+                   <@ {CARD_DAYS.format(person='p.id')}"""),
+    ("pension_rate_by_years",
+     "a pension decision whose replacement rate is not the one the years counted earn under the law in force in "
+     "its first month (Luật BHXH 2006 art. 52, 2014 art. 56, 2024 art. 66; at most 75%)",
+     f"""select count(*) from pensions x where x.replacement_rate <> {PENSION_RATE}"""),
 )
