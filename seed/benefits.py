@@ -6,8 +6,10 @@ import bisect
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import cache
 
+from core.pensions import adjusted_all
 from db.reference import read_data_csv
 from seed.careers import SCHEME_START, Job
 from seed.rng import month_end, month_index, month_start
@@ -191,9 +193,9 @@ class PensionFacts:
 
 
 @cache
-def _adjustments() -> list[tuple[int, int]]:
-    """(month index, percent × 100) of the yearly pension adjustments."""
-    return [(month_index(date.fromisoformat(r["from"])), round(float(r["percent"]) * 100))
+def _adjustments() -> list[tuple[int, Decimal]]:
+    """(month index, percent) of the yearly pension adjustments."""
+    return [(month_index(date.fromisoformat(r["from"])), Decimal(r["percent"]))
             for r in read_data_csv("pension_adjustments.csv")]
 
 
@@ -217,10 +219,7 @@ def pension_benefits(rng: random.Random, jobs: list[Job], male: bool, retired: i
     adjustments = [(m, p) for m, p in _adjustments() if m > retired]
     out = []
     for month in range(max(retired, now - 23), now + 1):
-        amount = monthly
-        for since, percent in adjustments:
-            if month >= since:
-                amount = amount * (10_000 + percent) // 10_000
+        amount = adjusted_all(monthly, [percent for since, percent in adjustments if month >= since])
         out.append(BenefitDraft("PENSION", month_start(month), month_end(month), None, amount,
                                 _paid(rng, month_start(month), 2, 9), decision))
     return out, facts
