@@ -40,6 +40,9 @@ PENSION_RATE = """(select case
                case when p.gender = 'MALE' then least(20, 16 + extract(year from x.start_month)::int - 2018)
                     else 15 end as base
         from people p where p.id = x.person_id) s)"""
+# The check digit of a 10-digit tax code (python-stdnum's vn.mst): 10 - (Σ weight × digit of the first nine) mod 11.
+MST_CHECK = "10 - (" + " + ".join(f"{w} * substr(e.tax_code, {k}, 1)::int"
+                                  for k, w in enumerate((31, 29, 23, 19, 17, 13, 7, 5, 3), start=1)) + ") % 11"
 # A person's cards (not revoked) as one multirange of days.
 CARD_DAYS = """coalesce((select range_agg(daterange(k.valid_from, k.valid_to, '[]')) from insurance_cards k
                           where k.person_id = {person} and k.revoked_at is null), '{{}}'::datemultirange)"""
@@ -161,4 +164,9 @@ CHECKS = (
      "a pension decision whose replacement rate is not the one the years counted earn under the law in force in "
      "its first month (Luật BHXH 2006 art. 52, 2014 art. 56, 2024 art. 66; at most 75%)",
      f"""select count(*) from pensions x where x.replacement_rate <> {PENSION_RATE}"""),
+    ("tax_code_check_digit",
+     "an employer's tax code is not 10 digits ending with the check digit of the first nine (mã số thuế)",
+     f"""select count(*) from employers e
+         where case when e.tax_code ~ '^[0-9]{{10}}$' then substr(e.tax_code, 10, 1)::int <> {MST_CHECK}
+                    else true end"""),
 )

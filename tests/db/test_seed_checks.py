@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 import pytest
+from stdnum.vn import mst
 
 from core.settings import Settings
 from main import _check
@@ -86,8 +87,13 @@ async def _teacher_at_an_enterprise(db: asyncpg.Connection, month: dt.date) -> N
 
 
 async def _tax_code_of_another_province(db: asyncpg.Connection, month: dt.date) -> None:
-    await db.execute("update employers set tax_code = '99' || right(tax_code, 8) where id = (select min(id) from "
-                     "employers)")
+    employer = await db.fetchrow("select id, tax_code, province_code from employers order by id limit 1")
+    prefix = "03" if employer["province_code"] == "01" else "01"
+    # with a valid check digit, so that only the prefix is wrong
+    bodies = (f"{prefix}{employer['tax_code'][2:8]}{n}" for n in range(10))
+    body = next(b for b in bodies if len(mst.calc_check_digit(b)) == 1)
+    await db.execute("update employers set tax_code = $2 where id = $1", employer["id"],
+                     body + mst.calc_check_digit(body))
 
 
 async def _two_pension_decisions(db: asyncpg.Connection, month: dt.date) -> None:
@@ -164,6 +170,12 @@ async def _a_rate_the_years_do_not_earn(db: asyncpg.Connection, month: dt.date) 
         person.id, agency)
 
 
+async def _a_tax_code_with_a_wrong_check_digit(db: asyncpg.Connection, month: dt.date) -> None:
+    # 0100233488 is valid (python-stdnum's example); 0100233480 is not.
+    await db.execute("update employers set tax_code = left(tax_code, 9) || ((right(tax_code, 1)::int + 1) % 10) "
+                     "where id = (select min(id) from employers)")
+
+
 PLANTS: dict[str, Plant] = {
     "arrears_mix_due_and_not_due": _arrears_with_the_current_month,
     "unpaid_not_due_without_arrears": _current_month_alone_unpaid,
@@ -182,6 +194,7 @@ PLANTS: dict[str, Plant] = {
     "cards_missing_while_employed": _years_of_work_without_a_card,
     "cards_missing_for_child": _a_child_without_a_card,
     "pension_rate_by_years": _a_rate_the_years_do_not_earn,
+    "tax_code_check_digit": _a_tax_code_with_a_wrong_check_digit,
 }
 
 
