@@ -92,7 +92,7 @@ class DemoChild:
     national_id: str
     guardian: DemoPerson
     visits: int
-    previous_cards: int  # yearly HS cards before the current one; none for a TE card, which runs from birth
+    previous_cards: int  # the plan's household-card years: unused for a child (TE and HS cards are all on record)
 
 
 DEMO_CHILDREN = (
@@ -112,7 +112,8 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("citizen", BINH.full_name, BINH.social_insurance_code, CITIZEN_PASSWORD, None, (),
               "Employee in Hồ Chí Minh City with maternity and sickness benefits."),
     DemoLogin("citizen", GIANG.full_name, GIANG.social_insurance_code, CITIZEN_PASSWORD, None, (),
-              "Retiree (group HT) receiving a monthly pension; many medical visits."),
+              "Retiree (group HT) receiving a monthly pension: the Pension document shows its decision, years "
+              "counted, rate and yearly adjustments; many medical visits."),
     DemoLogin("citizen_must_change_password", CUONG.full_name, CUONG.social_insurance_code, TEMPORARY_PASSWORD,
               None, (), "Holds a temporary password: the first login may only change it."),
     DemoLogin("agency_officer", DUNG.full_name, DUNG.social_insurance_code, OFFICER_PASSWORD, None, (),
