@@ -25,6 +25,7 @@ from schema.card import InsuranceCard
 from schema.contribution import ContributionPeriod, ContributionSummary, SchemeMonths
 from schema.ids import to_global_id
 from schema.inbox import Device, InboxConnection, InboxMessage, InboxPreference
+from schema.pension import Pension
 from schema.person import Person
 from schema.scalars import SCALAR_MAP
 from schema.visit import MedicalVisit, MedicalVisitYear
@@ -56,6 +57,7 @@ PERSONAL_TYPES = (
     InboxMessage,
     InboxPreference,
     Device,
+    Pension,
 )
 HOME = contract("mobile/Home")
 ME_ID = "query { me { id fullName } }"
@@ -269,6 +271,19 @@ _ENTRY = {
     "data_categories": ["CARD"],
     "grant_id": None,
 }
+_PENSION = {
+    "person_id": OWNER_ID,
+    "paying_agency_id": 1,
+    "decision_number": "1",
+    "start_month": dt.date(2020, 1, 1),
+    "months_counted": 300,
+    "replacement_rate": 65,
+    "average_salary": Decimal(100),
+    "initial_monthly_amount": Decimal(65),
+    "adjustment_dates": [dt.date(2022, 1, 1)],
+    "adjustment_percents": [Decimal("7.4")],
+    "adjustment_bases": ["NĐ 108/2021/NĐ-CP"],
+}
 _SUMMARY_ROWS: list[dict[str, Any]] = [
     {"scheme": None, "months": 2, "unpaid_months": 0, "unused_months": None},
     {"scheme": "BHTN", "months": 2, "unpaid_months": 0, "unused_months": 2},
@@ -298,6 +313,10 @@ class LeakyQuery:
         return Benefit.from_row(_BENEFIT)
 
     @strawberry.field
+    def pension(self) -> Pension | None:
+        return Pension.from_row(_PENSION)
+
+    @strawberry.field
     def visit(self) -> MedicalVisit | None:
         return MedicalVisit.from_row(_VISIT)
 
@@ -322,6 +341,7 @@ LEAKY_ROOTS = {
     "period": ContributionPeriod,
     "summary": ContributionSummary,
     "benefit": Benefit,
+    "pension": Pension,
     "visit": MedicalVisit,
     "year": MedicalVisitYear,
     "entry": AccessLogEntry,
@@ -363,6 +383,8 @@ def _selection(cls: type[Any]) -> str:
             "granted_persons",
             "grants",
             "social_insurance_book",
+            "pension",
+            "adjustments",
         }
         names.append(name if leaf else f"{name} {{ __typename }}")
     return " ".join(names)
