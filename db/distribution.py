@@ -28,6 +28,7 @@ PERSONAL: dict[str, str] = {
     "inbox_messages": "person_id",
     "inbox_opt_outs": "person_id",
     "devices": "person_id",
+    "pensions": "person_id",
     "applications": "person_id",
     "application_transitions": "person_id",
     "payment_orders": "person_id",
@@ -46,6 +47,7 @@ REFERENCE: frozenset[str] = frozenset({
     "partners",
     "api_keys",
     "contribution_parameters",
+    "pension_adjustments",
     "facility_change_rules",
 })
 

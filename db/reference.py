@@ -43,6 +43,13 @@ on conflict (code) do update
     where (beneficiary_groups.name, beneficiary_groups.benefit_level, beneficiary_groups.coverage_percent)
           is distinct from (excluded.name, excluded.benefit_level, excluded.coverage_percent)
 """
+UPSERT_PENSION_ADJUSTMENTS = """
+insert into pension_adjustments (effective_from, percent, legal_basis)
+select * from unnest($1::date[], $2::numeric[], $3::text[])
+on conflict (effective_from) do update set percent = excluded.percent, legal_basis = excluded.legal_basis
+    where (pension_adjustments.percent, pension_adjustments.legal_basis)
+          is distinct from (excluded.percent, excluded.legal_basis)
+"""
 UPSERT_ICD10 = """
 insert into icd10_codes (code, name)
 select * from unnest($1::text[], $2::text[])
@@ -117,6 +124,9 @@ def contribution_parameter_rows() -> list[tuple[str, dt.date, Decimal, str]]:
     rows += [("BASE_SALARY", dt.date.fromisoformat(row["from"]), Decimal(row["amount"]), row["source"])
              for row in read_data_csv("wage_history.csv") if row["kind"] == "BASE" and row["from"] >= BASE_SALARY_SINCE]
     return rows
+def pension_adjustment_rows() -> list[tuple[dt.date, Decimal, str]]:
+    return [(dt.date.fromisoformat(row["from"]), Decimal(row["percent"]), row["source"])
+            for row in read_data_csv("pension_adjustments.csv")]
 
 
 def _icd10() -> ModuleType:
@@ -150,3 +160,4 @@ async def load_reference_data(conn: asyncpg.Connection) -> None:
         await conn.execute(UPSERT_GROUPS, *_columns(beneficiary_group_rows()))
         await conn.execute(UPSERT_ICD10, *_columns(icd10_rows()))
         await conn.execute(UPSERT_CONTRIBUTION_PARAMETERS, *_columns(contribution_parameter_rows()))
+        await conn.execute(UPSERT_PENSION_ADJUSTMENTS, *_columns(pension_adjustment_rows()))

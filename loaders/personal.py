@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from db import benefits, cards, contributions, persons, visits
+from db import benefits, cards, contributions, pensions, persons, visits
 from loaders.base import PersonalLoader, Row
 from loaders.directory import BeneficiaryGroupByCodeLoader
 
@@ -57,3 +57,10 @@ class MedicalVisitYearsByPersonIdLoader(PersonalLoader):
     key = "person_id"
     many = True
 
+
+
+class PensionByPersonIdLoader(PersonalLoader):
+    """The pension decision of each person, with the adjustments since its start."""
+
+    fetch = pensions.pensions_by_person
+    key = "person_id"

@@ -31,6 +31,7 @@ from loaders.personal import (
     ContributionSummaryRowsByPersonIdLoader,
     CurrentInsuranceCardByPersonIdLoader,
     MedicalVisitYearsByPersonIdLoader,
+    PensionByPersonIdLoader,
     PersonByIdLoader,
 )
 from schema.access_log import AccessLogEntry
@@ -44,6 +45,7 @@ from schema.insurance_book import InsuranceBookFile, insurance_book
 from schema.lists import list_page
 from schema.node import Node
 from schema.pagination import Connection
+from schema.pension import Pension
 from schema.relation import check_part, relation, relation_list
 from schema.visit import MedicalVisit, MedicalVisitYear
 
@@ -97,6 +99,15 @@ class Person(OwnedByViewer, Node):
         MedicalVisitYear.from_row,
         description="Visit counts and money totals per calendar year, latest year first.",
         part="VISITS",
+    )
+    pension: Pension | None = relation(
+        PensionByPersonIdLoader,
+        "person_id",
+        Pension.from_row,
+        description="The pension decision (lương hưu hằng tháng): start, years counted, replacement rate, amounts and "
+        "yearly adjustments. Null for a person without a monthly pension. The monthly payments are `benefits(kind: "
+        "PENSION)`.",
+        part="BENEFITS",
     )
     dependants: list[Person] | None = relation_list(
         DependantsByGuardianIdLoader, "person_id", _person, part="OWN",

@@ -6,8 +6,10 @@ import bisect
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import cache
 
+from core.pensions import adjusted_all
 from db.reference import read_data_csv
 from seed.careers import SCHEME_START, Job
 from seed.rng import month_end, month_index, month_start
@@ -155,23 +157,50 @@ def unemployment_benefits(rng: random.Random, jobs: list[Job], career_over: bool
     return out
 
 
-def replacement_rate(years: int, male: bool) -> int:
-    """Tỷ lệ hưởng lương hưu (Luật BHXH 2024, art. 66): 45% for 20 years (men) or 15 (women), +2% a further year,
-    at most 75%; men with 15 to 20 years: 40% for 15 years, +1% a further year."""
-    if male and years < 20:
+LAW_2014_RATES_FROM = 2018 * 12  # January 2018: Luật BHXH 2014 art. 56.2
+LAW_2024_FROM = 2025 * 12 + 6  # July 2025: Luật BHXH 2024
+
+
+def replacement_rate(years: int, male: bool, start: int) -> int:
+    """Tỷ lệ hưởng lương hưu for whole `years` counted, by the law in force in the pension's first month `start`:
+
+    - before 2018 (Luật BHXH 2006 art. 52, Luật BHXH 2014 art. 56.1): 45% for 15 years, then +2% a year (men) or
+      +3% (women), at most 75%;
+    - 2018 to June 2025 (Luật BHXH 2014 art. 56.2): women 45% for 15 years; men 45% for 16 years in 2018, 17 in
+      2019, 18 in 2020, 19 in 2021 and 20 from 2022; then +2% a year, at most 75%;
+    - from July 2025 (Luật BHXH 2024 art. 66): the same, and men with 15 to 19 years get 40% for 15 years, +1% a
+      further year.
+    `seed/checks/life.py` (pension_rate_by_years) checks the same rule in SQL.
+    """
+    if start < LAW_2014_RATES_FROM:
+        return min(75, 45 + (2 if male else 3) * max(0, years - 15))
+    base = min(20, 16 + start // 12 - 2018) if male else 15
+    if male and years < base and start >= LAW_2024_FROM:
         return 40 + max(0, years - 15)
-    return min(75, 45 + 2 * (years - (20 if male else 15)))
+    return min(75, 45 + 2 * max(0, years - base))
+
+
+@dataclass(frozen=True, slots=True)
+class PensionFacts:
+    """The pension decision: what `pensions` records (the monthly payments are benefits rows)."""
+
+    decision: str
+    start: int  # month index of the first month paid
+    months_counted: int
+    rate: int
+    average_salary: int
+    initial_amount: int
 
 
 @cache
-def _adjustments() -> list[tuple[int, int]]:
-    """(month index, percent × 100) of the yearly pension adjustments."""
-    return [(month_index(date.fromisoformat(r["from"])), round(float(r["percent"]) * 100))
+def _adjustments() -> list[tuple[int, Decimal]]:
+    """(month index, percent) of the yearly pension adjustments."""
+    return [(month_index(date.fromisoformat(r["from"])), Decimal(r["percent"]))
             for r in read_data_csv("pension_adjustments.csv")]
 
 
 def pension_benefits(rng: random.Random, jobs: list[Job], male: bool, retired: int, now: int, *,
-                     wages: WageHistory) -> list[BenefitDraft]:
+                     wages: WageHistory) -> tuple[list[BenefitDraft], PensionFacts]:
     """Lương hưu: one decision from the month after retirement age, paid monthly (the last 24 payments are kept).
 
     The starting amount is the replacement rate of the years counted times the average salary basis, each
@@ -183,18 +212,23 @@ def pension_benefits(rng: random.Random, jobs: list[Job], male: bool, retired: i
     at_start = wages.base(retired)
     revalued = sum(s.salary * at_start // wages.base(s.start) * (s.end - s.start + 1) for s in segments)
     average = revalued // max(1, months)
-    monthly = average * replacement_rate(months // 12, male) // 100
+    rate = replacement_rate(months // 12, male, retired)
+    monthly = average * rate // 100
     decision = f"{rng.randint(1, 9999)}/QĐ-BHXH"
+    facts = PensionFacts(decision, retired, months, rate, average, monthly)
     adjustments = [(m, p) for m, p in _adjustments() if m > retired]
     out = []
     for month in range(max(retired, now - 23), now + 1):
-        amount = monthly
-        for since, percent in adjustments:
-            if month >= since:
-                amount = amount * (10_000 + percent) // 10_000
+        amount = adjusted_all(monthly, [percent for since, percent in adjustments if month >= since])
         out.append(BenefitDraft("PENSION", month_start(month), month_end(month), None, amount,
                                 _paid(rng, month_start(month), 2, 9), decision))
-    return out
+    return out, facts
+
+
+def pension_line(person_id: int, agency_id: int, facts: PensionFacts) -> str:
+    """The `pensions` COPY line of a pension decision."""
+    return (f"{person_id}\t{facts.decision}\t{month_start(facts.start)}\t{facts.months_counted}\t{facts.rate}\t"
+            f"{facts.average_salary}\t{facts.initial_amount}\t{agency_id}\n")
 
 
 def lump_sum_benefit(rng: random.Random, jobs: list[Job]) -> BenefitDraft:

@@ -65,7 +65,7 @@ class DemoLogin:
 AN = DemoPerson("0190000001", "Nguyễn Văn An", "MALE", date(1988, 5, 12), "001090000001", "0989000001",
                 "nguyenvanan.demo@example.vn", "01", "00004", date(2010, 7, 1), arrears_months=3, visits=34)
 BINH = DemoPerson("7990000002", "Trần Thị Bình", "FEMALE", date(1993, 9, 3), "079190000002", "0989000002",
-                  "tranthibinh.demo@example.vn", "79", "26740", date(2015, 3, 1), arrears_months=2, visits=27)
+                  "tranthibinh.demo@example.vn", "79", "26740", date(2015, 3, 1), arrears_months=2, visits=23)
 CUONG = DemoPerson("0190000003", "Lê Văn Cường", "MALE", date(1979, 11, 20), "001090000003", "0989000003",
                    None, "01", "00167", date(2001, 9, 1), arrears_months=4, visits=24)
 DUNG = DemoPerson("0190000004", "Phạm Thị Dung", "FEMALE", date(1985, 2, 14), "001190000004", "0989000004",
@@ -93,7 +93,7 @@ class DemoChild:
     national_id: str
     guardian: DemoPerson
     visits: int
-    previous_cards: int  # yearly HS cards before the current one; none for a TE card, which runs from birth
+    previous_cards: int  # the plan's household-card years: unused for a child (TE and HS cards are all on record)
 
 
 DEMO_CHILDREN = (
@@ -113,7 +113,8 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("citizen", BINH.full_name, BINH.social_insurance_code, CITIZEN_PASSWORD, None, (),
               "Employee in Hồ Chí Minh City with maternity and sickness benefits."),
     DemoLogin("citizen", GIANG.full_name, GIANG.social_insurance_code, CITIZEN_PASSWORD, None, (),
-              "Retiree (group HT) receiving a monthly pension; many medical visits."),
+              "Retiree (group HT) receiving a monthly pension: the Pension document shows its decision, years "
+              "counted, rate and yearly adjustments; many medical visits."),
     DemoLogin("citizen_must_change_password", CUONG.full_name, CUONG.social_insurance_code, TEMPORARY_PASSWORD,
               None, (), "Holds a temporary password: the first login may only change it."),
     DemoLogin("agency_officer", DUNG.full_name, DUNG.social_insurance_code, OFFICER_PASSWORD, None, (),

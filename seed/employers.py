@@ -6,6 +6,8 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
+from stdnum.vn import mst
+
 from db.reference import read_data_csv
 from seed.directory import Directory
 from seed.names import NameParts, lower_first, short_ward, street_address
@@ -69,7 +71,7 @@ def generate_employers(
     templates = weighted_by(read_data_csv("employer_names.csv"), "sector", "template")
     words = weighted_by(read_data_csv("name_parts.csv"), "kind", "value")
     titles = _TitlesBySector(read_data_csv("job_titles.csv"))
-    tax_suffix = Permutation(10**8, rng)
+    tax_codes = _TaxCodes(Permutation(10**7, rng))
     tax_prefix = {r["province_code"]: r["tax_prefix"] for r in read_data_csv("tax_code_prefixes.csv")}
     now = month_index(world.as_of)
     provinces = list(world.provinces.values())
@@ -90,7 +92,7 @@ def generate_employers(
             template = templates[sector].pick(rng)
             name = template.format(**fill)
             code = f"{sector}{province.code}{i + 1:05d}" if i < 99_999 else f"{sector}{province.code}{i + 1:06d}"
-            rows.append((i + 1, code, name, f"{tax_prefix[province.code]}{tax_suffix(i):08d}",
+            rows.append((i + 1, code, name, tax_codes.next(tax_prefix[province.code]),
                          street_address(parts, rng, ward, province), province.code,
                          directory.agency_of_ward[ward.code].id, status))
             closed = now - rng.randint(1, 96) if status == "CLOSED" else None
@@ -102,6 +104,22 @@ def generate_employers(
                                 opens)
             employers.append((employer, size))
     return rows, _pool(employers)
+
+
+class _TaxCodes:
+    """Mã số thuế: the province's two-digit prefix, seven digits (a keyed permutation, so unique) and the check digit
+    of the first nine (python-stdnum's `vn.mst`); a sequence whose check digit would be 10 is skipped."""
+
+    def __init__(self, sequence: Permutation) -> None:
+        self.sequence, self.drawn = sequence, 0
+
+    def next(self, prefix: str) -> str:
+        while True:
+            body = f"{prefix}{self.sequence(self.drawn):07d}"
+            self.drawn += 1
+            check = mst.calc_check_digit(body)
+            if len(check) == 1 and body[2:] != "0000000":
+                return body + check
 
 
 class _TitlesBySector:

@@ -9,10 +9,12 @@ from datetime import date, datetime, timedelta
 from seed.benefits import (
     BaseSalary,
     BenefitDraft,
+    PensionFacts,
     benefit_lines,
     lump_sum_benefit,
     one_off_benefits,
     pension_benefits,
+    pension_line,
     showcase_benefits,
     unemployment_benefits,
 )
@@ -22,6 +24,7 @@ from seed.coverage import cards_from_lines
 from seed.diagnoses import CareIndex, Catalogue
 from seed.directory import Directory, primary_facility
 from seed.employers import EmployerPool
+from seed.facilities import Facility
 from seed.names import NameParts, email_for, full_name, mobile_phone, street_address
 from seed.people import Identifiers, LifePlan, Person, draw_birth, national_id_wanted
 from seed.rng import age_on, day_minutes, month_index, stamp
@@ -47,25 +50,26 @@ class Context:
 
 
 def _benefits(rng: random.Random, ctx: Context, person: Person, plan: LifePlan,
-              jobs: list[Job]) -> tuple[list[BenefitDraft], set[int], int | None]:
+              jobs: list[Job]) -> tuple[list[BenefitDraft], set[int], int | None, PensionFacts | None]:
     career = plan.career
     if career is None or not jobs:
-        return [], set(), None
+        return [], set(), None, None
     female = person.gender == "FEMALE"
     drafts = one_off_benefits(rng, jobs, female=female, birth=person.birth, base=ctx.base_salary)
     if plan.showcase:
         drafts.extend(showcase_benefits(rng, jobs, drafts, female=female, birth=person.birth, base=ctx.base_salary))
     unemployment = unemployment_benefits(rng, jobs, career_over=not (career.current or career.retired))
     drafts.extend(unemployment)
-    retired_from = None
+    retired_from = pension = None
     if career.retired:
         retired_from = career.end + 1
         now = month_index(ctx.world.as_of)
-        drafts.extend(pension_benefits(rng, jobs, person.gender == "MALE", retired_from, now,
-                                       wages=wage_history()))
+        payments, pension = pension_benefits(rng, jobs, person.gender == "MALE", retired_from, now,
+                                             wages=wage_history())
+        drafts.extend(payments)
     if plan.lump_sum:
         drafts.append(lump_sum_benefit(rng, jobs))
-    return drafts, {month_index(d.period_from) for d in unemployment}, retired_from
+    return drafts, {month_index(d.period_from) for d in unemployment}, retired_from, pension
 
 
 def live(rng: random.Random, ctx: Context, sink: Sink, person: Person, plan: LifePlan) -> None:
@@ -78,10 +82,13 @@ def live(rng: random.Random, ctx: Context, sink: Sink, person: Person, plan: Lif
         first, last = plan.voluntary
         _emit(sink, "contribution_periods",
               voluntary_lines(rng, person.id, first, last, sink.peek_id("contribution_periods")))
-    drafts, unemployed, retired_from = _benefits(rng, ctx, person, plan, jobs)
+    drafts, unemployed, retired_from, pension = _benefits(rng, ctx, person, plan, jobs)
+    if pension is not None and pension.start <= now:
+        sink.add_lines("pensions", [pension_line(person.id, person.agency.id, pension)])
     life = Life(person, plan, jobs, unemployed, retired_from)
     spans = draw_spans(rng, life, today)
-    cards = card_lines(rng, ctx.world, life, spans, sink.peek_id("insurance_cards"))
+    cards = card_lines(rng, ctx.world, life, spans, sink.peek_id("insurance_cards"),
+                       former_primary=_former_primary(rng, ctx, person))
     _emit(sink, "insurance_cards", cards)
     # Visits are paid by the cards as written; a sickness or maternity benefit comes with the visit that began it.
     terms = cards_from_lines(cards)
@@ -90,6 +97,14 @@ def live(rng: random.Random, ctx: Context, sink: Sink, person: Person, plan: Lif
                                           next_id=sink.peek_id("benefits")))
     _emit(sink, "medical_visits", visit_lines(rng, ctx, person, terms, drafts, count=plan.visits,
                                               next_id=sink.peek_id("medical_visits")))
+
+
+def _former_primary(rng: random.Random, ctx: Context, person: Person) -> Facility | None:
+    """A quarter of those registered at a hospital or clinic were registered at their ward's station before."""
+    stations = ctx.directory.stations_of_ward.get(person.ward.code)
+    if not stations or person.primary.kind == "HEALTH_STATION" or rng.random() >= 0.25:
+        return None
+    return stations[0]
 
 
 def _emit(sink: Sink, table: str, lines: list[str]) -> None:

@@ -30,6 +30,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                              "salary_basis", "status"),
     "benefits": ("id", "person_id", "kind", "decision_number", "period_from", "period_to", "days", "amount", "paid_on",
                  "paying_agency_id"),
+    "pensions": ("person_id", "decision_number", "start_month", "months_counted", "replacement_rate", "average_salary",
+                 "initial_monthly_amount", "paying_agency_id"),
     "medical_visits": ("id", "person_id", "facility_id", "visit_type", "admitted_at", "discharged_at",
                        "primary_diagnosis_code", "total_cost", "insurance_paid", "patient_paid"),
     "faqs": ("id", "question", "answer", "category", "position", "keywords"),

@@ -53,6 +53,10 @@ select p.province_code,
        array(select distinct kind from benefits b where b.person_id = p.id order by kind) as benefit_kinds,
        (select count(distinct decision_number) from benefits b where b.person_id = p.id and kind = 'PENSION')
            as pension_decisions,
+       (select count(*) from pensions x where x.person_id = p.id
+          and x.decision_number in (select decision_number from benefits b where b.person_id = p.id)
+          and array_length(array(select 1 from pension_adjustments a where a.effective_from > x.start_month), 1) > 0)
+           as pension_with_adjustments,
        (select group_code from insurance_cards k where k.person_id = p.id and k.valid_from <= asof.day
           and k.valid_to >= asof.day and k.revoked_at is null) as card_group,
        (select count(*) from medical_visits v where v.person_id = p.id) as visits
@@ -74,4 +78,6 @@ async def test_the_notes_tell_the_truth_about_each_demo_person(shared_db: asyncp
     # Giang: "Retiree (group HT) receiving a monthly pension; many medical visits." Hùng: "a retiree".
     for retiree in (giang, hung):
         assert (retiree["card_group"], retiree["employed"], retiree["pension_decisions"]) == ("HT", False, 1)
+    # Giang: "the Pension document shows its decision, years counted, rate and yearly adjustments".
+    assert giang["pension_with_adjustments"] == 1
     assert giang["visits"] >= 30

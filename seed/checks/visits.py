@@ -126,25 +126,25 @@ where a.primary_diagnosis_code ~ '^O8[0-4]' and b.primary_diagnosis_code ~ '^O8[
 """
 
 CHECKS: tuple[tuple[str, str, str], ...] = (
-    ("visits.diagnosis_fits_patient",
+    ("diagnosis_fits_patient",
      "a visit's diagnosis fits the patient's sex and age on the day (common_diagnoses.csv)", DIAGNOSIS_FITS_PATIENT),
-    ("visits.diagnosis_fits_facility",
+    ("diagnosis_fits_facility",
      "the facility treats the diagnosis: its level at least the diagnosis's, a specialty hospital its specialty "
      "(children's hospitals children, geriatric ones the elderly)", DIAGNOSIS_FITS_FACILITY),
-    ("visits.no_cancer_at_commune_stations", "no cancer (C00-C97) or chemotherapy at a commune health station",
+    ("no_cancer_at_commune_stations", "no cancer (C00-C97) or chemotherapy at a commune health station",
      NO_CANCER_AT_STATIONS),
-    ("visits.card_valid_that_day", "every visit falls on a day a card of the patient is valid", CARD_OF_THE_DAY),
-    ("visits.coverage_of_the_card",
+    ("card_valid_that_day", "every visit falls on a day a card of the patient is valid", CARD_OF_THE_DAY),
+    ("coverage_of_the_card",
      "outside the 100 % cases, BHYT pays floor(total x the share of the card valid that day / 100)",
      COVERAGE_OF_THE_CARD),
-    ("visits.hundred_percent_cases",
+    ("hundred_percent_cases",
      "BHYT pays the whole total at commune stations, below 15 % of the base salary, and for five continuous years "
      "once the year's co-payments exceed six months of base salary", HUNDRED_PERCENT_CASES),
-    ("visits.births_apart", "two deliveries (O80-O84) of one woman are at least 15 months apart", BIRTHS_APART),
-    ("benefits.maternity_has_delivery",
+    ("births_apart", "two deliveries (O80-O84) of one woman are at least 15 months apart", BIRTHS_APART),
+    ("maternity_has_delivery",
      "a maternity benefit since 2017 has an inpatient delivery (O80-O84) at a hospital on its first day",
      MATERNITY_HAS_DELIVERY),
-    ("benefits.sickness_has_certificate_visit",
+    ("sickness_has_certificate_visit",
      "a sickness benefit since 2017 has a visit on its first day at a facility that issues sick-leave certificates",
      SICKNESS_HAS_CERTIFICATE_VISIT),
 )

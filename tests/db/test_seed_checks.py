@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 import pytest
+from stdnum.vn import mst
 
 from core.settings import Settings
 from main import _check
@@ -86,8 +87,13 @@ async def _teacher_at_an_enterprise(db: asyncpg.Connection, month: dt.date) -> N
 
 
 async def _tax_code_of_another_province(db: asyncpg.Connection, month: dt.date) -> None:
-    await db.execute("update employers set tax_code = '99' || right(tax_code, 8) where id = (select min(id) from "
-                     "employers)")
+    employer = await db.fetchrow("select id, tax_code, province_code from employers order by id limit 1")
+    prefix = "03" if employer["province_code"] == "01" else "01"
+    # with a valid check digit, so that only the prefix is wrong
+    bodies = (f"{prefix}{employer['tax_code'][2:8]}{n}" for n in range(10))
+    body = next(b for b in bodies if len(mst.calc_check_digit(b)) == 1)
+    await db.execute("update employers set tax_code = $2 where id = $1", employer["id"],
+                     body + mst.calc_check_digit(body))
 
 
 async def _two_pension_decisions(db: asyncpg.Connection, month: dt.date) -> None:
@@ -143,6 +149,33 @@ async def _employee_without_card(db: asyncpg.Connection, month: dt.date) -> None
     await add_period(db, person.id, "BHYT", _ym(month, -2), _ym(month, 0))
 
 
+async def _years_of_work_without_a_card(db: asyncpg.Connection, month: dt.date) -> None:
+    person = await make_person(db)
+    await add_period(db, person.id, "BHYT", "2016-01", "2016-12")
+
+
+async def _a_child_without_a_card(db: asyncpg.Connection, month: dt.date) -> None:
+    await make_person(db, date_of_birth=month - dt.timedelta(days=400))
+
+
+async def _a_rate_the_years_do_not_earn(db: asyncpg.Connection, month: dt.date) -> None:
+    person = await make_person(db, date_of_birth=dt.date(1960, 1, 1))
+    agency = await db.fetchval("select id from facilities where kind = 'SOCIAL_INSURANCE_AGENCY' order by id limit 1")
+    # A woman (the factory's person) retiring in 2020 with 25 years counted: 45% for 15 years, +2% for each of the
+    # 10 more = 65%, not the 59% a man would have earned then (45% for 18 years).
+    await db.execute(
+        """insert into pensions (person_id, decision_number, start_month, months_counted, replacement_rate,
+                                 average_salary, initial_monthly_amount, paying_agency_id)
+           values ($1, '1234/QĐ-BHXH', date '2020-02-01', 300, 59, 6000000, 3540000, $2)""",
+        person.id, agency)
+
+
+async def _a_tax_code_with_a_wrong_check_digit(db: asyncpg.Connection, month: dt.date) -> None:
+    # 0100233488 is valid (python-stdnum's example); 0100233480 is not.
+    await db.execute("update employers set tax_code = left(tax_code, 9) || ((right(tax_code, 1)::int + 1) % 10) "
+                     "where id = (select min(id) from employers)")
+
+
 PLANTS: dict[str, Plant] = {
     "arrears_mix_due_and_not_due": _arrears_with_the_current_month,
     "unpaid_not_due_without_arrears": _current_month_alone_unpaid,
@@ -158,6 +191,10 @@ PLANTS: dict[str, Plant] = {
     "residence_area_by_ward": _a_neighbour_in_another_area,
     "cards_overlapping": _overlapping_cards,
     "employee_without_current_card": _employee_without_card,
+    "cards_missing_while_employed": _years_of_work_without_a_card,
+    "cards_missing_for_child": _a_child_without_a_card,
+    "pension_rate_by_years": _a_rate_the_years_do_not_earn,
+    "tax_code_check_digit": _a_tax_code_with_a_wrong_check_digit,
 }
 
 
@@ -185,4 +222,7 @@ async def test_seed_check_prints_the_report_and_exits_1_on_a_violation(
     assert await _check(db_dsn, settings) == 1
     lines = capsys.readouterr().out.splitlines()
     assert "1  life.tax_code_prefix" in next(line for line in lines if "tax_code_prefix" in line)
+    # Each rule is printed once with its module's name: visits.card_valid_that_day, not visits.visits.….
+    assert "0  visits.card_valid_that_day" in next(line for line in lines if "card_valid_that_day" in line)
+    assert not [line for line in lines if ".visits." in line or ".benefits." in line]
     assert lines[-1].endswith(" rules, 1 with violations, 1 violations")

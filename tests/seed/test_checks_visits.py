@@ -49,7 +49,7 @@ async def test_a_prostate_diagnosis_for_a_woman_is_counted(db: asyncpg.Connectio
 
     await db.execute("update medical_visits set primary_diagnosis_code = 'N40' where id = $1", visit["id"])
 
-    assert await _count(db, "visits.diagnosis_fits_patient") == 1
+    assert await _count(db, "diagnosis_fits_patient") == 1
 
 
 async def test_a_heart_attack_treated_at_a_commune_station_is_counted(db: asyncpg.Connection) -> None:
@@ -57,7 +57,7 @@ async def test_a_heart_attack_treated_at_a_commune_station_is_counted(db: asyncp
 
     await db.execute("update medical_visits set primary_diagnosis_code = 'I21.9' where id = $1", visit["id"])
 
-    assert await _count(db, "visits.diagnosis_fits_facility") == 1
+    assert await _count(db, "diagnosis_fits_facility") == 1
 
 
 async def test_a_man_at_a_maternity_hospital_is_counted(db: asyncpg.Connection) -> None:
@@ -68,7 +68,7 @@ async def test_a_man_at_a_maternity_hospital_is_counted(db: asyncpg.Connection) 
     await db.execute("update medical_visits set facility_id = $2, primary_diagnosis_code = 'J06.9' where id = $1",
                      visit_id, hospital)
 
-    assert await _count(db, "visits.diagnosis_fits_facility") == 1
+    assert await _count(db, "diagnosis_fits_facility") == 1
 
 
 async def test_lung_cancer_at_a_commune_station_is_counted(db: asyncpg.Connection) -> None:
@@ -76,7 +76,7 @@ async def test_lung_cancer_at_a_commune_station_is_counted(db: asyncpg.Connectio
 
     await db.execute("update medical_visits set primary_diagnosis_code = 'C34.9' where id = $1", visit["id"])
 
-    assert await _count(db, "visits.no_cancer_at_commune_stations") == 1
+    assert await _count(db, "no_cancer_at_commune_stations") == 1
 
 
 async def test_a_visit_before_the_first_card_is_counted(db: asyncpg.Connection) -> None:
@@ -89,7 +89,7 @@ async def test_a_visit_before_the_first_card_is_counted(db: asyncpg.Connection) 
                         admitted_at = ($3::date - 1)::timestamp at time zone 'Asia/Ho_Chi_Minh' + interval '9 hours',
                         discharged_at = null where id = $1""", visit["id"], person["person_id"], person["first"])
 
-    assert await _count(db, "visits.card_valid_that_day") == 1
+    assert await _count(db, "card_valid_that_day") == 1
 
 
 async def test_a_visit_paid_below_the_share_of_its_card_is_counted(db: asyncpg.Connection) -> None:
@@ -99,7 +99,7 @@ async def test_a_visit_paid_below_the_share_of_its_card_is_counted(db: asyncpg.C
     await db.execute("update medical_visits set insurance_paid = insurance_paid - 1, patient_paid = patient_paid + 1"
                      " where id = $1", visit_id)
 
-    assert await _count(db, "visits.coverage_of_the_card") == 1
+    assert await _count(db, "coverage_of_the_card") == 1
 
 
 async def test_a_commune_station_visit_not_paid_in_full_is_counted(db: asyncpg.Connection) -> None:
@@ -108,7 +108,7 @@ async def test_a_commune_station_visit_not_paid_in_full_is_counted(db: asyncpg.C
     await db.execute("update medical_visits set insurance_paid = total_cost - 10000, patient_paid = 10000"
                      " where id = $1", visit["id"])
 
-    assert await _count(db, "visits.hundred_percent_cases") == 1
+    assert await _count(db, "hundred_percent_cases") == 1
 
 
 async def test_two_deliveries_a_month_apart_are_counted(db: asyncpg.Connection) -> None:
@@ -126,11 +126,11 @@ async def test_two_deliveries_a_month_apart_are_counted(db: asyncpg.Connection) 
                                     'O80', 3000000, 2400000, 600000)""",
                          person["person_id"], hospital, max(person["valid_from"], dt.date(2017, 1, 1)), offset)
 
-    assert await _count(db, "visits.births_apart") == 1
+    assert await _count(db, "births_apart") == 1
 
 
-@pytest.mark.parametrize(("kind", "check"), [("MATERNITY", "benefits.maternity_has_delivery"),
-                                             ("SICKNESS", "benefits.sickness_has_certificate_visit")])
+@pytest.mark.parametrize(("kind", "check"), [("MATERNITY", "maternity_has_delivery"),
+                                             ("SICKNESS", "sickness_has_certificate_visit")])
 async def test_a_benefit_without_its_visit_is_counted(db: asyncpg.Connection, kind: str, check: str) -> None:
     person_id = await db.fetchval("select id from people where gender = 'FEMALE' order by id limit 1")
     agency = await db.fetchval("select id from facilities where kind = 'SOCIAL_INSURANCE_AGENCY' order by id limit 1")

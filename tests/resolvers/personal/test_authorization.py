@@ -26,6 +26,7 @@ from schema.card import InsuranceCard
 from schema.contribution import ContributionPeriod, ContributionSummary, SchemeMonths
 from schema.ids import to_global_id
 from schema.inbox import Device, InboxConnection, InboxMessage, InboxPreference
+from schema.pension import Pension
 from schema.person import Person
 from schema.scalars import SCALAR_MAP
 from schema.visit import MedicalVisit, MedicalVisitYear
@@ -58,6 +59,7 @@ PERSONAL_TYPES = (
     InboxPreference,
     Device,
     Application,
+    Pension,
 )
 HOME = contract("mobile/Home")
 ME_ID = "query { me { id fullName } }"
@@ -278,6 +280,19 @@ _APPLICATION = {
     "submitted_at": dt.datetime(2026, 1, 5, tzinfo=dt.UTC), "updated_at": dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
     "applicant_name": "Chủ", "applicant_code": "0123456789",
 }
+_PENSION = {
+    "person_id": OWNER_ID,
+    "paying_agency_id": 1,
+    "decision_number": "1",
+    "start_month": dt.date(2020, 1, 1),
+    "months_counted": 300,
+    "replacement_rate": 65,
+    "average_salary": Decimal(100),
+    "initial_monthly_amount": Decimal(65),
+    "adjustment_dates": [dt.date(2022, 1, 1)],
+    "adjustment_percents": [Decimal("7.4")],
+    "adjustment_bases": ["NĐ 108/2021/NĐ-CP"],
+}
 _SUMMARY_ROWS: list[dict[str, Any]] = [
     {"scheme": None, "months": 2, "unpaid_months": 0, "unused_months": None},
     {"scheme": "BHTN", "months": 2, "unpaid_months": 0, "unused_months": 2},
@@ -305,6 +320,10 @@ class LeakyQuery:
     @strawberry.field
     def benefit(self) -> Benefit | None:
         return Benefit.from_row(_BENEFIT)
+
+    @strawberry.field
+    def pension(self) -> Pension | None:
+        return Pension.from_row(_PENSION)
 
     @strawberry.field
     def visit(self) -> MedicalVisit | None:
@@ -335,6 +354,7 @@ LEAKY_ROOTS = {
     "period": ContributionPeriod,
     "summary": ContributionSummary,
     "benefit": Benefit,
+    "pension": Pension,
     "visit": MedicalVisit,
     "year": MedicalVisitYear,
     "entry": AccessLogEntry,
@@ -383,6 +403,8 @@ def _selection(cls: type[Any]) -> str:
             "changes",
             "transitions",
             "payment",
+            "pension",
+            "adjustments",
         }
         names.append(name if leaf else f"{name} {{ __typename }}")
     return " ".join(names)
