@@ -4,13 +4,13 @@ month; and the facility-change window, open for the whole quarter in the demo (d
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from seed.cards import Life, Span, card_lines
 from seed.life import Context, make_person, person_line
 from seed.names import street_address
 from seed.people import LifePlan, Person
-from seed.rng import day_minutes, month_end, month_index, month_start, stream
+from seed.rng import add_years, day_minutes, month_end, month_index, month_start, stream
 from seed.writer import Sink
 
 # (code, name, gender, birth, national id, phone, e-mail); suffixes beginning with 9, as every demo person's.
@@ -35,10 +35,13 @@ def _write(seed: int, ctx: Context, sink: Sink, facts: tuple[object, ...], group
         person, national_id=str(national_id), phone=phone if isinstance(phone, str) else None,
         email=email if isinstance(email, str) else None, address=street_address(ctx.parts, rng, ward, province),
         created=day_minutes(date(2020, 3, 2), 9 * 60))])
-    # Twelve-month household cards, the current one ending this month (ready to renew), the one before it.
+    # Twelve-month household cards, the current one ending this month (ready to renew), the one before it; a child
+    # born before 2014 also has the free children's card (TE) that ran from birth to the day before the 6th birthday.
     now = month_index(world.as_of)
-    spans = [Span(groups[0], month_start(now - 23), month_end(now - 12)),
-             Span(groups[1], month_start(now - 11), month_end(now))]
+    sixth = add_years(birth, 6)
+    spans = [Span("TE", birth, sixth - timedelta(days=1))] if sixth > date(2014, 1, 1) else []
+    spans += [Span(groups[0], month_start(now - 23), month_end(now - 12)),
+              Span(groups[1], month_start(now - 11), month_end(now))]
     life = Life(person, LifePlan("GD", 0, None, None, "CURRENT", 1, False, visits=0), [], set(), None)
     lines = card_lines(rng, world, life, spans, sink.peek_id("insurance_cards"))
     sink.next_id("insurance_cards", len(lines))

@@ -200,6 +200,7 @@ def test_each_personal_type_is_one_part_and_the_access_log_is_the_persons_alone(
         "ContributionSummary": "CONTRIBUTIONS",
         "SchemeMonths": "CONTRIBUTIONS",
         "Benefit": "BENEFITS",
+        "Pension": "BENEFITS",
         "MedicalVisit": "VISITS",
         "MedicalVisitYear": "VISITS",
         "AccessLogEntry": None,
