@@ -152,10 +152,10 @@ async def change_password(
         raise Refusal(ErrorCode.PASSWORD_REUSED, text(TextId.PASSWORD_REUSED), "newPassword")
     check_new_password(new_password, account)
     changed = await sql.set_password(conn, person_id, await hash_password_async(new_password))
-    family = await session_sql.family_of(conn, session_id) if session_id is not None else None
+    family = await session_sql.family_of(conn, person_id, session_id) if session_id is not None else None
     await session_sql.revoke_others(conn, person_id, family)
     if family is not None:
-        await session_sql.unrestrict_family(conn, family)
+        await session_sql.unrestrict_family(conn, person_id, family)
     await audit.record_citizen_event(conn, "password_changed", person_id, address)
     return sessions.password_expires_at(settings, changed["password_changed_at"])
 

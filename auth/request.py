@@ -7,7 +7,8 @@ from collections.abc import Mapping
 
 from starlette.requests import HTTPConnection
 
-from auth.tokens import api_key_hashes, token_hashes
+from auth.sessions import access_token_lookup
+from auth.tokens import api_key_hashes
 from auth.viewer import Viewer, ViewerKind, anonymous, parse_access
 from db import viewers as sql
 from db.pool import ConnectionSource, writer_of
@@ -73,8 +74,11 @@ async def viewer_from_request(request: HTTPConnection, pool: ConnectionSource) -
 
 async def viewer_from_token(pool: ConnectionSource, token: str, address: str | None) -> Viewer:
     """The person of a bearer access token (HTTP requests and subscriptions alike), or anonymous."""
+    lookup = access_token_lookup(token)
+    if lookup is None:  # malformed, or issued before tokens named their person: not found, as an unknown token
+        return anonymous(address)
     async with pool.acquire() as conn:
-        row = await sql.session_by_access_token(conn, token_hashes(token))
+        row = await sql.session_by_access_token(conn, lookup.person_id, lookup.hashes)
     if row is None:
         return anonymous(address)
     return Viewer(

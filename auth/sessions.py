@@ -1,5 +1,8 @@
 """Sessions: a short-lived access token and a refresh token rotated on every use, both opaque, stored as hashes.
 
+Both name their person in front of the secret (`vsa_<person id>.<secret>`, auth/tokens.py), so that every look-up is
+one person's (docs/scale.md, 'Sessions'). A token that does not parse is not found, as an unknown one.
+
 Reusing a refresh token that was already rotated means it leaked: the whole family (every session descended from
 the same login) is revoked.
 """
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from auth.refusal import Refusal
-from auth.tokens import hash_token, new_token, token_hashes
+from auth.tokens import hash_token, new_person_token, token_hashes, token_person
 from core.errors import ErrorCode
 from core.settings import Settings
 from core.text_ids import TextId
@@ -24,6 +27,24 @@ from db import sessions as sql
 
 ACCESS_PREFIX = "vsa_"
 REFRESH_PREFIX = "vsr_"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenLookup:
+    """What a session token is looked up by: the person it names and its hashes under every key."""
+
+    person_id: int
+    hashes: list[bytes]
+
+
+def token_lookup(prefix: str, token: str) -> TokenLookup | None:
+    person_id = token_person(prefix, token)
+    return None if person_id is None else TokenLookup(person_id, token_hashes(token))
+
+
+def access_token_lookup(token: str) -> TokenLookup | None:
+    """How to find a bearer access token's session; None (not found, anonymous) when it does not parse."""
+    return token_lookup(ACCESS_PREFIX, token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +77,7 @@ async def issue_session(
     family_id: uuid.UUID | None = None,
 ) -> IssuedSession:
     now = dt.datetime.now(dt.UTC)
-    access, refresh = new_token(ACCESS_PREFIX), new_token(REFRESH_PREFIX)
+    access, refresh = new_person_token(ACCESS_PREFIX, person_id), new_person_token(REFRESH_PREFIX, person_id)
     access_expires_at = now + dt.timedelta(minutes=settings.access_token_minutes)
     family = family_id or uuid.uuid4()
     session_id = await sql.insert_session(
@@ -77,11 +98,12 @@ async def refresh_session(
     conn: asyncpg.Connection, settings: Settings, refresh_token: str, client_address: str | None
 ) -> IssuedSession:
     invalid = Refusal(ErrorCode.REFRESH_TOKEN_INVALID, text(TextId.SIGN_IN_AGAIN), "refreshToken")
-    row = await sql.session_by_refresh_token(conn, token_hashes(refresh_token))
+    lookup = token_lookup(REFRESH_PREFIX, refresh_token)
+    row = None if lookup is None else await sql.session_by_refresh_token(conn, lookup.person_id, lookup.hashes)
     if row is None:
         raise invalid
     if row["rotated_at"] is not None:
-        await sql.revoke_family(conn, row["family_id"])
+        await sql.revoke_family(conn, row["person_id"], row["family_id"])
         await audit.record_event(
             conn,
             "refresh_token_reused",
@@ -98,7 +120,7 @@ async def refresh_session(
         raise invalid
     if account["status"] != "ACTIVE":
         raise invalid
-    await sql.rotate(conn, row["id"])
+    await sql.rotate(conn, row["person_id"], row["id"])
     return await issue_session(
         conn,
         settings,
@@ -109,10 +131,10 @@ async def refresh_session(
     )
 
 
-async def logout(conn: asyncpg.Connection, session_id: int) -> bool:
+async def logout(conn: asyncpg.Connection, person_id: int, session_id: int) -> bool:
     """End the session's whole family, so its refresh token dies with it."""
-    family = await sql.family_of(conn, session_id)
+    family = await sql.family_of(conn, person_id, session_id)
     if family is None:
         return False
-    await sql.revoke_family(conn, family)
+    await sql.revoke_family(conn, person_id, family)
     return True

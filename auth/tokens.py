@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Sequence
 
@@ -44,6 +45,29 @@ def configure_keys(settings: Settings) -> None:
 
 def new_token(prefix: str = "", nbytes: int = 32) -> str:
     return prefix + secrets.token_urlsafe(nbytes)
+
+
+# A session token names its person: `<prefix><person id in decimal>.<secret>`, e.g. `vsa_1024.Qx…`. The person id lets
+# the look-up go to the person's rows (one shard on Citus, docs/scale.md 'Sessions'); the secret (32 random bytes)
+# is what proves the token. The whole string is what is hashed and stored, so a secret put behind another
+# person's id is a different token, and the look-up filters by the id as well.
+_PERSON_TOKEN = re.compile(r"([1-9][0-9]{0,18})\.([A-Za-z0-9_-]{16,})")
+_MAX_BIGINT = 2**63 - 1
+
+
+def new_person_token(prefix: str, person_id: int, nbytes: int = 32) -> str:
+    return f"{prefix}{person_id}.{secrets.token_urlsafe(nbytes)}"
+
+
+def token_person(prefix: str, token: str) -> int | None:
+    """The person id a session token names, or None for a token not of this form (malformed, another prefix, an id
+    that is no positive bigint, or a token issued before tokens named their person): such a token is not found."""
+    if not token.startswith(prefix):
+        return None
+    match = _PERSON_TOKEN.fullmatch(token, len(prefix))
+    if match is None or (person_id := int(match.group(1))) > _MAX_BIGINT:
+        return None
+    return person_id
 
 
 def hash_token(token: str) -> bytes:

@@ -20,7 +20,7 @@ from pathlib import Path
 import asyncpg
 
 from auth.sessions import ACCESS_PREFIX, REFRESH_PREFIX
-from auth.tokens import hash_token, new_token
+from auth.tokens import hash_token, new_person_token
 from db.dsn import with_database
 from db.embedded import EmbeddedPostgres, ensure_database
 from db.migrate import MigrationError, apply_migrations
@@ -162,8 +162,8 @@ async def make_sessions(dsn: str, count: int, *, seed: int = 7) -> list[BenchPer
         ids = sorted(rng.sample(range(low, high + 1), min(count, high - low + 1)))
         rows = await conn.fetch(PERSON_SAMPLE, ids)
         ids = [row["id"] for row in rows]
-        tokens = [new_token(ACCESS_PREFIX) for _ in ids]
-        refresh = [hash_token(new_token(REFRESH_PREFIX)) for _ in ids]
+        tokens = [new_person_token(ACCESS_PREFIX, i) for i in ids]  # tokens name their person (auth/tokens.py)
+        refresh = [hash_token(new_person_token(REFRESH_PREFIX, i)) for i in ids]
         async with conn.transaction():
             await conn.execute(INSERT_ACCOUNTS, ids, BENCH_PASSWORD_HASH)
             await conn.execute(INSERT_SESSIONS, ids, [hash_token(t) for t in tokens], refresh)

@@ -27,7 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from auth.request import bearer_token
-from auth.tokens import token_hashes
+from auth.sessions import access_token_lookup
 from core.settings import load_settings
 from db import cards, contributions, facilities, viewers, visits
 from db.pool import Database, create_database
@@ -98,9 +98,15 @@ def visit_json(row: asyncpg.Record, facility: dict[str, Any] | None, diagnosis: 
     }
 
 
+async def _session(conn: asyncpg.Connection, token: str) -> asyncpg.Record | None:
+    """The bearer's session, found as the service finds it: by the person the token names and the token's hashes."""
+    lookup = access_token_lookup(token)
+    return None if lookup is None else await viewers.session_by_access_token(conn, lookup.person_id, lookup.hashes)
+
+
 async def home(conn: asyncpg.Connection, token: str) -> dict[str, Any]:
     """The Home answer for the bearer of `token`, statement by statement as the loaders run them."""
-    session = await viewers.session_by_access_token(conn, token_hashes(token))
+    session = await _session(conn, token)
     if session is None or session["password_change_only"]:
         return UNAUTHENTICATED
     person_id = session["person_id"]
@@ -174,7 +180,7 @@ def year_json(row: asyncpg.Record) -> dict[str, Any]:
 
 async def history(conn: asyncpg.Connection, token: str) -> dict[str, Any]:
     """The MedicalHistory answer (first page of 20) for the bearer of `token`, as the loaders run it."""
-    session = await viewers.session_by_access_token(conn, token_hashes(token))
+    session = await _session(conn, token)
     if session is None or session["password_change_only"]:
         return UNAUTHENTICATED
     person_id = session["person_id"]

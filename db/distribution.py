@@ -68,9 +68,6 @@ SEPARATE: dict[str, str] = {
 
 # Constraints of the schema that break a rule, by name, with the reason and what a Citus deployment does.
 CONSTRAINT_EXCEPTIONS: dict[str, str] = {
-    "sessions_access_token_hash_key": "a bearer token is looked up by its hash alone; on Citus the token carries "
-    "the person id and the key becomes (person_id, access_token_hash) (docs/scale.md, 'Sessions')",
-    "sessions_refresh_token_hash_key": "as sessions_access_token_hash_key, for the refresh token",
     "devices_platform_token_key": "a push token moves to whoever signs in on the device last; on Citus the move "
     "is a delete by (platform, token) on every shard, then an insert (docs/scale.md)",
     "people_social_insurance_code_key": "the login name is unique nationwide; on Citus a reference lookup table "
@@ -100,8 +97,6 @@ CONSTRAINT_EXCEPTIONS: dict[str, str] = {
 # goes through the lookup table named); none of them is on the Home or MedicalHistory path.
 _BY_GLOBAL_ID = ("node(id:) and the by-id loaders: a global ID carries only the row id; on Citus it would carry the "
                  "person id as well (an additive change of the ID format), until then these fan out")
-_BY_TOKEN = ("a bearer or refresh token is looked up by its hash: the per-request hot path that Citus would route by "
-             "a person id carried in the token (docs/scale.md, 'Sessions'); the exception that matters most")
 _BY_LOGIN_NAME = ("login, registration and the front desk find the person by a nationwide identifier (social "
                   "insurance code, CCCD, card number, phone): on Citus a lookup table keyed by that identifier gives "
                   "the person id first (docs/scale.md, 'Lookups by identifier')")
@@ -122,13 +117,6 @@ MULTI_SHARD: dict[str, str] = {
     "contributions.PERIODS.by_id": _BY_GLOBAL_ID,
     "inbox.INBOX.by_id": _BY_GLOBAL_ID,
     "visits.VISITS.by_id": _BY_GLOBAL_ID,
-    "viewers.SESSION_BY_ACCESS_TOKEN": _BY_TOKEN,
-    "sessions.BY_REFRESH_TOKEN": _BY_TOKEN,
-    "sessions.ROTATE": _BY_TOKEN,
-    "sessions.REVOKE_FAMILY": _BY_TOKEN,
-    "sessions.FAMILY_OF": _BY_TOKEN,
-    "sessions.UNRESTRICT_FAMILY": _BY_TOKEN,
-    "inbox.SESSION_HOLDS": _BY_TOKEN,
     "accounts.BY_CODE": _BY_LOGIN_NAME,
     "accounts.PHONE": _BY_LOGIN_NAME,
     "accounts.PHONE_HAS_ACCOUNT": _BY_LOGIN_NAME,

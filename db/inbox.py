@@ -96,10 +96,11 @@ async def device_count(conn: asyncpg.Connection, person_id: int) -> int:
 SESSION_HOLDS = """
 select exists (
     select 1 from sessions s join accounts a on a.person_id = s.person_id
-    where s.id = $1 and s.revoked_at is null and s.access_expires_at > now() and a.status = 'ACTIVE'
+    where s.person_id = $1 and s.id = $2 and s.revoked_at is null and s.access_expires_at > now()
+      and a.status = 'ACTIVE'
 )
 """
 
 
-async def session_holds(conn: asyncpg.Connection, session_id: int) -> bool:
-    return bool(await conn.fetchval(SESSION_HOLDS, session_id))
+async def session_holds(conn: asyncpg.Connection, person_id: int, session_id: int) -> bool:
+    return bool(await conn.fetchval(SESSION_HOLDS, person_id, session_id))

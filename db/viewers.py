@@ -9,9 +9,10 @@ import asyncpg
 
 from db import persons
 
-# A live access token: not expired, not revoked, the account still active. `access`: whom else the person may read
-# and what of them (their children under 18, their live grants; migration 0009), as of this request: a grant
-# revoked or expired a moment ago is already gone from it.
+# A live access token of the person it names (auth/tokens.py: the token carries the person id, so this is a look-up
+# in one person's rows, a router query on Citus): not expired, not revoked, the account still active. `access`:
+# whom else the person may read and what of them (their children under 18, their live grants; migration 0009), as
+# of this request: a grant revoked or expired a moment ago is already gone from it.
 # The person's own record comes with it (columns `person_<column>`, as db/persons.py reads them): `me`, which
 # most documents start with, then costs no statement of its own (the request's PersonByIdLoader is primed with it).
 PERSON_COLUMNS = tuple(column.strip() for column in persons.COLUMNS.split(","))
@@ -24,8 +25,8 @@ from sessions s
 join accounts a on a.person_id = s.person_id
 join people p on p.id = s.person_id
 left join agency_officers o on o.person_id = s.person_id
-where s.access_token_hash = any($1::bytea[]) and s.revoked_at is null and s.access_expires_at > now()
-  and a.status = 'ACTIVE'
+where s.person_id = $1 and s.access_token_hash = any($2::bytea[])
+  and s.revoked_at is null and s.access_expires_at > now() and a.status = 'ACTIVE'
 """
 # Key use is recorded (last_used_at and an audit event) in the same statement that checks the key.
 API_KEY_BY_HASH = """
@@ -52,8 +53,10 @@ def person_of_session(row: Mapping[str, Any]) -> dict[str, Any]:
     return {column: row[f"person_{column}"] for column in PERSON_COLUMNS}
 
 
-async def session_by_access_token(conn: asyncpg.Connection, token_hashes: list[bytes]) -> asyncpg.Record | None:
-    return await conn.fetchrow(SESSION_BY_ACCESS_TOKEN, token_hashes)
+async def session_by_access_token(
+    conn: asyncpg.Connection, person_id: int, token_hashes: list[bytes]
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(SESSION_BY_ACCESS_TOKEN, person_id, token_hashes)
 
 
 async def api_key_by_hash(

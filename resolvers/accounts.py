@@ -88,9 +88,10 @@ class AccountMutation:
 
     @strawberry.mutation(permission_classes=[HasSession], metadata=PRIVATE.metadata())
     async def logout(self, info: Info) -> LogoutPayload:
-        session_id = info.context.viewer.session_id
-        assert session_id is not None  # HasSession guards the field
-        ended = await run_mutation(info, lambda conn: sessions.logout(conn, session_id))
+        viewer = info.context.viewer
+        session_id, person_id = viewer.session_id, viewer.person_id
+        assert session_id is not None and person_id is not None  # HasSession guards the field
+        ended = await run_mutation(info, lambda conn: sessions.logout(conn, person_id, session_id))
         return LogoutPayload(ok=ended is True)
 
     @strawberry.mutation(

@@ -173,7 +173,7 @@ class InboxSubscription:
                     message_id = None
                 if time.monotonic() >= next_check:
                     async with ctx.database.acquire() as conn:
-                        holds = await inbox.session_holds(conn, session_id)
+                        holds = await inbox.session_holds(conn, person_id, session_id)
                     if not holds:
                         await _session_ended(ctx.request)
                         return

@@ -20,7 +20,8 @@ import asyncpg
 from auth.partners import KEY_PREFIX
 from auth.passwords import hash_password_async
 from auth.request import KEY_PREFIX_LENGTH
-from auth.tokens import hash_token, new_token
+from auth.sessions import ACCESS_PREFIX, REFRESH_PREFIX
+from auth.tokens import hash_token, new_person_token, new_token
 from db import partners
 from seed.demo import DEMO_LOGINS
 
@@ -128,9 +129,9 @@ values ($1, $2, $3, $4, now() + interval '15 minutes', now() + interval '30 days
 
 async def open_session(db: asyncpg.Connection, person_id: int, *, password_change_only: bool = False) -> str:
     """A bearer access token for `person_id` (who must hold an account), as login would open it."""
-    token = new_token()
+    token, refresh = new_person_token(ACCESS_PREFIX, person_id), new_person_token(REFRESH_PREFIX, person_id)
     await db.execute(
-        INSERT_SESSION, person_id, uuid.uuid4(), hash_token(token), hash_token(new_token()), password_change_only
+        INSERT_SESSION, person_id, uuid.uuid4(), hash_token(token), hash_token(refresh), password_change_only
     )
     return token
 

@@ -83,6 +83,15 @@ async def test_a_primary_key_without_the_person_fails(fresh_dsn: str) -> None:
     ]
 
 
+async def test_a_session_token_key_without_the_person_fails(fresh_dsn: str) -> None:
+    # the keys were unique on the hash alone until migration 0016: one coming back is a violation again
+    ddl = "alter table sessions add constraint sessions_access_token_hash_key unique (access_token_hash);"
+
+    assert await _violations(fresh_dsn, ddl=ddl) == [
+        "sessions_access_token_hash_key: unique on sessions('access_token_hash',) without person_id"
+    ]
+
+
 async def test_a_nullable_distribution_column_fails(fresh_dsn: str) -> None:
     ddl = "create table planted_things (person_id bigint, id bigint, unique (person_id, id));"
 
@@ -142,6 +151,17 @@ def test_every_statement_of_db_names_the_person_or_is_declared_multi_shard() -> 
     assert undeclared == {}
 
 
+def test_the_session_look_ups_name_the_person() -> None:
+    # every request's bearer look-up, every refresh and what follows them: router queries on Citus; only the nightly
+    # purge of expired sessions goes to every shard
+    statements = dict(db_statements())
+    on_sessions = {w for w, sql in statements.items() if re.search(r"\bsessions\b", sql)}
+    unrouted = {w for w in on_sessions if statement_violations(statements[w], distribution.PERSONAL)}
+
+    assert {"viewers.SESSION_BY_ACCESS_TOKEN", "sessions.BY_REFRESH_TOKEN", "inbox.SESSION_HOLDS"} <= on_sessions
+    assert unrouted == {"housekeeping.PURGE_SESSIONS"}
+
+
 def test_every_multi_shard_declaration_is_a_statement_that_needs_it() -> None:
     statements = dict(db_statements())
     stale = [w for w in distribution.MULTI_SHARD
@@ -185,6 +205,9 @@ def test_a_fragment_naming_a_personal_table_is_a_declared_template() -> None:
         ("select * from benefits b join people p on p.id = b.person_id where b.person_id = $1", []),
         ("with x as (select 1) update sessions set revoked_at = now() where person_id = $1 and family_id = $2", []),
         ("select * from provinces where code = $1", []),
+        ("select id from sessions where refresh_token_hash = any($1::bytea[]) for update",
+         ["sessions (sessions) read or written without naming the person"]),
+        ("select id from sessions where person_id = $1 and refresh_token_hash = any($2::bytea[]) for update", []),
     ],
 )
 def test_a_statement_on_personal_rows_must_name_the_person(sql: str, found: list[str]) -> None:
