@@ -12,7 +12,7 @@ select max(to_month) from contribution_periods where person_id = $1 and scheme =
 """
 # The first month from $2 to $3 in which the person is compulsorily insured (a period on record covers it).
 SELECT_FIRST_COMPULSORY = """
-select greatest(min(from_month), $2::date) from contribution_periods
+select case when count(*) > 0 then greatest(min(from_month), $2::date) end from contribution_periods
 where person_id = $1 and scheme = 'BHXH_COMPULSORY' and from_month <= $3 and to_month >= $2
 """
 # One PAID period per month of the term, each with the income chosen, what was paid and what the state supported.
