@@ -196,7 +196,8 @@ MEANINGS: dict[ErrorCode, Meaning] = {
         "The application is in review, decided, paid or cancelled already: the citizen can no longer cancel it.",
         "Reload the application."),
     ErrorCode.DECIDED_BY_PAYMENT: Meaning(
-        "A household renewal takes effect when paid; no officer reviews or decides it.", "Leave it in the queue."),
+        "A renewal paid online (household BHYT, voluntary BHXH) takes effect when paid; no officer decides it.",
+        "Leave it in the queue."),
     ErrorCode.PAYMENT_NOT_DUE: Meaning(
         "The application is not awaiting payment (no money due, paid, or cancelled).", "Reload the application."),
     ErrorCode.PAYMENT_UNAVAILABLE: Meaning(

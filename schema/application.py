@@ -168,7 +168,7 @@ class Application(OwnedByViewer, Node):
             for name in dict.fromkeys([*before, *after])
         ]
 
-    @strawberry.field(description="The latest payment order (a household renewal), null before payApplication.")
+    @strawberry.field(description="The latest payment order (a renewal), null before payApplication.")
     async def payment(self, info: Info) -> PaymentOrder | None:
         row = await info.context.loaders.get(PaymentOrderByApplicationIdLoader).load(self.pk)
         return None if row is None else PaymentOrder.from_row(row)
