@@ -43,6 +43,11 @@ STATUS = "select status from applications where person_id = $1 and id = $2"
 RECEIPT = "select title, body from inbox_messages where person_id = $1 and kind = 'PAYMENT_RECEIPT'"
 SUMMARY = "query Summary { me { contributionSummary { totalMonths pensionMonths } } }"
 APPLICATIONS = "select count(*) from applications where person_id = $1"
+PERIODS = """
+query Periods { me { contributionPeriods(scheme: BHXH_VOLUNTARY, first: 20) { edges { node {
+  fromMonth toMonth salaryBasis status amountPaid stateSupport employer { code }
+} } } } }
+"""
 
 
 async def self_employed(db: asyncpg.Connection, *, employed_until: dt.date, voluntary_until: dt.date | None = None,
@@ -89,6 +94,14 @@ async def test_a_voluntary_term_paid_once_writes_its_months_and_the_pension_coun
             (add_months(first, n), add_months(first, n), 3_000_000, OTHER_MONTHLY, 66_000, pk(application["id"]))
             for n in range(3)
         ]
+        # and the Contributions screen shows them with what was paid and supported (the older periods without)
+        edges = (await graphql(paying.http, PERIODS, citizen.token))["me"]["contributionPeriods"]["edges"]
+        shown = [(e["node"]["fromMonth"], e["node"]["amountPaid"], e["node"]["stateSupport"]) for e in edges]
+        assert sorted(shown) == sorted([
+            (add_months(THIS_MONTH, -5).strftime("%Y-%m"), None, None),
+            *((add_months(first, n).strftime("%Y-%m"), str(OTHER_MONTHLY), "66000") for n in range(3)),
+        ])
+        assert {e["node"]["status"] for e in edges} == {"PAID"} and {e["node"]["employer"] for e in edges} == {None}
         # and the pension progress counts them
         after = (await graphql(paying.http, SUMMARY, citizen.token))["me"]["contributionSummary"]
         assert after["pensionMonths"] == before["pensionMonths"] + 3
