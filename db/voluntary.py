@@ -6,6 +6,9 @@ import datetime as dt
 
 import asyncpg
 
+# Serialises the person's voluntary terms being written (two applications paid at once), without blocking the rows
+# that refer to the person (a foreign key's check takes a key-share lock, which this does not conflict with).
+LOCK_PERSON = "select id from people where id = $1 for no key update"
 # The latest voluntary month on record (paid or not): a new term continues after it.
 SELECT_LAST_VOLUNTARY = """
 select max(to_month) from contribution_periods where person_id = $1 and scheme = 'BHXH_VOLUNTARY'
@@ -23,6 +26,10 @@ select $1, 'BHXH_VOLUNTARY', month::date, month::date, $2, 'PAID', $3, $4, $5
 from generate_series($6::date, $7::date, interval '1 month') as month
 returning from_month
 """
+
+
+async def lock_person(conn: asyncpg.Connection, person_id: int) -> None:
+    await conn.execute(LOCK_PERSON, person_id)
 
 
 async def last_voluntary_month(conn: asyncpg.Connection, person_id: int) -> dt.date | None:

@@ -94,7 +94,9 @@ async def prepare(conn: asyncpg.Connection, person_id: int, request: Request, to
 
 async def apply(conn: asyncpg.Connection, person_id: int, stored: dict[str, Any], today: dt.date) -> dict[str, Any]:
     """The term's months as PAID voluntary periods, counted from the records on the day of payment (a term paid
-    meanwhile by another application moves this one on, so no month is paid twice)."""
+    meanwhile by another application moves this one on, so no month is paid twice; the person's row is locked so
+    that two payments confirmed at once write one term after the other)."""
+    await voluntary.lock_person(conn, person_id)
     before = await voluntary.last_voluntary_month(conn, person_id)
     first, last = await term(conn, person_id, stored["termMonths"], today)
     written = await voluntary.insert_months(
