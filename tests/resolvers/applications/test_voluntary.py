@@ -175,3 +175,26 @@ async def test_each_refusal_has_its_code_and_writes_nothing(client: httpx.AsyncC
     assert first["application"]["id"] == again["application"]["id"]
     assert int(first["application"]["amount"]) == OTHER_MONTHLY * 6
     assert await db.fetchval(APPLICATIONS, free.id) == 1
+
+
+async def test_two_terms_submitted_before_either_is_paid_follow_each_other(
+    settings: Settings, db_dsn: str, db: asyncpg.Connection
+) -> None:
+    citizen = await self_employed(db, employed_until=dt.date(2021, 9, 1))
+    async with paying_service(settings, db_dsn) as paying:
+        # Given two applications submitted before either is paid (both quoted from this month)
+        submitted = []
+        for term in (1, 3):
+            variables = {"input": {"idempotencyKey": key(), **voluntary(2_000_000, term)}}
+            payload = (await graphql(paying.http, RENEW, citizen.token, **variables))["submitApplication"]
+            assert payload["errors"] == [], payload
+            submitted.append(payload["application"])
+        # When the 3-month one is paid first, then the 1-month one
+        for application in reversed(submitted):
+            order = (await graphql(paying.http, PAY, citizen.token, id=application["id"]))["payApplication"]
+            await open_and_pay(paying, order["payment"]["paymentUrl"], order["payment"]["orderRef"])
+            await until(db, STATUS, citizen.id, pk(application["id"]), expected="APPROVED")
+        # Then the months follow each other: this month to the third, then the fourth; none twice
+        written = [(row["from_month"], row["application_id"]) for row in await db.fetch(MONTHS, citizen.id)]
+        three, one = pk(submitted[1]["id"]), pk(submitted[0]["id"])
+        assert written == [*((add_months(THIS_MONTH, n), three) for n in range(3)), (add_months(THIS_MONTH, 3), one)]
