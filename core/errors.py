@@ -82,6 +82,8 @@ class ErrorCode(enum.Enum):
     DECIDED_BY_PAYMENT = "DECIDED_BY_PAYMENT"
     PAYMENT_NOT_DUE = "PAYMENT_NOT_DUE"
     PAYMENT_UNAVAILABLE = "PAYMENT_UNAVAILABLE"
+    SUPPORT_GROUP_NOT_ELIGIBLE = "SUPPORT_GROUP_NOT_ELIGIBLE"
+    COMPULSORILY_INSURED = "COMPULSORILY_INSURED"
 
 
 class Meaning(NamedTuple):
@@ -194,11 +196,19 @@ MEANINGS: dict[ErrorCode, Meaning] = {
         "The application is in review, decided, paid or cancelled already: the citizen can no longer cancel it.",
         "Reload the application."),
     ErrorCode.DECIDED_BY_PAYMENT: Meaning(
-        "A household renewal takes effect when paid; no officer reviews or decides it.", "Leave it in the queue."),
+        "A renewal paid online (household BHYT, voluntary BHXH) takes effect when paid; no officer decides it.",
+        "Leave it in the queue."),
     ErrorCode.PAYMENT_NOT_DUE: Meaning(
         "The application is not awaiting payment (no money due, paid, or cancelled).", "Reload the application."),
     ErrorCode.PAYMENT_UNAVAILABLE: Meaning(
         "This service has no payment gateway configured.", "Retry later; the application stays open."),
+    ErrorCode.SUPPORT_GROUP_NOT_ELIGIBLE: Meaning(
+        "The records do not confirm the state-support group chosen for voluntary BHXH (poor or near-poor needs a "
+        "BHYT card of group HN or CN; an ethnic minority is confirmed at the agency).",
+        "Offer OTHER, or send the person to the social insurance agency."),
+    ErrorCode.COMPULSORILY_INSURED: Meaning(
+        "The person is compulsorily insured in a month of the voluntary BHXH term (the message names the month).",
+        "Explain that the employer pays for those months; do not retry unchanged."),
 }
 if set(MEANINGS) != set(ErrorCode):  # pragma: no cover - a code without a meaning is a bug at import
     raise RuntimeError(f"codes without a meaning: {sorted(c.value for c in set(ErrorCode) - set(MEANINGS))}")

@@ -184,3 +184,11 @@ class TextId(enum.StrEnum):
     QUOTE_INCOME_NEEDED = "quote_income_needed"
     QUOTE_INCOME_OUT_OF_RANGE = "quote_income_out_of_range"
     QUOTE_RATES_MISSING = "quote_rates_missing"
+    # Voluntary BHXH renewal (issue 14).
+    VOLUNTARY_TERM = "voluntary_term"
+    VOLUNTARY_GROUP_NOT_CONFIRMED = "voluntary_group_not_confirmed"
+    VOLUNTARY_COMPULSORY_IN_TERM = "voluntary_compulsory_in_term"
+    APPLICATION_KIND_VOLUNTARY_RENEWAL = "application_kind_voluntary_renewal"
+    NOTICE_VOLUNTARY_RECEIPT_TITLE = "notice_voluntary_receipt_title"
+    NOTICE_VOLUNTARY_RECEIPT_BODY = "notice_voluntary_receipt_body"
+    PAYMENT_ORDER_INFO_VOLUNTARY = "payment_order_info_voluntary"

@@ -214,4 +214,19 @@ EN: dict[TextId, str] = {
     TextId.QUOTE_INCOME_NEEDED: "Give the monthly income you choose for voluntary social insurance.",
     TextId.QUOTE_INCOME_OUT_OF_RANGE: "The monthly income you choose must be from {floor} to {ceiling} đồng.",
     TextId.QUOTE_RATES_MISSING: "No contribution rates apply to {day} yet; try again later.",
+    TextId.VOLUNTARY_TERM: "The voluntary social insurance term must be 1, 3, 6 or 12 months.",
+    TextId.VOLUNTARY_GROUP_NOT_CONFIRMED: (
+        "The records do not confirm the state-support group you chose (a poor or near-poor household needs a BHYT "
+        "card of group HN or CN; an ethnic minority is confirmed at the agency). Choose another group."
+    ),
+    TextId.VOLUNTARY_COMPULSORY_IN_TERM: (
+        "You are compulsorily insured in {month}, so you cannot pay voluntary social insurance for this term."
+    ),
+    TextId.APPLICATION_KIND_VOLUNTARY_RENEWAL: "voluntary social insurance payment",
+    TextId.NOTICE_VOLUNTARY_RECEIPT_TITLE: "Receipt: voluntary social insurance",
+    TextId.NOTICE_VOLUNTARY_RECEIPT_BODY: (
+        "Received {amount} đồng of voluntary social insurance for {months} months ({from_month} to {to_month}), on "
+        "an income of {income} đồng a month, with {support} đồng of state support; transaction {transaction}."
+    ),
+    TextId.PAYMENT_ORDER_INFO_VOLUNTARY: "Payment of application {application}: voluntary social insurance",
 }

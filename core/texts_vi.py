@@ -229,4 +229,19 @@ VI: dict[TextId, str] = {
         "Mức thu nhập tháng lựa chọn phải từ {floor:vi} đồng đến {ceiling:vi} đồng."
     ),
     TextId.QUOTE_RATES_MISSING: "Chưa có mức đóng áp dụng cho ngày {day}; vui lòng thử lại sau.",
+    TextId.VOLUNTARY_TERM: "Kỳ hạn đóng BHXH tự nguyện phải là 1, 3, 6 hoặc 12 tháng.",
+    TextId.VOLUNTARY_GROUP_NOT_CONFIRMED: (
+        "Hồ sơ chưa xác nhận bạn thuộc nhóm được Nhà nước hỗ trợ đã chọn (hộ nghèo, hộ cận nghèo cần thẻ BHYT mã HN, "
+        "CN; người dân tộc thiểu số xin xác nhận tại cơ quan BHXH). Vui lòng chọn nhóm khác."
+    ),
+    TextId.VOLUNTARY_COMPULSORY_IN_TERM: (
+        "Bạn đang tham gia BHXH bắt buộc trong tháng {month}, nên không thể đóng BHXH tự nguyện cho kỳ này."
+    ),
+    TextId.APPLICATION_KIND_VOLUNTARY_RENEWAL: "đóng BHXH tự nguyện",
+    TextId.NOTICE_VOLUNTARY_RECEIPT_TITLE: "Biên lai thanh toán BHXH tự nguyện",
+    TextId.NOTICE_VOLUNTARY_RECEIPT_BODY: (
+        "Đã nhận {amount:vi} đồng đóng BHXH tự nguyện {months} tháng (từ tháng {from_month} đến tháng {to_month}), mức "
+        "thu nhập {income:vi} đồng/tháng, Nhà nước hỗ trợ {support:vi} đồng, mã giao dịch {transaction}."
+    ),
+    TextId.PAYMENT_ORDER_INFO_VOLUNTARY: "Thanh toan ho so {application} dong BHXH tu nguyen",
 }

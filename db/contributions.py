@@ -23,7 +23,7 @@ PAST_DUE_UNTIL = ("(select (date_trunc('month', now() at time zone 'Asia/Ho_Chi_
 PERIODS = KeysetList(
     f"contribution_periods cross join {PAST_DUE_UNTIL} due",
     "id, person_id, scheme, employer_id, job_title, from_month, to_month, months, salary_basis, status, "
-    f"{AMOUNT_OWED} as amount_owed",
+    f"{AMOUNT_OWED} as amount_owed, paid_dong as amount_paid, state_support_dong as state_support",
     order="from_month",
     order_type="date",
     owner="person_id",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Awaitable
+from decimal import Decimal
 from typing import Any, ClassVar
 
 import orjson
@@ -14,10 +15,12 @@ from graphql import GraphQLResolveInfo
 from auth.permissions import OwnedByViewer
 from loaders.applications import ApplicationTransitionsByApplicationIdLoader, PaymentOrderByApplicationIdLoader
 from loaders.context import Info
+from payments.renewal import SupportGroup as Group
 from schema.errors import UserError
 from schema.facility import Facility, facility_relation
 from schema.node import Node
 from schema.payment import PaymentOrder
+from schema.renewal import SupportGroup
 from schema.rows import Mapped
 from schema.scalars import Money
 
@@ -33,6 +36,9 @@ class ApplicationKind(enum.Enum):
     )
     HOUSEHOLD_RENEWAL = strawberry.enum_value(
         "HOUSEHOLD_RENEWAL", description="Gia hạn thẻ BHYT hộ gia đình: takes effect when paid."
+    )
+    VOLUNTARY_RENEWAL = strawberry.enum_value(
+        "VOLUNTARY_RENEWAL", description="Đóng BHXH tự nguyện for a term: the months are recorded when paid."
     )
 
 
@@ -94,6 +100,8 @@ class ApplicationRequest:
     reason: str | None = None
     member_ids: list[strawberry.ID] | None = None
     term_months: int | None = None
+    monthly_income: Money | None = None
+    support_group: SupportGroup | None = None  # type: ignore[valid-type]
 
 
 def _json(value: Any) -> dict[str, Any]:
@@ -145,6 +153,8 @@ class Application(OwnedByViewer, Node):
             reason=reason if self.kind is not ApplicationKind.CARD_REISSUE else None,
             member_ids=sent.get("memberIds"),
             term_months=sent.get("termMonths"),
+            monthly_income=Money(Decimal(sent["monthlyIncome"])) if "monthlyIncome" in sent else None,
+            support_group=Group(sent["supportGroup"]) if "supportGroup" in sent else None,
         )
 
     @strawberry.field(
@@ -158,7 +168,7 @@ class Application(OwnedByViewer, Node):
             for name in dict.fromkeys([*before, *after])
         ]
 
-    @strawberry.field(description="The latest payment order (a household renewal), null before payApplication.")
+    @strawberry.field(description="The latest payment order (a renewal), null before payApplication.")
     async def payment(self, info: Info) -> PaymentOrder | None:
         row = await info.context.loaders.get(PaymentOrderByApplicationIdLoader).load(self.pk)
         return None if row is None else PaymentOrder.from_row(row)
@@ -200,6 +210,19 @@ class HouseholdRenewalInput:
     term_months: int
 
 
+@strawberry.input(description="Pay voluntary BHXH for 1, 3, 6 or 12 months, from the month after the latest "
+                              "voluntary month on record (or the current month), as quoteRenewal quotes it.")
+class VoluntaryRenewalInput:
+    monthly_income: Money = strawberry.field(
+        description="The monthly income chosen, from the rural poverty line to 20 times the base salary."
+    )
+    term_months: int
+    support_group: SupportGroup = strawberry.field(  # type: ignore[valid-type]
+        default=Group.OTHER,
+        description="The group for the state's support: POOR or NEAR_POOR only with a BHYT card of group HN or CN.",
+    )
+
+
 @strawberry.input(description="Exactly one kind's input, and a key the app keeps for retries of this submission.")
 class SubmitApplicationInput:
     idempotency_key: str = strawberry.field(
@@ -210,6 +233,7 @@ class SubmitApplicationInput:
     card_reissue: CardReissueInput | None = None
     details_correction: DetailsCorrectionInput | None = None
     household_renewal: HouseholdRenewalInput | None = None
+    voluntary_renewal: VoluntaryRenewalInput | None = None
 
     def kind_and_request(self) -> tuple[str, dict[str, Any]] | None:
         """The kind and its request as plain data; None unless exactly one kind is given."""
@@ -227,6 +251,11 @@ class SubmitApplicationInput:
         if (renewal := self.household_renewal) is not None:
             request = {"memberIds": [str(member) for member in renewal.member_ids], "termMonths": renewal.term_months}
             given.append(("HOUSEHOLD_RENEWAL", request))
+        if (paying := self.voluntary_renewal) is not None:
+            given.append(("VOLUNTARY_RENEWAL", {
+                "monthlyIncome": int(paying.monthly_income), "termMonths": paying.term_months,
+                "supportGroup": Group(paying.support_group).value,
+            }))
         return given[0] if len(given) == 1 else None
 
 

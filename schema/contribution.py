@@ -57,6 +57,16 @@ class ContributionPeriod(OwnedByViewer, Node):
         ),
     )
     job_title: str | None
+    amount_paid: Money | None = strawberry.field(
+        default=None,
+        description="Voluntary BHXH paid online: what the person paid for each month of the period (the state's "
+        "support aside). Null on the periods the agency recorded.",
+    )
+    state_support: Money | None = strawberry.field(
+        default=None,
+        description="Voluntary BHXH paid online: the state's support for each month of the period. Null on the "
+        "periods the agency recorded.",
+    )
     employer: Employer | None = relation(
         EmployerByIdLoader,
         "employer_id",

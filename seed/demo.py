@@ -125,7 +125,8 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
               "An (0190000001) also guards two children under 18: Family, then DependantHistory."),
     DemoLogin("citizen", "Hoàng Thị Mai", "0190000010", CITIZEN_PASSWORD, None, (),
               "Self-employed in Hà Nội: her household BHYT card and her son Quân's (17, in her household record) end "
-              "this month, ready to renew online (QuoteRenewal, SubmitApplication, PayApplication)."),
+              "this month, ready to renew online (QuoteRenewal, SubmitApplication, PayApplication). She has paid "
+              "voluntary BHXH since 01/2021 through last month: pay the next months online (voluntaryRenewal)."),
     DemoLogin("partner", PARTNER_NAME, None, None, PARTNER_API_KEY, PARTNER_SCOPES,
               "Partner API key: facility directory and card verification."),
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from seed.cards import Life, Span, card_lines
+from seed.careers import voluntary_lines
 from seed.life import Context, make_person, person_line
 from seed.names import street_address
 from seed.people import LifePlan, Person
@@ -20,6 +21,8 @@ QUAN = ("0190000011", "Hoàng Minh Quân", "MALE", date(2009, 9, 12), "001209900
 WARD = ("01", "00167")
 # In the demo the primary-care facility can be changed on any day of the quarter (the rule as data: 92 days).
 DEMO_WINDOW_DAYS = 92
+# Mai's first voluntary BHXH month; she has paid through the month before the data set's.
+MAI_VOLUNTARY_FROM = date(2021, 1, 1)
 
 
 def _write(seed: int, ctx: Context, sink: Sink, facts: tuple[object, ...], groups: tuple[str, str]) -> Person:
@@ -54,6 +57,10 @@ def write_household(seed: int, ctx: Context, sink: Sink) -> dict[str, int]:
     mai = _write(seed, ctx, sink, MAI, ("GD", "GD"))
     quan = _write(seed, ctx, sink, QUAN, ("HS", "GD"))
     sink.add_records("guardianships", [(mai.id, quan.id, QUAN[3])])
+    paid = voluntary_lines(stream(seed, f"demo/{MAI[0]}/voluntary"), mai.id, month_index(MAI_VOLUNTARY_FROM),
+                           month_index(ctx.world.as_of) - 1, sink.peek_id("contribution_periods"))
+    sink.next_id("contribution_periods", len(paid))
+    sink.add_lines("contribution_periods", paid)
     quarter = month_start(month_index(ctx.world.as_of) - (ctx.world.as_of.month - 1) % 3)
     sink.add_records("facility_change_rules", [(quarter, DEMO_WINDOW_DAYS, ["COMMUNE", "BASIC"], True)])
     return {mai.code: mai.id, quan.code: quan.id}

@@ -51,8 +51,8 @@ def answer(result: asyncpg.Record | Refusal) -> ApplicationPayload:
 class ApplicationCitizenMutation:
     @strawberry.mutation(
         permission_classes=[IsSignedIn],
-        description="Apply for a public service (exactly one kind). A household renewal waits for payment "
-        "(payApplication); the other kinds wait for the competent agency's decision.",
+        description="Apply for a public service (exactly one kind). A renewal (household BHYT, voluntary "
+        "BHXH) waits for payment (payApplication); the other kinds wait for the competent agency's decision.",
         metadata=PRIVATE.metadata(),
     )
     async def submit_application(self, info: Info, input: SubmitApplicationInput) -> ApplicationPayload:
@@ -90,7 +90,7 @@ class ApplicationCitizenMutation:
 
     @strawberry.mutation(
         permission_classes=[IsSignedIn],
-        description="The payment URL of an application awaiting payment (a household renewal), for the app to open. "
+        description="The payment URL of an application awaiting payment (a renewal), for the app to open. "
         "Asking again while the order is open returns the same order and URL. Only the gateway's confirmation "
         "marks it paid: follow the application (or the inbox) for the result.",
         metadata=PRIVATE.metadata(),

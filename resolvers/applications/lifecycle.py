@@ -3,6 +3,7 @@
     SUBMITTED --citizen--> CANCELLED                      (before review)
     SUBMITTED --officer--> IN_REVIEW --officer--> APPROVED (the effect applied) | REJECTED (reason)
     HOUSEHOLD_RENEWAL: SUBMITTED --system--> AWAITING_PAYMENT --gateway--> PAID --system--> APPROVED (cards extended)
+    VOLUNTARY_RENEWAL: the same, APPROVED once the term's voluntary BHXH months are written
                        AWAITING_PAYMENT --citizen--> CANCELLED (before it is paid)
 
 An officer who decides an application still SUBMITTED takes it into review in the same transaction (both rows are
@@ -25,12 +26,13 @@ from core.texts import Language, text
 from db import applications as sql
 from db import audit, payment_orders
 from db.application_notices import notify
-from resolvers.applications import correction, facility_change, reissue, renewal
+from resolvers.applications import correction, facility_change, reissue, renewal, voluntary
 from resolvers.applications.kinds import Kind, Request
 from resolvers.applications.quarters import VIETNAM
 
 KINDS: dict[str, Kind] = {
-    kind.name: kind for kind in (facility_change.KIND, reissue.KIND, correction.KIND, renewal.KIND)
+    kind.name: kind
+    for kind in (facility_change.KIND, reissue.KIND, correction.KIND, renewal.KIND, voluntary.KIND)
 }
 MAX_REASON = 500
 KEY_LENGTH = (8, 100)
@@ -174,7 +176,8 @@ async def apply_paid(
     """The gateway confirmed the payment: PAID, the effect, APPROVED, in the caller's (the notification's)
     transaction. The caller holds the row locked and has checked it is AWAITING_PAYMENT."""
     row = await move(conn, row, "PAID", Actor("GATEWAY", ref=transaction_no))
-    effect = await KINDS[row["kind"]].apply(conn, row["person_id"], stored(row["input"]), today)
+    paid = stored(row["input"]) | {"applicationId": row["id"]}
+    effect = await KINDS[row["kind"]].apply(conn, row["person_id"], paid, today)
     row = await move(conn, row, "APPROVED", Actor("SYSTEM"), effect=effect)
     await tell_decision(conn, row)
     await _audit(conn, "application_paid", row, Actor("GATEWAY", ref=transaction_no))

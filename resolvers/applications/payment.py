@@ -16,7 +16,7 @@ import asyncpg
 from auth.refusal import Refusal
 from core.errors import ErrorCode
 from core.text_ids import TextId
-from core.texts import Language, text
+from core.texts import Dong, Language, Text, text
 from db import applications as sql
 from db import audit, payment_orders
 from db.application_notices import notify
@@ -29,6 +29,8 @@ IPN_PATH = "/payments/vnpay/ipn"
 RETURN_PATH = "/payments/vnpay/return"
 # How long a payment URL stays open (the gateway's vnp_ExpireDate); asking again after it makes a new order.
 ORDER_MINUTES = 15
+# What the gateway shows the buyer (ASCII, as the gateway's vnp_OrderInfo wants), by the application's kind.
+ORDER_INFO = {"HOUSEHOLD_RENEWAL": TextId.PAYMENT_ORDER_INFO, "VOLUNTARY_RENEWAL": TextId.PAYMENT_ORDER_INFO_VOLUNTARY}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,7 @@ async def start(
     expires_at = now + dt.timedelta(minutes=ORDER_MINUTES)
     url = payment_url(
         config, order_ref=ref, amount_dong=application["amount_dong"],
-        description=text(TextId.PAYMENT_ORDER_INFO, application=application_id).render(Language.VI),
+        description=text(ORDER_INFO[application["kind"]], application=application_id).render(Language.VI),
         return_url=payer.return_url, client_ip=payer.client_ip, created_at=now, expires_at=expires_at,
     )
     return await payment_orders.insert(
@@ -109,6 +111,13 @@ async def confirm(conn: asyncpg.Connection, result: GatewayResult, address: str 
 async def _receipt(conn: asyncpg.Connection, application: asyncpg.Record, order: asyncpg.Record) -> None:
     """Biên lai: in the payer's inbox (and by SMS and e-mail), with what was paid and until when the cards run."""
     effect = lifecycle.stored(application["effect"])
+    if application["kind"] == "VOLUNTARY_RENEWAL":
+        title, body = voluntary_receipt(effect, order)
+        await notify(
+            conn, person_id=application["person_id"], kind="PAYMENT_RECEIPT", application_id=application["id"],
+            period=order["order_ref"], title=title.render(Language.VI), body=body.render(Language.VI),
+        )
+        return
     valid_to = max(effect["after"].values())
     body = text(
         TextId.NOTICE_RECEIPT_BODY, amount=f"{order['amount_dong']:,}".replace(",", "."),
@@ -120,3 +129,17 @@ async def _receipt(conn: asyncpg.Connection, application: asyncpg.Record, order:
         period=order["order_ref"], title=text(TextId.NOTICE_RECEIPT_TITLE).render(Language.VI),
         body=body.render(Language.VI),
     )
+
+
+def voluntary_receipt(effect: dict[str, object], order: asyncpg.Record) -> tuple[Text, Text]:
+    """Biên lai BHXH tự nguyện: what was paid, for which months, on which income, with how much support."""
+    def month(iso: object) -> str:
+        return dt.date.fromisoformat(str(iso)).strftime("%m/%Y")
+
+    body = text(
+        TextId.NOTICE_VOLUNTARY_RECEIPT_BODY, amount=Dong(order["amount_dong"]), months=effect["termMonths"],
+        from_month=month(effect["fromMonth"]), to_month=month(effect["toMonth"]),
+        income=Dong(int(str(effect["monthlyIncome"]))), support=Dong(int(str(effect["stateSupport"]))),
+        transaction=order["transaction_no"],
+    )
+    return text(TextId.NOTICE_VOLUNTARY_RECEIPT_TITLE), body

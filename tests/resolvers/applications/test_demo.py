@@ -8,7 +8,7 @@ import datetime as dt
 import asyncpg
 
 from db.applications import competent_agency
-from seed.demo_household import DEMO_WINDOW_DAYS, HOUSEHOLD_CODES
+from seed.demo_household import DEMO_WINDOW_DAYS, HOUSEHOLD_CODES, MAI_VOLUNTARY_FROM
 
 AS_OF = "select (value ->> 'as_of')::date from dataset_info where key = 'seed'"
 CARDS = """
@@ -42,3 +42,22 @@ async def test_the_demo_officer_decides_the_demo_citizens_applications(shared_db
     for code in ("0190000001", HOUSEHOLD_CODES[0]):
         person_id = await shared_db.fetchval("select id from people where social_insurance_code = $1", code)
         assert await competent_agency(shared_db, person_id) == officer_agency
+
+
+VOLUNTARY = """
+select min(c.from_month), max(c.to_month), bool_and(c.status = 'PAID'),
+       count(*) filter (where c.scheme = 'BHXH_COMPULSORY')
+from contribution_periods c join people p on p.id = c.person_id
+where p.social_insurance_code = $1 and c.scheme in ('BHXH_VOLUNTARY', 'BHXH_COMPULSORY')
+"""
+
+
+async def test_the_demo_self_employed_mother_can_pay_voluntary_bhxh_from_this_month(
+    shared_db: asyncpg.Connection,
+) -> None:
+    # Mai paid voluntary BHXH from January 2021 through last month and was never compulsorily insured, so a voluntary
+    # term she pays online starts this month
+    as_of: dt.date = await shared_db.fetchval(AS_OF)
+    last_month = (as_of.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    row = await shared_db.fetchrow(VOLUNTARY, HOUSEHOLD_CODES[0])
+    assert tuple(row) == (MAI_VOLUNTARY_FROM, last_month, True, 0)

@@ -238,6 +238,8 @@ _PERIOD = {
     "status": "PAID",
     "amount_owed": Decimal(0),
     "job_title": "x",
+    "amount_paid": None,
+    "state_support": None,
 }
 _BENEFIT = {
     "id": 1,
