@@ -14,10 +14,11 @@ import datetime as dt
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 
+import asyncpg
 import httpx
 
 from auth.cli import add_partner_parser, run_partner_command
@@ -37,6 +38,8 @@ from service.runtime import StartupError, Terminated, connect, database, prepare
 from service.schema import schema
 
 log = logging.getLogger("vssid")
+# An operator command given its arguments and a connection; answers the exit status.
+ConnectionCommand = Callable[[argparse.Namespace, asyncpg.Connection], Awaitable[int]]
 
 
 def command_migrate(settings: Settings) -> int:
@@ -104,15 +107,16 @@ def command_export_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _partner(dsn: str, settings: Settings, args: argparse.Namespace) -> int:
-    await prepare(dsn, settings, serving=False)
-    async with connect(dsn) as conn:
-        return await run_partner_command(args, conn)
+def command_on_database(settings: Settings, args: argparse.Namespace, command: ConnectionCommand) -> int:
+    """An operator's command that runs on one connection to the migrated database (`partner`, `partitions`)."""
 
+    async def run(dsn: str) -> int:
+        await prepare(dsn, settings, serving=False)
+        async with connect(dsn) as conn:
+            return await command(args, conn)
 
-def command_partner(settings: Settings, args: argparse.Namespace) -> int:
     with database(settings) as dsn:
-        return asyncio.run(_partner(dsn, settings, args))
+        return asyncio.run(run(dsn))
 
 
 async def _reconcile(dsn: str, settings: Settings, day: dt.date) -> int:
@@ -136,17 +140,6 @@ def command_payments(settings: Settings, args: argparse.Namespace) -> int:
     """`payments reconcile --date YYYY-MM-DD`: exit status 1 if any order and the gateway's report disagree."""
     with database(settings) as dsn:
         return asyncio.run(_reconcile(dsn, settings, args.date))
-async def _partitions(dsn: str, settings: Settings, args: argparse.Namespace) -> int:
-    await prepare(dsn, settings, serving=False)
-    async with connect(dsn) as conn:
-        return await run_partitions_command(args, conn)
-
-
-def command_partitions(settings: Settings, args: argparse.Namespace) -> int:
-    with database(settings) as dsn:
-        return asyncio.run(_partitions(dsn, settings, args))
-
-
 def version() -> str:
     try:
         return metadata.version("vssid-api")
@@ -228,9 +221,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             ),
             "migrate": lambda: command_migrate(settings),
             "seed": lambda: command_seed(settings, args),
-            "partner": lambda: command_partner(settings, args),
+            "partner": lambda: command_on_database(settings, args, run_partner_command),
             "payments": lambda: command_payments(settings, args),
-            "partitions": lambda: command_partitions(settings, args),
+            "partitions": lambda: command_on_database(settings, args, run_partitions_command),
         }
         return commands[args.command]()
     except (SettingsError, StartupError, EmbeddedDatabaseError, MigrationError) as exc:
