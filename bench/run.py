@@ -30,6 +30,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -48,7 +50,7 @@ from bench.contenders import (
 from bench.database import BENCH_DIR, BenchServer, ensure_seeded, make_sessions
 from bench.load import LoadResult, run_wrk
 from bench.profile import profile_during
-from bench.workload import DOCUMENTS, Workload, build_workload, prepare_database
+from bench.workload import DOCUMENTS, RESET_CARD_BUDGETS, Workload, build_workload, prepare_database
 
 DEFAULT_CONTENDERS = "service-uvicorn-1w,service-uvicorn-2w,postgraphile,raw-1w,raw-2w"
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -110,6 +112,15 @@ class Row:
     memory: Memory | None = None
 
 
+async def reset_card_budgets(dsn: str) -> None:
+    """A fresh card-check budget for every key and card: each turn measures checks answered, not refused."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(RESET_CARD_BUDGETS)
+    finally:
+        await conn.close()
+
+
 def run_contender(
     contender: Contender, workload: Workload, documents: list[str], args: argparse.Namespace, rows: list[Row]
 ) -> None:
@@ -126,6 +137,8 @@ def run_contender(
         mine: list[Row] = []
         for document in served:
             try:
+                if document == "card":
+                    asyncio.run(reset_card_budgets(workload.dsn))
                 for request in workload.before.get((contender.kind, document), []):
                     post(running.url + request.path, request.body.encode(), request.headers)
                 note = check_answers(running, workload, document)
@@ -134,6 +147,8 @@ def run_contender(
                 continue
             requests = workload.requests(contender.kind, document)
             run_wrk(running.url, requests, seconds=args.warmup, connections=args.connections)
+            if document == "card":
+                asyncio.run(reset_card_budgets(workload.dsn))
             cpu_before = cpu_seconds(running.process.pid), cpu_seconds(db_pid)
             with profile_during(running, args, document) as profile_note:
                 result = run_wrk(running.url, requests, seconds=args.duration, connections=args.connections)

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from auth.partners import create_key
-from bench.database import DEMO_PARTNER_KEY, BenchPerson
+from bench.database import BenchPerson
 from bench.load import BenchRequest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +25,8 @@ DOCUMENTS = ("home", "home-apq", "history", "directory", "card")
 REGISTRATIONS = 40
 HISTORY_PAGE = 20
 DIRECTORY_KEYS = 64
+CARD_KEYS = 64
+RESET_CARD_BUDGETS = "delete from throttle_counters where key like 'card-check:%'"
 JSON = {"Content-Type": "application/json"}
 # Words people type into the directory search, without diacritics or with them, one of them misspelt.
 SEARCHES = ("benh vien", "tram y te", "phòng khám", "trung tam y te", "bệnh viện đa khoa", "benh vien nhi", "y te xa")
@@ -67,12 +69,12 @@ async def prepare_database(dsn: str) -> str:
     return postgraphile_dsn(dsn)
 
 
-async def partner_keys(dsn: str, count: int) -> list[str]:
-    """Keys with directory:read, so the directory load spreads over many partners' rate limits."""
+async def partner_keys(dsn: str, count: int, scope: str = "directory:read") -> list[str]:
+    """Keys with `scope`, so the load spreads over many partners' rate limits (directory) or budgets (card checks)."""
     conn = await asyncpg.connect(dsn)
     try:
         async with conn.transaction():
-            return [(await create_key(conn, f"Bench partner {i}", ("directory:read",))).key for i in range(count)]
+            return [(await create_key(conn, f"Bench partner {i}", (scope,))).key for i in range(count)]
     finally:
         await conn.close()
 
@@ -111,17 +113,19 @@ async def build_workload(dsn: str, pg_dsn: str, persons: int, people: list[Bench
     ]
     workload.by_kind[("service", "directory")] = await directory_requests(dsn)
     card = contract("partner/VerifyInsuranceCard")
-    partner = {**JSON, "X-API-Key": DEMO_PARTNER_KEY}
+    # Each key may check 600 cards a minute (resolvers/card_check.py): spread over CARD_KEYS, and the counters
+    # cleared before each turn (RESET_CARD_BUDGETS), so every contender's turn answers checks, not refusals.
+    keys = await partner_keys(dsn, CARD_KEYS, "card:verify")
     workload.by_kind[("service", "card")] = [
         BenchRequest(
             "/graphql",
-            partner,
+            {**JSON, "X-API-Key": keys[i % len(keys)]},
             graphql_body(
                 card,
                 {"cardNumber": p.social_insurance_code, "fullName": p.full_name, "dateOfBirth": p.date_of_birth},
             ),
         )
-        for p in people
+        for i, p in enumerate(people)
     ]
     return workload
 

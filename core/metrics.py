@@ -46,6 +46,14 @@ PLANNED_FIELDS = Gauge(
     "vssid_planned_fields", "Schema fields the planned executor has classified in a worker (bounded by the schema).",
     multiprocess_mode="max",
 )
+OPERATION_PLANS = Gauge(
+    "vssid_operation_plans", "Operation plans cached in a worker (an LRU of at most 256: service/plan.py).",
+    multiprocess_mode="max",
+)
+PLAN_OUTCOMES = Counter(
+    "vssid_planned_operations", "Queries by how they ran: planned, fallback (an error: graphql-core answered it "
+    "again), unplanned (no plan: graphql-core with plain leaves read directly).", ["outcome"],
+)
 OUTBOX_BACKLOG_GAUGE = Gauge(
     "vssid_outbox_backlog", "Notification outbox messages not yet delivered (read at scrape).", multiprocess_mode="max"
 )

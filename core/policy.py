@@ -50,6 +50,9 @@ class FieldPolicy:
     - `checks_credentials`: checks a secret or personal facts; at most one per operation, never by GET.
     - `pages`: a connection's page sizes (its cost is priced at the ceiling).
     - `list_size`: a plain list's most items (priced like a page of that size).
+    - `reads_only`: the resolver only reads (or writes through the request's loaders, once per request), so the
+      planned executor may run it, and run it again on graphql-core's path if the answer has an error
+      (service/plan.py); a budget spent or a row written per call must not declare it.
     """
 
     cache_max_age: int | None = None
@@ -57,6 +60,7 @@ class FieldPolicy:
     checks_credentials: bool = False
     pages: PageSizes | None = None
     list_size: int | None = None
+    reads_only: bool = False
 
     def metadata(self) -> dict[str, Any]:
         return {POLICY: self}
@@ -64,6 +68,7 @@ class FieldPolicy:
 
 # The common declarations.
 PRIVATE = FieldPolicy()
+READS_ONLY = FieldPolicy(reads_only=True)
 CREDENTIALS = FieldPolicy(checks_credentials=True)
 PUBLIC_DIRECTORY = FieldPolicy(cache_max_age=300, rate_limit="directory")
 
@@ -75,3 +80,6 @@ class Relation:
     loader: type
     key: str
     many: bool = False
+    # What the planned executor needs to run it without the resolver: the row's mapping and the part checked.
+    target: Any = None
+    part: str | None = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import strawberry
 
 from auth.permissions import IsSignedIn
-from core.policy import PRIVATE, FieldPolicy
+from core.policy import READS_ONLY, FieldPolicy
 from loaders.context import Info
 from loaders.personal import PersonByIdLoader
 from schema.ids import from_global_id, not_an_id
@@ -18,7 +18,9 @@ NODE = FieldPolicy(rate_limit="directory")
 
 @strawberry.type
 class PersonQuery:
-    @strawberry.field(permission_classes=[IsSignedIn], description="The signed-in person.", metadata=PRIVATE.metadata())
+    @strawberry.field(
+        permission_classes=[IsSignedIn], description="The signed-in person.", metadata=READS_ONLY.metadata()
+    )
     async def me(self, info: Info) -> Person | None:
         person_id = info.context.viewer.person_id
         if person_id is None:

@@ -10,10 +10,10 @@ import strawberry
 
 from auth.viewer import Viewer
 from core.errors import ApiError, ErrorCode
-from core.policy import PageSizes
+from core.policy import READS_ONLY, PageSizes
 from core.text_ids import TextId
 from core.texts import text
-from db.pool import ConnectionSource
+from db.pool import CUSTOM_PLANS, ConnectionSource
 from schema.cursors import encode_cursor
 
 T = TypeVar("T")
@@ -38,7 +38,9 @@ class Connection(Generic[T]):
     page_info: PageInfo
     count_total: strawberry.Private[Callable[[], Awaitable[int]]]
 
-    @strawberry.field(description="All items matching the arguments; counted only when selected.")
+    @strawberry.field(
+        description="All items matching the arguments; counted only when selected.", metadata=READS_ONLY.metadata()
+    )
     async def total_count(self) -> int:
         return await self.count_total()
 
@@ -84,13 +86,15 @@ async def read_page(
     in_transaction: bool = False,
 ) -> Connection[T]:
     """A page read on the request's `connection` (`rows` fetches `size` + 1), and its total counted there only when
-    selected. `in_transaction`: each in a read-only transaction, for statements with transaction-local settings."""
+    selected. `in_transaction`: each in a read-only transaction, for statements with transaction-local settings
+    (searches: planned per call, db.pool.CUSTOM_PLANS)."""
 
     async def read(what: Callable[[asyncpg.Connection], Awaitable[Any]]) -> Any:
         async with connection.acquire() as conn:
             if not in_transaction:
                 return await what(conn)
             async with conn.transaction(readonly=True):
+                await conn.execute(CUSTOM_PLANS)
                 return await what(conn)
 
     found: Sequence[R] = await read(rows)

@@ -11,7 +11,7 @@ import strawberry
 
 from auth.permissions import OwnedByViewer
 from core.errors import ApiError, ErrorCode
-from core.policy import LIST_PAGES, FieldPolicy
+from core.policy import LIST_PAGES, READS_ONLY, FieldPolicy
 from core.text_ids import TextId
 from core.texts import text
 from db.access_log import ACCESS_LOG
@@ -49,7 +49,8 @@ from schema.pension import Pension
 from schema.relation import check_part, relation, relation_list
 from schema.visit import MedicalVisit, MedicalVisitYear
 
-PAGED = FieldPolicy(pages=LIST_PAGES).metadata()
+# The pages only read (a guardian's read is logged once per request): the planned executor may run them.
+PAGED = FieldPolicy(pages=LIST_PAGES, reads_only=True).metadata()
 # The family's plain lists, priced at their most (db/family.py stops each there).
 FAMILY_LIST = FieldPolicy(list_size=50)
 GRANT_LIST = FieldPolicy(list_size=200)
@@ -124,7 +125,7 @@ class Person(OwnedByViewer, Node):
     )
 
 
-    @strawberry.field
+    @strawberry.field(metadata=READS_ONLY.metadata())
     async def contribution_summary(self, info: Info) -> ContributionSummary | None:
         await check_part(self, info, "CONTRIBUTIONS")
         rows = await info.context.loaders.get(ContributionSummaryRowsByPersonIdLoader).load(self.person_id)

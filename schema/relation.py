@@ -47,7 +47,9 @@ def relation(
         row = await info.context.loaders.get(loader).load(value)
         return None if row is None else target(row)
 
-    return strawberry.field(resolver=resolve, description=description, metadata={RELATION: Relation(loader, key)})
+    return strawberry.field(
+        resolver=resolve, description=description, metadata={RELATION: Relation(loader, key, target=target, part=part)},
+    )
 
 
 def relation_list(
@@ -66,5 +68,8 @@ def relation_list(
         rows = await info.context.loaders.get(loader).load(getattr(root, key))
         return [target(row) for row in rows]
 
-    metadata: dict[str, Any] = {RELATION: Relation(loader, key, many=True), **(policy.metadata() if policy else {})}
+    metadata: dict[str, Any] = {
+        RELATION: Relation(loader, key, many=True, target=target, part=part),
+        **(policy.metadata() if policy else {}),
+    }
     return strawberry.field(resolver=resolve, description=description, metadata=metadata)

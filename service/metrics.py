@@ -14,9 +14,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.metrics import OUTBOX_BACKLOG_GAUGE, PLANNED_FIELDS, observe_pool
+from core.metrics import OPERATION_PLANS, OUTBOX_BACKLOG_GAUGE, PLANNED_FIELDS, observe_pool
 from core.settings import Settings
 from db.outbox import backlog
+from service.plan import PLANS
 from service.planned import field_plan_count
 from service.state import database_of
 
@@ -36,6 +37,7 @@ async def metrics_endpoint(request: Request) -> Response:
     database = database_of(request)
     observe_pool(database.pool)
     PLANNED_FIELDS.set(field_plan_count())
+    OPERATION_PLANS.set(len(PLANS))
     try:
         async with database.acquire() as conn:
             OUTBOX_BACKLOG_GAUGE.set(await backlog(conn))

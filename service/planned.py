@@ -32,9 +32,13 @@ from graphql.execution.collect_fields import FieldDetails
 from graphql.pyutils import Path, Undefined
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
 
+from core.metrics import PLAN_OUTCOMES
 from service.execution import BoundedExecutionContext
+from service.plan import PLANS, OperationPlan
+from service.plan_run import Fallback, PlanRun
 
 PLANNED = "planned"
+RAN_PLANNED, FELL_BACK, UNPLANNED = (PLAN_OUTCOMES.labels(outcome) for outcome in ("planned", "fallback", "unplanned"))
 REFERENCE = "reference"
 STRAWBERRY_DEFINITION = "strawberry-definition"
 
@@ -117,6 +121,40 @@ class PlannedExecutionContext(BoundedExecutionContext):
         wrapped = bool(getattr(self.middleware_manager, "middlewares", ()))
         self.planned = chosen == PLANNED and self.operation.operation is OperationType.QUERY and not wrapped
         self._selection_plans: dict[tuple[str, int], SelectionPlan] = {}
+
+    def execute_collected_root_fields(
+        self,
+        root_type: GraphQLObjectType,
+        root_value: Any,
+        grouped_field_set: Any,
+        serially: bool,
+        new_defer_usages: Any,
+    ) -> Any:
+        if self.planned and not serially and not new_defer_usages:
+            plan = PLANS.get(self.schema, self.fragments, self.variable_values, self.operation)
+            if plan is not None:
+                return self.run_plan(plan, root_type, root_value, grouped_field_set, new_defer_usages)
+            UNPLANNED.inc()
+        return super().execute_collected_root_fields(
+            root_type, root_value, grouped_field_set, serially, new_defer_usages
+        )
+
+    async def run_plan(
+        self, plan: OperationPlan, root_type: GraphQLObjectType, root_value: Any, grouped_field_set: Any,
+        new_defer_usages: Any,
+    ) -> Any:
+        """The operation's plan run (service/plan_run.py); on any error, graphql-core's execution from the start."""
+        try:
+            data = await PlanRun(self).run(plan)
+        except Fallback:
+            FELL_BACK.inc()
+            self.answer_bytes, self.stopped = 0, False
+            result = super().execute_collected_root_fields(
+                root_type, root_value, grouped_field_set, False, new_defer_usages
+            )
+            return await result if self.is_awaitable(result) else result
+        RAN_PLANNED.inc()
+        return data
 
     def execute_fields(
         self,

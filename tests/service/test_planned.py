@@ -21,6 +21,7 @@ import asyncpg
 import graphql
 import httpx
 import pytest
+from graphql.execution.values import VariableValues
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema
@@ -28,7 +29,9 @@ from starlette.applications import Starlette
 
 from core.settings import Settings
 from seed.demo import DEMO_LOGINS, PARTNER_API_KEY
-from service.planned import PlannedExecutionContext, leaf_plan
+from service.plan import Kind, PlanCache
+from service.plan_run import PlanRun
+from service.planned import FELL_BACK, RAN_PLANNED, UNPLANNED, PlannedExecutionContext, leaf_plan
 from service.schema import schema as served_schema
 from tests.clients import app_client, asgi_client, fresh_address
 from tests.factories import open_session
@@ -224,8 +227,9 @@ DIFF_SETTINGS = settings(
     print_blob=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-# One root field per document (as tests/service/test_fuzz.py): a document of many reaches few resolvers.
-DOCUMENTS = st.sampled_from(QUERY_FIELDS).flatmap(
+# One root field per document (as tests/service/test_fuzz.py): a document of many reaches few resolvers. Half of
+# them ask for `me`, whose documents the operation plans run whole (service/plan.py).
+DOCUMENTS = st.one_of(st.just("me"), st.sampled_from(QUERY_FIELDS)).flatmap(
     lambda name: from_schema(SCHEMA_SDL, fields=[name], custom_scalars=CUSTOM_SCALARS)
 )
 
@@ -247,3 +251,77 @@ async def test_the_plans_size_is_in_the_metrics(pair: Pair) -> None:
         metrics = (await http.get("/metrics")).text
     line = next(line for line in metrics.splitlines() if line.startswith("vssid_planned_fields "))
     assert float(line.split()[1]) >= 20  # Home alone has more plain leaves than that
+
+
+def _count(counter: Any) -> float:
+    value: float = counter._value.get()
+    return value
+
+
+async def _outcomes(pair: Pair, role: str, query: str, variables: dict[str, Any] | None = None) -> tuple[float, ...]:
+    """How the planned app ran the query (planned, fallback, unplanned), compared with the reference on the way."""
+    before = [_count(c) for c in (RAN_PLANNED, FELL_BACK, UNPLANNED)]
+    await pair.both(role, "/graphql", query, variables)
+    return tuple(_count(c) - b for c, b in zip((RAN_PLANNED, FELL_BACK, UNPLANNED), before, strict=True))
+
+
+async def test_home_and_the_history_run_their_plans(pair: Pair) -> None:
+    for name, variables in (("mobile/Home", None), ("mobile/MedicalHistory", {"first": 20})):
+        query = (CONTRACT_DIR / f"{name}.graphql").read_text(encoding="utf-8")
+        assert await _outcomes(pair, "owner", query, variables) == (1, 0, 0), name
+
+
+async def test_an_error_falls_back_to_the_reference_whole(pair: Pair) -> None:
+    """A resolver refusing its arguments: the plan is abandoned, graphql-core answers (the same bytes, compared)."""
+    query = "query ($id: ID!) { me { fullName } node(id: $id) { id } }"
+    assert await _outcomes(pair, "owner", query, {"id": pair.owner_ids["person"]}) == (0, 0, 1)  # node: no plan
+    query = "{ me { fullName medicalVisits(first: 1000) { totalCount } currentCard { cardNumber } } }"
+    assert await _outcomes(pair, "owner", query) == (0, 1, 0)
+
+
+async def test_the_oracle_catches_a_wrong_list_in_the_plan(pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A planted fault in the plan's runner (the last item of every list dropped) fails the comparison."""
+    original = PlanRun.complete
+
+    def losing(self: PlanRun, plan: Any, value: Any, info: Any) -> Any:
+        completed = original(self, plan, value, info)
+        return completed[:-1] if isinstance(completed, list) and completed else completed
+
+    monkeypatch.setattr(PlanRun, "complete", losing)
+    query = (CONTRACT_DIR / "mobile/MedicalHistory.graphql").read_text(encoding="utf-8")
+    with pytest.raises(AssertionError, match="planned"):
+        await pair.both("owner", "/graphql", query, {"first": 20})
+
+
+def test_the_plan_follows_skip_and_include_and_the_cache_is_bounded() -> None:
+    schema = served_schema._schema
+    document = graphql.parse(
+        "query ($full: Boolean!) { me { id fullName @include(if: $full) currentCard { cardNumber } } }"
+    )
+    operation = document.definitions[0]
+    assert isinstance(operation, graphql.OperationDefinitionNode)
+    cache = PlanCache(size=2)
+    names = []
+    for full in (True, False, True):
+        plan = cache.get(schema, {}, VariableValues({}, {"full": full}), operation)
+        assert plan is not None
+        me = plan.root.fields[0]
+        assert me.kind is Kind.RESOLVE and me.selection is not None
+        names.append([(f.response_name, f.kind) for f in me.selection.fields])
+    assert names[0] == [("id", Kind.LEAF), ("fullName", Kind.LEAF), ("currentCard", Kind.RELATION)]
+    assert names[1] == [("id", Kind.LEAF), ("currentCard", Kind.RELATION)] and names[2] == names[0]
+    for other in ("{ me { id } }", "{ me { fullName } }", "{ __schema { queryType { name } } }"):
+        parsed = graphql.parse(other).definitions[0]
+        cache.get(schema, {}, VariableValues({}, {}), parsed)
+    assert len(cache) == 2  # least recently used out
+    introspection = graphql.parse("{ __schema { queryType { name } } }").definitions[0]
+    assert cache.get(schema, {}, VariableValues({}, {}), introspection) is None  # introspection: graphql-core runs it
+
+
+async def test_the_plan_cache_is_in_the_metrics(pair: Pair) -> None:
+    await pair.both("owner", "/graphql", (CONTRACT_DIR / "mobile/Home.graphql").read_text(encoding="utf-8"))
+    async with asgi_client(pair.planned) as http:
+        metrics = (await http.get("/metrics")).text
+    line = next(line for line in metrics.splitlines() if line.startswith("vssid_operation_plans "))
+    assert 1 <= float(line.split()[1]) <= 256
+    assert 'vssid_planned_operations_total{outcome="planned"}' in metrics

@@ -1,0 +1,181 @@
+"""Running an operation plan (service/plan.py) level by level, for one request.
+
+Each object's selections are read in one loop: leaves from their attribute (completed and weighed by the execution
+context's `complete_leaf_value`, so the answer's bound holds), plain objects at once, and what needs the database
+(a relation's loader, a reads-only resolver) put aside with what to do with its value. When the level is done the
+put-aside work is awaited in one `gather`: every relation of a level asks its loader in the same tick, so one
+statement per loader and level, with no `Info`, coroutine or task per relation field. Their values make the next
+level's work, until none is left.
+
+An error anywhere (a resolver or loader raising, a null in a non-null field, an object its type's check refuses,
+the answer growing past its bound) abandons the planned answer: graphql-core then executes the operation from the
+start with the request's loaders, whose cached rows answer without a statement, and reports the error with its
+message, path and locations exactly as the reference does. Only reads-only resolvers are planned, so running
+one twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from graphql import GraphQLString
+from graphql.execution.executor import to_nodes
+from graphql.execution.values import get_argument_values
+from graphql.pyutils import Path
+
+from auth.permissions import reader_check
+from service.plan import FieldPlan, Kind, OperationPlan, SelectionPlan
+
+if TYPE_CHECKING:
+    from service.planned import PlannedExecutionContext
+
+
+class Fallback(Exception):  # noqa: N818 - a decision, not a failure
+    """The planned answer is abandoned; graphql-core answers the request."""
+
+
+Then = Callable[[Any], None]
+
+
+class PlanRun:
+    """One request's run of one plan."""
+
+    def __init__(self, executor: PlannedExecutionContext) -> None:
+        self.executor = executor
+        self.loaders = executor.context_value.loaders
+        self.complete_leaf = executor.complete_leaf_value
+        self.is_awaitable = executor.is_awaitable
+        self.pending: list[tuple[Awaitable[Any], Then]] = []
+
+    async def run(self, plan: OperationPlan) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        try:
+            self.fill(plan.root, self.executor.root_value, None, data)
+            while self.pending:
+                batch, self.pending = self.pending, []
+                values = await asyncio.gather(*(work for work, _ in batch), return_exceptions=True)
+                for value in values:
+                    if isinstance(value, BaseException):
+                        raise Fallback from value
+                for (_, then), value in zip(batch, values, strict=True):
+                    then(value)
+        except Exception as exc:
+            self.abandon()
+            raise Fallback from exc
+        return data
+
+    def abandon(self) -> None:
+        """Close the work never awaited (a loader's future settles with its batch anyway)."""
+        for work, _ in self.pending:
+            close = getattr(work, "close", None)
+            if close is not None:
+                close()
+        self.pending = []
+
+    def fill(self, selection: SelectionPlan, source: Any, path: Path | None, out: dict[str, Any]) -> None:
+        """The selections of one object into `out`, in order; what needs awaiting is put aside."""
+        parent_type = selection.object_type
+        for plan in selection.fields:
+            name = plan.response_name
+            kind = plan.kind
+            if kind is Kind.LEAF:
+                out[name] = self.complete(plan, getattr(source, plan.attribute), None)
+            elif kind is Kind.TYPENAME:
+                out[name] = self.complete_leaf(GraphQLString, parent_type.name)
+            else:
+                field_path = Path(path, name, parent_type.name)
+                info = self.executor.build_resolve_info(
+                    plan.field_def, to_nodes(plan.field_details), parent_type, field_path
+                )
+                out[name] = None  # its place in the answer's order
+                if kind is Kind.OBJECT:
+                    out[name] = self.complete(plan, getattr(source, plan.attribute), info)
+                elif kind is Kind.RELATION:
+                    self.relation(plan, source, info, out)
+                else:
+                    self.resolve(plan, source, info, out)
+
+    def relation(self, plan: FieldPlan, source: Any, info: Any, out: dict[str, Any]) -> None:
+        relation = plan.relation
+        assert relation is not None
+        recorded = None if relation.part is None else reader_check(info, source.person_id, relation.part)
+        key = getattr(source, relation.key)
+        loader = self.loaders.get(relation.loader)
+        target = relation.target
+        name = plan.response_name
+        if relation.many:
+            def then(value: Any) -> None:
+                out[name] = self.complete(plan, [target(row) for row in value], info)
+        else:
+            def then(value: Any) -> None:
+                out[name] = self.complete(plan, None if value is None else target(value), info)
+        if recorded is None:
+            if key is None and not relation.many:
+                then(None)
+            else:
+                self.pending.append((loader.load(key), then))
+            return
+
+        async def after_recorded() -> Any:
+            await recorded
+            return None if key is None and not relation.many else await loader.load(key)
+
+        self.pending.append((after_recorded(), then))
+
+    def resolve(self, plan: FieldPlan, source: Any, info: Any, out: dict[str, Any]) -> None:
+        executor = self.executor
+        args = {}
+        if plan.has_arguments:
+            args = get_argument_values(
+                plan.field_def, plan.field_details[0].node, executor.variable_values, None, executor.hide_suggestions
+            )
+        result = plan.field_def.resolve(source, info, **args)
+        name = plan.response_name
+        if self.is_awaitable(result):
+            self.pending.append((result, lambda value: out.__setitem__(name, self.complete(plan, value, info))))
+        else:
+            out[name] = self.complete(plan, result, info)
+
+    def complete(self, plan: FieldPlan, value: Any, info: Any) -> Any:
+        if value is None:
+            if plan.non_null:
+                raise Fallback
+            return None
+        if not plan.is_list:
+            return self.item(plan, value, info, None if info is None else info.path)
+        if not isinstance(value, list | tuple):
+            raise Fallback
+        items: list[Any] = []
+        for index, item in enumerate(value):
+            if item is None:
+                if plan.item_non_null:
+                    raise Fallback
+                items.append(None)
+            else:
+                items.append(self.item(plan, item, info, None if info is None else Path(info.path, index, None)))
+        return items
+
+    def item(self, plan: FieldPlan, value: Any, info: Any, path: Path | None) -> Any:
+        if plan.leaf_type is not None:
+            return self.complete_leaf(plan.leaf_type, value)
+        object_type = plan.object_type
+        selection = plan.selection
+        assert object_type is not None and selection is not None
+        out: dict[str, Any] = {}
+        is_type_of = object_type.is_type_of
+        if is_type_of is not None:
+            allowed = is_type_of(value, info)
+            if self.is_awaitable(allowed):
+                def then(passed: Any) -> None:
+                    if not passed:
+                        raise Fallback
+                    self.fill(selection, value, path, out)
+
+                self.pending.append((allowed, then))
+                return out
+            if not allowed:
+                raise Fallback
+        self.fill(selection, value, path, out)
+        return out
