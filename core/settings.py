@@ -144,6 +144,9 @@ class Settings:
     # How queries run: "planned" reads plain leaf fields directly (service/planned.py); "reference" is graphql-core's
     # own execution of every field, the oracle the planned one is tested against (and a bench contender).
     executor: str = setting("VSSID_EXECUTOR", "planned", one_of("planned", "reference"))
+    # How long a worker keeps the reference rows it read (facilities, provinces, codes) for its other requests;
+    # 0: every request reads them (loaders/shared.py).
+    reference_cache_seconds: int = setting("VSSID_REFERENCE_CACHE_SECONDS", 60, whole(0, 3600))
     # The demo data set (synthetic people and the README's demo logins) loaded into an empty database: on by default
     # in development, off in production, where turning it on needs VSSID_DEMO_IN_PRODUCTION=publish-demo-logins too.
     demo_data: bool | None = setting("VSSID_DEMO_DATA", None, switch, shown="on in development, off in production")

@@ -6,6 +6,7 @@ A loader is declared, not written: `fetch` is the db/ function of its batch, `ke
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar, cast
@@ -16,6 +17,7 @@ from aiodataloader import DataLoader
 from auth.viewer import Viewer
 from core.metrics import observe_batch
 from db.pool import ConnectionSource, writer_of
+from loaders.shared import MISSING, SharedRows
 
 Row = Mapping[str, Any]
 L = TypeVar("L", bound="BaseLoader")
@@ -34,9 +36,20 @@ class BaseLoader(DataLoader[Any, Any]):
     many: ClassVar[bool] = False
     # A loader that writes (the access log) runs on the primary even when the request reads on a replica.
     writes: ClassVar[bool] = False
+    # Reference rows (facilities, codes): shared by the worker's requests for a while (loaders/shared.py).
+    shared: ClassVar[bool] = False
+
+    @staticmethod
+    def get_cache_key(key: Any) -> Any:
+        return key
 
     def __init__(self, source: ConnectionSource, viewer: Viewer) -> None:
-        super().__init__(batch_load_fn=self._observed_batch)
+        # What DataLoader.__init__ sets, without its per-instance checks (an `inspect` of the batch function, a
+        # lambda): a request makes one loader per type it reads (tests/loaders/test_base.py compares the two).
+        self.loop = asyncio.get_event_loop()
+        self.batch_load_fn = self._observed_batch
+        self._cache: dict[Any, Any] = {}
+        self._queue: list[Any] = []
         self.source = source
         self.viewer = viewer
         # The request's loaders (set by Loaders.get), so a batch can hand what its join read to another loader.
@@ -47,7 +60,29 @@ class BaseLoader(DataLoader[Any, Any]):
         if self.loaders is not None:
             self.loaders.get(loader_class).prime(key, value)
 
+    def peek(self, key: Any) -> Any:
+        """The row of `key` if this request or (a shared loader) the worker has it at hand, else MISSING."""
+        loaded = self._cache.get(key) if self.cache else None
+        if loaded is not None and loaded.done() and not loaded.cancelled() and loaded.exception() is None:
+            return loaded.result()
+        shared = self.loaders.shared if self.shared and self.loaders is not None else None
+        return MISSING if shared is None else shared.get(type(self), key)
+
     async def _observed_batch(self, keys: Sequence[Any]) -> list[Any]:
+        shared = self.loaders.shared if self.shared and self.loaders is not None else None
+        if shared is None or shared.seconds <= 0:
+            return await self._batch(keys)
+        kind = type(self)
+        found = [shared.get(kind, key) for key in keys]
+        missing = [key for key, row in zip(keys, found, strict=True) if row is MISSING]
+        if not missing:
+            return found
+        loaded = dict(zip(missing, await self._batch(missing), strict=True))
+        for key, row in loaded.items():
+            shared.put(kind, key, row)
+        return [loaded[key] if row is MISSING else row for key, row in zip(keys, found, strict=True)]
+
+    async def _batch(self, keys: Sequence[Any]) -> list[Any]:
         # One histogram observation per batch (the metric of batching).
         observe_batch(type(self).__name__, len(keys))
         async with (writer_of(self.source) if self.writes else self.source).acquire() as conn:
@@ -91,13 +126,15 @@ class PersonalLoader(BaseLoader):
 
 
 class Loaders:
-    """The request's loaders, created on first use: `info.context.loaders.get(FacilityByIdLoader)`."""
+    """The request's loaders, created on first use: `info.context.loaders.get(FacilityByIdLoader)`; `shared`: the
+    worker's reference rows (loaders/shared.py), None for none."""
 
-    __slots__ = ("_loaders", "source", "viewer")
+    __slots__ = ("_loaders", "shared", "source", "viewer")
 
-    def __init__(self, source: ConnectionSource, viewer: Viewer) -> None:
+    def __init__(self, source: ConnectionSource, viewer: Viewer, shared: SharedRows | None = None) -> None:
         self.source = source
         self.viewer = viewer
+        self.shared = shared
         self._loaders: dict[type[Any], Any] = {}
 
     def get(self, loader_class: type[L]) -> L:

@@ -17,6 +17,7 @@ from db.pool import Database, RequestConnection
 from loaders.base import Loaders, scoped_person_id
 from loaders.family import AccessLogWriter
 from loaders.personal import PersonByIdLoader
+from loaders.shared import SharedRows
 
 
 @dataclass(slots=True)
@@ -34,10 +35,12 @@ class Context:
     # A subscription's: the payload of its connection_init, and this process's feed of new inbox messages.
     connection_params: dict[str, object] | None = None
     inbox_feed: InboxFeed | None = None
+    # The worker's reference rows, shared by its requests for a while (loaders/shared.py).
+    shared_rows: SharedRows | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.connection, self.viewer)
+        self.loaders = Loaders(self.connection, self.viewer, self.shared_rows)
         # The viewer's own person was read with the session: `me` costs no statement of its own.
         person_id = scoped_person_id(self.viewer)
         if person_id is not None and self.viewer.person is not None:

@@ -11,11 +11,13 @@ from loaders.base import BaseLoader, Row
 
 class ProvinceByCodeLoader(BaseLoader):
     fetch = provinces.provinces_by_code
+    shared = True
     key = "code"
 
 
 class WardByCodeLoader(BaseLoader):
     fetch = provinces.wards_by_code
+    shared = True
     key = "code"
 
 
@@ -27,6 +29,7 @@ class WardsByProvinceCodeLoader(BaseLoader):
 
 class FacilityByIdLoader(BaseLoader):
     fetch = facilities.facilities_by_id
+    shared = True
 
     def arrange(self, keys: Sequence[Any], rows: Sequence[Row]) -> list[Any]:
         # The statement joins the province's name: the province then costs no statement of its own.
@@ -56,11 +59,13 @@ class NewsItemByIdLoader(BaseLoader):
 
 class BeneficiaryGroupByCodeLoader(BaseLoader):
     fetch = cards.beneficiary_groups_by_code
+    shared = True
     key = "code"
 
 
 class DiagnosisByCodeLoader(BaseLoader):
     fetch = visits.diagnoses_by_code
+    shared = True
     key = "code"
 
 

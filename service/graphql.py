@@ -42,6 +42,7 @@ from core.texts import text
 from core.texts_en import EN
 from db.pool import RequestConnection
 from loaders.context import Context
+from loaders.shared import SharedRows
 from service import negotiation, replicas, subscriptions
 from service.caching import apply_cache_headers
 from service.documents import GuardedSchema, is_unexpected, with_code
@@ -130,6 +131,8 @@ class GraphQLApp(GraphQL[Context, None]):
         self.endpoint = endpoint
         self.persisted = PersistedQueries()
         self.mistakes = InvalidRequestBudget()
+        # The reference rows this endpoint's requests share in this worker (loaders/shared.py).
+        self.shared_rows = SharedRows(settings.reference_cache_seconds)
         self._page: str | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -181,8 +184,8 @@ class GraphQLApp(GraphQL[Context, None]):
         viewer = await replicas.read_viewer(request, connection)  # on the request's one connection, as its reads
         return Context(
             request=request, response=response, database=database, settings=self.settings, viewer=viewer,
-            connection=connection,
-            allow_introspection=self._allows_introspection(viewer),
+            connection=connection, allow_introspection=self._allows_introspection(viewer),
+            shared_rows=self.shared_rows,
         )
 
     async def on_ws_connect(self, context: Context) -> None:

@@ -26,6 +26,7 @@ from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 
 from auth.permissions import reader_check
+from loaders.shared import MISSING
 from service.plan import FieldPlan, Kind, OperationPlan, SelectionPlan
 
 if TYPE_CHECKING:
@@ -114,8 +115,13 @@ class PlanRun:
         if recorded is None:
             if key is None and not relation.many:
                 then(None)
-            else:
+                return
+            # A row this request or the worker already read (a shared reference row) is used at once.
+            at_hand = loader.peek(key)
+            if at_hand is MISSING:
                 self.pending.append((loader.load(key), then))
+            else:
+                then(at_hand)
             return
 
         async def after_recorded() -> Any:

@@ -1,0 +1,99 @@
+"""Reference rows shared by a worker's requests (loaders/shared.py), and the loaders' own construction."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any
+
+import asyncpg
+import pytest
+from aiodataloader import DataLoader
+
+from auth.viewer import anonymous
+from core.settings import Settings
+from loaders import directory
+from loaders.base import BaseLoader, PersonalLoader
+from loaders.directory import FacilityByIdLoader
+from loaders.shared import MISSING, SharedRows
+from tests.clients import StatementLog, app_client
+from tests.factories import add_visits, make_citizen
+from tests.graphql import contract, gql
+
+HOME = contract("mobile/Home")
+
+
+def _reference_statements(log: StatementLog) -> list[str]:
+    return [s for s in log.statements if "from facilities" in s or "from icd10_codes" in s]
+
+
+async def _home_twice(settings: Settings, db_dsn: str, db: asyncpg.Connection) -> tuple[int, int, Any, Any]:
+    citizen = await make_citizen(db)
+    await add_visits(db, citizen.id, 5)
+    log = StatementLog()
+    async with app_client(settings, db_dsn, log=log) as served:
+        first = await gql(served.http, HOME, {}, token=citizen.token)
+        reads_first = len(_reference_statements(log))
+        log.clear()
+        second = await gql(served.http, HOME, {}, token=citizen.token)
+        return reads_first, len(_reference_statements(log)), first, second
+
+
+async def test_a_second_request_reads_no_reference_row_again(
+    settings: Settings, db_dsn: str, db: asyncpg.Connection
+) -> None:
+    first_reads, second_reads, first, second = await _home_twice(settings, db_dsn, db)
+    assert "errors" not in first and first == second
+    assert first_reads == 2  # the facilities (card and visits together), the diagnoses
+    assert second_reads == 0
+
+
+async def test_sharing_off_reads_them_every_time(settings: Settings, db_dsn: str, db: asyncpg.Connection) -> None:
+    off = dataclasses.replace(settings, reference_cache_seconds=0)
+    first_reads, second_reads, first, second = await _home_twice(off, db_dsn, db)
+    assert first == second and first_reads == second_reads == 2
+
+
+def test_a_row_is_kept_for_its_seconds_and_the_oldest_leaves_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [1000.0]
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])  # loaders/shared.py reads the clock so
+    rows = SharedRows(60, size=2)
+    rows.put(FacilityByIdLoader, 1, {"id": 1})
+    rows.put(FacilityByIdLoader, 2, None)  # no such facility: remembered as missing
+    assert rows.get(FacilityByIdLoader, 1) == {"id": 1} and rows.get(FacilityByIdLoader, 2) is None
+    assert rows.get(FacilityByIdLoader, 3) is MISSING and rows.get(directory.ProvinceByCodeLoader, 1) is MISSING
+    now[0] += 61
+    assert rows.get(FacilityByIdLoader, 1) is MISSING  # older than its 60 seconds
+    for key in (4, 5, 6):
+        rows.put(FacilityByIdLoader, key, {"id": key})
+    assert rows.get(FacilityByIdLoader, 4) is MISSING and rows.get(FacilityByIdLoader, 6) == {"id": 6}
+    assert len(rows) == 2
+    off = SharedRows(0)
+    off.put(FacilityByIdLoader, 1, {"id": 1})
+    assert off.get(FacilityByIdLoader, 1) is MISSING
+
+
+def _all_loaders(cls: type[BaseLoader] = BaseLoader) -> list[type[BaseLoader]]:
+    found = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_all_loaders(sub)]
+    return found
+
+
+def test_only_reference_loaders_share_their_rows() -> None:
+    sharing = {loader for loader in _all_loaders() if loader.shared}
+    assert {FacilityByIdLoader, directory.DiagnosisByCodeLoader} <= sharing
+    for loader in sharing:
+        assert not issubclass(loader, PersonalLoader) and not loader.writes
+        assert loader.__module__ == "loaders.directory"
+
+
+async def test_a_loader_has_every_attribute_dataloader_would_give_it() -> None:
+    """BaseLoader skips DataLoader.__init__: a new aiodataloader setting something more must fail here."""
+
+    async def batch(keys: list[Any]) -> list[Any]:
+        return keys
+
+    expected = set(vars(DataLoader(batch_load_fn=batch))) - {"get_cache_key"}
+    ours = FacilityByIdLoader(None, anonymous(None))  # type: ignore[arg-type]
+    assert expected <= set(vars(ours)) and ours.get_cache_key("k") == "k"
