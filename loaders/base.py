@@ -16,7 +16,8 @@ from aiodataloader import DataLoader
 
 from auth.viewer import Viewer
 from core.metrics import observe_batch
-from db.pool import ConnectionSource, writer_of
+from db.combined import CombinedReads
+from db.pool import ConnectionSource, RequestConnection, writer_of
 from loaders.shared import MISSING, SharedRows
 
 Row = Mapping[str, Any]
@@ -85,6 +86,9 @@ class BaseLoader(DataLoader[Any, Any]):
     async def _batch(self, keys: Sequence[Any]) -> list[Any]:
         # One histogram observation per batch (the metric of batching).
         observe_batch(type(self).__name__, len(keys))
+        reads = self.loaders.reads if self.loaders is not None and not self.writes else None
+        if reads is not None:  # sent with the other reads of the same moment (db/combined.py)
+            return self.arrange(keys, await self.rows(reads, keys))
         async with (writer_of(self.source) if self.writes else self.source).acquire() as conn:
             rows = await self.rows(conn, keys)
         return self.arrange(keys, rows)
@@ -127,14 +131,16 @@ class PersonalLoader(BaseLoader):
 
 class Loaders:
     """The request's loaders, created on first use: `info.context.loaders.get(FacilityByIdLoader)`; `shared`: the
-    worker's reference rows (loaders/shared.py), None for none."""
+    worker's reference rows (loaders/shared.py), None for none; `reads`: the request's combined reads."""
 
-    __slots__ = ("_loaders", "shared", "source", "viewer")
+    __slots__ = ("_loaders", "reads", "shared", "source", "viewer")
 
     def __init__(self, source: ConnectionSource, viewer: Viewer, shared: SharedRows | None = None) -> None:
         self.source = source
         self.viewer = viewer
         self.shared = shared
+        # A request's reads (not a subscription's, not a job's) are combined when they meet (db/combined.py).
+        self.reads = CombinedReads(source) if isinstance(source, RequestConnection) else None
         self._loaders: dict[type[Any], Any] = {}
 
     def get(self, loader_class: type[L]) -> L:

@@ -49,8 +49,9 @@ async def list_page(
     if rows_of.owner is not None and owner_id is None:
         # No signed-in person: empty, without a statement.
         return build_connection([], size, list_name=list_name, key=key, node=node, count_total=_nothing)
+    loaders = info.context.loaders
     return await read_page(
-        info.context.connection,
+        loaders.reads if loaders.reads is not None else info.context.connection,
         size,
         rows=lambda conn: rows_of.page(
             conn, after=after_key, limit=size + 1, owner_id=owner_id, viewer_id=viewer_id, value=value

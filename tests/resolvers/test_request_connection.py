@@ -54,12 +54,16 @@ async def test_home_reads_everything_on_one_connection_and_gives_it_back(
     assert len(me["medicalVisits"]["edges"]) == 5
     reads = [(pid, text) for pid, text in served.log.entries if SESSION_LOOKUP not in text]
     assert len({pid for pid, _ in reads}) == 1
-    # in five statements: card (with its group's name), contribution summary, visits page, facilities (with their
-    # province's name), diagnoses; the person comes with the session, the group and the province with the card and
-    # the facility
+    # in two statements, one per level (db/combined.py): the card (with its group's name), the contribution summary
+    # and the visits page together, then the facilities (with their province's name) and the diagnoses; the person
+    # comes with the session, the group and the province with the card and the facility
     assert me["currentCard"]["beneficiaryGroup"]["name"]
     assert me["currentCard"]["primaryFacility"]["province"]["name"]
-    assert len(reads) == 5, [text.split()[:8] for _, text in reads]
+    assert len(reads) == 2, [text.split()[:8] for _, text in reads]
+    level_2, level_3 = (text for _, text in reads)
+    assert "from insurance_cards" in level_2 and "from contribution_periods" in level_2
+    assert "from medical_visits" in level_2
+    assert "from facilities" in level_3 and "from icd10_codes" in level_3
     # and the connection is back in the pool once the answer is out
     assert _all_idle(served.pool)
 

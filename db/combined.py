@@ -1,0 +1,157 @@
+"""The reads of one request sent in the same turn of the event loop, run as one statement.
+
+The planned executor asks for a whole level at once (service/plan_run.py): the card, the contribution summary and
+the page of visits of Home's second level are three loaders and a page, each with its own `conn.fetch`. Through
+`CombinedReads` they are queued for a moment (a few turns of the loop, until the level's loaders have all
+started), then sent together:
+
+    select array(select q from (<the card's statement>) q),
+           array(select q from (<the summary's statement>) q),
+           array(select q from (<the page's statement>) q)
+
+with each statement's parameters renumbered after the previous ones'. PostgreSQL runs them in one snapshot and one
+round trip; asyncpg decodes each array of rows with their types, and each row comes back as a dict of its
+statement's column names (read once per statement text with `prepare`) to its values. One read alone goes as it
+is. If the combined statement fails, each read is sent again on its own, so an error belongs to the read that
+caused it. Reads in a transaction, and writes, never come here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+
+from db.pool import ConnectionSource, is_connection_lost
+
+# Turns of the event loop a read waits for others: the loader batches of a level start one or two turns after the
+# level asks for them (aiodataloader's dispatch, then the batch's task).
+TURNS = 3
+_PARAMETER = re.compile(r"\$(\d+)")
+# Column names by statement text (the statements are the code's own: a bounded set).
+_NAMES: dict[str, tuple[str, ...]] = {}
+
+
+def combined_statement(reads: Sequence[tuple[str, Sequence[Any]]]) -> tuple[str, list[Any]]:
+    """One statement selecting each read's rows as an array, and the parameters of all, renumbered in turn."""
+    parts: list[str] = []
+    parameters: list[Any] = []
+    for query, args in reads:
+        offset = len(parameters)
+        renumbered = _PARAMETER.sub(lambda m, offset=offset: f"${int(m[1]) + offset}", query)  # type: ignore[misc]
+        parts.append(f"array(select q from ({renumbered}) q)")
+        parameters.extend(args)
+    return "select " + ",\n       ".join(parts), parameters
+
+
+class CombinedReads:
+    """A connection-like front of the request's connection whose `fetch`, `fetchrow` and `fetchval` are combined."""
+
+    __slots__ = ("_queue", "_scheduled", "_tasks", "source")
+
+    def __init__(self, source: ConnectionSource) -> None:
+        self.source = source
+        self._queue: list[tuple[str, tuple[Any, ...], asyncio.Future[list[Any]]]] = []
+        self._scheduled = False
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def acquire(self) -> _Itself:
+        return _Itself(self)
+
+    async def fetch(self, query: str, *args: Any) -> list[Any]:
+        future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
+        self._queue.append((query, args, future))
+        if not self._scheduled:
+            self._scheduled = True
+            asyncio.get_running_loop().call_soon(self._wait, TURNS)
+        return await future
+
+    async def fetchrow(self, query: str, *args: Any) -> Any:
+        rows = await self.fetch(query, *args)
+        return rows[0] if rows else None
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        row = await self.fetchrow(query, *args)
+        if row is None:
+            return None
+        return next(iter(row.values())) if type(row) is dict else row[0]
+
+    def _wait(self, turns: int) -> None:
+        if turns > 0:
+            asyncio.get_running_loop().call_soon(self._wait, turns - 1)
+            return
+        batch, self._queue, self._scheduled = self._queue, [], False
+        task = asyncio.get_running_loop().create_task(self._send(batch))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _send(self, batch: list[tuple[str, tuple[Any, ...], asyncio.Future[list[Any]]]]) -> None:
+        try:
+            async with self.source.acquire() as conn:
+                if len(batch) == 1:
+                    query, args, future = batch[0]
+                    _settle(future, await conn.fetch(query, *args))
+                    return
+                try:
+                    results = await self._combined(conn, batch)
+                except Exception as exc:
+                    if is_connection_lost(exc, conn):
+                        raise
+                    for query, args, future in batch:  # each on its own: the error is the read's that caused it
+                        try:
+                            _settle(future, await conn.fetch(query, *args))
+                        except Exception as own:
+                            _fail(future, own)
+                    return
+        except BaseException as exc:
+            for _, _, future in batch:
+                _fail(future, exc)
+            if not isinstance(exc, Exception):
+                raise
+            return
+        for (_, _, future), rows in zip(batch, results, strict=True):
+            _settle(future, rows)
+
+    @staticmethod
+    async def _combined(
+        conn: asyncpg.Connection, batch: list[tuple[str, tuple[Any, ...], asyncio.Future[list[Any]]]]
+    ) -> list[list[dict[str, Any]]]:
+        names = []
+        for query, _, _ in batch:
+            known = _NAMES.get(query)
+            if known is None:
+                known = _NAMES[query] = tuple(a.name for a in (await conn.prepare(query)).get_attributes())
+            names.append(known)
+        statement, parameters = combined_statement([(query, args) for query, args, _ in batch])
+        record = await conn.fetchrow(statement, *parameters)
+        assert record is not None
+        return [[dict(zip(n, row, strict=True)) for row in record[i]] for i, n in enumerate(names)]
+
+
+def _settle(future: asyncio.Future[list[Any]], rows: list[Any]) -> None:
+    if not future.done():
+        future.set_result(rows)
+
+
+def _fail(future: asyncio.Future[list[Any]], exc: BaseException) -> None:
+    if not future.done():
+        if isinstance(exc, asyncio.CancelledError):
+            future.cancel()
+        else:
+            future.set_exception(exc)
+
+
+class _Itself:
+    __slots__ = ("_reads",)
+
+    def __init__(self, reads: CombinedReads) -> None:
+        self._reads = reads
+
+    async def __aenter__(self) -> CombinedReads:
+        return self._reads
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None

@@ -1,0 +1,79 @@
+"""Reads of one moment in one statement (db/combined.py): the same rows, each error to its own read."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+import pytest
+
+from db.combined import CombinedReads, combined_statement
+from db.pool import Database, RequestConnection
+
+
+@pytest.fixture
+async def reads(shared_dsn: str) -> AsyncIterator[tuple[CombinedReads, list[str]]]:
+    """Combined reads over a request's connection, and the statements sent (these tests read no data)."""
+    sent: list[str] = []
+
+    async def log(conn: asyncpg.Connection) -> None:
+        conn.add_query_logger(lambda record: sent.append(record.query))
+
+    database = Database(await asyncpg.create_pool(shared_dsn, min_size=1, max_size=1, init=log))
+    connection = RequestConnection(database)
+    try:
+        yield CombinedReads(connection), sent
+    finally:
+        await connection.close()
+        await database.pool.close()
+
+
+def test_each_read_keeps_its_parameters_renumbered_after_the_previous_ones() -> None:
+    statement, parameters = combined_statement([
+        ("select $1::int as a where $2::text is not null", (1, "x")),
+        ("select $1::date as b", (dt.date(2026, 12, 5),)),
+    ])
+    assert "($3::date as b)" not in statement and "select $3::date as b" in statement
+    assert "$1::int as a where $2::text" in statement and parameters == [1, "x", dt.date(2026, 12, 5)]
+
+
+async def test_reads_of_one_moment_go_in_one_statement_with_their_types(
+    reads: tuple[CombinedReads, list[str]],
+) -> None:
+    combined, sent = reads
+    cards, total, none = await asyncio.gather(
+        combined.fetch(
+            "select $1::date as valid_from, $2::numeric as amount, array['a', 'b'] as codes, $3::text as name",
+            dt.date(2026, 1, 1), Decimal("1263600"), "Hoàng Thị Mai",
+        ),
+        combined.fetchval("select count(*) from generate_series(1, $1::int)", 7),
+        combined.fetchrow("select 1 as x where false"),
+    )
+    assert len([s for s in sent if "array(select q" in s]) == 1
+    row = cards[0]
+    assert row["valid_from"] == dt.date(2026, 1, 1) and row["amount"] == Decimal("1263600")
+    assert row["codes"] == ["a", "b"] and dict(row)["name"] == "Hoàng Thị Mai"
+    assert total == 7 and none is None
+
+
+async def test_an_error_belongs_to_the_read_that_caused_it(reads: tuple[CombinedReads, list[str]]) -> None:
+    combined, _ = reads
+    answers: list[Any] = await asyncio.gather(
+        combined.fetchval("select $1::int + 1", 41),
+        combined.fetchval("select 1 / $1::int", 0),
+        return_exceptions=True,
+    )
+    good, bad = answers
+    assert good == 42
+    assert isinstance(bad, asyncpg.DivisionByZeroError)
+
+
+async def test_reads_one_after_the_other_are_sent_as_they_are(reads: tuple[CombinedReads, list[str]]) -> None:
+    combined, sent = reads
+    assert await combined.fetchval("select $1::int", 1) == 1
+    assert await combined.fetchval("select $1::int * 2", 2) == 4
+    assert not any("array(select q" in s for s in sent)
