@@ -62,7 +62,7 @@ async def test_reads_of_one_moment_go_in_one_statement_with_their_types(
 
 async def test_an_error_belongs_to_the_read_that_caused_it(reads: tuple[CombinedReads, list[str]]) -> None:
     combined, _ = reads
-    answers: list[Any] = await asyncio.gather(
+    answers: tuple[Any, ...] = await asyncio.gather(
         combined.fetchval("select $1::int + 1", 41),
         combined.fetchval("select 1 / $1::int", 0),
         return_exceptions=True,
