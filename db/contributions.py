@@ -30,37 +30,46 @@ PERIODS = KeysetList(
     part="CONTRIBUTIONS",
     filter="({value}::text is null or scheme = {value})",
 )
-# Month totals, counted by calendar month so that overlapping periods never count a month twice.
-# A month is unpaid when only UNPAID periods (nợ đóng) cover it. The row with scheme null is the pension
-# total: months of BHXH (compulsory or voluntary) participation, each month once. `unused_months`: the paid months
-# after the month in which the person's latest unemployment benefit (trợ cấp thất nghiệp) started, all paid months
-# if none: for BHTN, the months not yet used for an unemployment benefit (the pension row leaves it null). It tells
-# of a benefit, so it is null for a reader of the contributions who may not read the benefits (a grantee).
+# Month totals, counted by calendar month so that overlapping periods never count a month twice: each scheme's
+# periods become one multirange of months (range_agg merges overlaps), and the totals are month counts of
+# multiranges, with no row per month. A month is unpaid when only UNPAID periods (nợ đóng) cover it (covered minus
+# paid). The row with scheme null is the pension total: months of BHXH (compulsory or voluntary) participation,
+# each month once. `unused_months`: the paid months after the month in which the person's latest unemployment
+# benefit (trợ cấp thất nghiệp) started, all paid months if none: for BHTN, the months not yet used for an
+# unemployment benefit (the pension row leaves it null). It tells of a benefit, so it is null for a reader of the
+# contributions who may not read the benefits (a grantee). (Months are first days: migration 0003 checks it.)
+MONTHS_IN = """(select coalesce(sum((extract(year from upper(r)) - extract(year from lower(r))) * 12
+                               + extract(month from upper(r)) - extract(month from lower(r))), 0)::integer
+          from unnest({}) as r)"""
 SELECT_SUMMARY_FOR_VIEWER = f"""
-with covered as (
-    select p.person_id, p.scheme, month::date as month, bool_or(p.status = 'PAID') as paid
-    from contribution_periods p, generate_series(p.from_month, p.to_month, interval '1 month') as month
+with periods as (
+    select p.person_id, p.scheme, p.status = 'PAID' as paid,
+           daterange(p.from_month, (p.to_month + interval '1 month')::date) as months
+    from contribution_periods p
     where p.person_id = any($1::bigint[]) and {readable_by('p.person_id', '$2', 'CONTRIBUTIONS')}
-    group by p.person_id, p.scheme, month
+), schemes as (
+    select person_id, scheme, range_agg(months) as covered,
+           coalesce(range_agg(months) filter (where paid), '{{}}'::datemultirange) as paid
+    from periods group by person_id, scheme
+), pension as (
+    select person_id, range_agg(months) as covered,
+           coalesce(range_agg(months) filter (where paid), '{{}}'::datemultirange) as paid
+    from periods where scheme in ('BHXH_COMPULSORY', 'BHXH_VOLUNTARY') group by person_id
 ), last_unemployment as (
     select person_id, date_trunc('month', max(period_from))::date as month
     from benefits where person_id = any($1::bigint[]) and kind = 'UNEMPLOYMENT'
       and {readable_by('person_id', '$2', 'BENEFITS')}
     group by person_id
-), pension as (
-    select person_id, month, bool_or(paid) as paid
-    from covered where scheme in ('BHXH_COMPULSORY', 'BHXH_VOLUNTARY')
-    group by person_id, month
 )
-select c.person_id, c.scheme, count(*)::integer as months,
-       (count(*) filter (where not c.paid))::integer as unpaid_months,
-       case when {readable_by('c.person_id', '$2', 'BENEFITS')} then
-           (count(*) filter (where c.paid and (u.month is null or c.month > u.month)))::integer end as unused_months
-from covered c left join last_unemployment u on u.person_id = c.person_id
-group by c.person_id, c.scheme
+select s.person_id, s.scheme, {MONTHS_IN.format('s.covered')} as months,
+       {MONTHS_IN.format('s.covered - s.paid')} as unpaid_months,
+       case when {readable_by('s.person_id', '$2', 'BENEFITS')} then
+           {MONTHS_IN.format("s.paid * datemultirange(daterange((u.month + interval '1 month')::date, null))")}
+       end as unused_months
+from schemes s left join last_unemployment u on u.person_id = s.person_id
 union all
-select person_id, null, count(*)::integer, (count(*) filter (where not paid))::integer, null
-from pension group by person_id
+select person_id, null, {MONTHS_IN.format('covered')}, {MONTHS_IN.format('covered - paid')}, null
+from pension
 order by person_id, scheme nulls first
 """
 
