@@ -20,17 +20,22 @@ from __future__ import annotations
 
 import enum
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
+    GraphQLBoolean,
     GraphQLEnumType,
+    GraphQLID,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLScalarType,
     GraphQLSchema,
+    GraphQLString,
     OperationDefinitionNode,
     OperationType,
 )
@@ -73,6 +78,8 @@ class FieldPlan:
     selection: SelectionPlan | None = None
     relation: Relation | None = None
     has_arguments: bool = False
+    # A leaf's serialisation: the scalar's or enum's own, or a shortcut for a value already of the right type.
+    serialize: Callable[[Any], Any] | None = None
 
 
 @dataclass(slots=True)
@@ -170,11 +177,27 @@ class Planner:
             if isinstance(output, GraphQLNonNull):
                 plan.item_non_null, output = True, output.of_type
         if isinstance(output, GraphQLScalarType | GraphQLEnumType):
-            plan.leaf_type = output
+            plan.leaf_type, plan.serialize = output, leaf_serializer(output)
         elif isinstance(output, GraphQLObjectType):
             plan.object_type = output
         else:
             raise Unplannable  # interfaces, unions, lists of lists
+
+
+MAX_INT, MIN_INT = 2**31 - 1, -(2**31)
+
+
+def leaf_serializer(leaf_type: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
+    """`leaf_type.serialize`, with the common case (a str for String or ID, an int for Int, a bool for Boolean:
+    what graphql-core returns unchanged) answered without the call."""
+    serialize = leaf_type.serialize
+    if leaf_type is GraphQLString or leaf_type is GraphQLID:
+        return lambda value: value if type(value) is str else serialize(value)
+    if leaf_type is GraphQLInt:
+        return lambda value: value if type(value) is int and MIN_INT <= value <= MAX_INT else serialize(value)
+    if leaf_type is GraphQLBoolean:
+        return lambda value: value if type(value) is bool else serialize(value)
+    return serialize
 
 
 def directive_variables(operation: OperationDefinitionNode, fragments: Any) -> tuple[str, ...]:

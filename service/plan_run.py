@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Any
 from graphql import GraphQLString
 from graphql.execution.executor import to_nodes
 from graphql.execution.values import get_argument_values
-from graphql.pyutils import Path
+from graphql.pyutils import Path, Undefined
 
 from auth.permissions import reader_check
 from loaders.shared import MISSING
+from service.execution import LEAF_OVERHEAD, NUMBER_WEIGHT
 from service.plan import FieldPlan, Kind, OperationPlan, SelectionPlan
 
 if TYPE_CHECKING:
@@ -46,9 +47,24 @@ class PlanRun:
     def __init__(self, executor: PlannedExecutionContext) -> None:
         self.executor = executor
         self.loaders = executor.context_value.loaders
-        self.complete_leaf = executor.complete_leaf_value
         self.is_awaitable = executor.is_awaitable
         self.pending: list[tuple[Awaitable[Any], Then]] = []
+        # The answer's weight so far, counted as service/execution.py counts it, against the same bound.
+        self.weight = executor.answer_bytes
+        self.limit = executor.answer_limit
+        # Each field's Info, made once per request and shared by its objects: its path is the first object's
+        # (a path only shows in an error, and an error sends the request to graphql-core).
+        self.infos: dict[int, Any] = {}
+
+    def leaf(self, serialize: Callable[[Any], Any], value: Any) -> Any:
+        """A leaf value serialised and weighed (a value its type refuses, or a bound passed: graphql-core's turn)."""
+        completed = serialize(value)
+        if completed is None or completed is Undefined:
+            raise Fallback
+        self.weight += (len(completed) if type(completed) is str else NUMBER_WEIGHT) + LEAF_OVERHEAD
+        if self.weight > self.limit:
+            raise Fallback
+        return completed
 
     async def run(self, plan: OperationPlan) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -78,18 +94,29 @@ class PlanRun:
     def fill(self, selection: SelectionPlan, source: Any, path: Path | None, out: dict[str, Any]) -> None:
         """The selections of one object into `out`, in order; what needs awaiting is put aside."""
         parent_type = selection.object_type
+        infos = self.infos
         for plan in selection.fields:
             name = plan.response_name
             kind = plan.kind
             if kind is Kind.LEAF:
-                out[name] = self.complete(plan, getattr(source, plan.attribute), None)
+                value = getattr(source, plan.attribute)
+                if value is None:
+                    if plan.non_null:
+                        raise Fallback
+                    out[name] = None
+                elif plan.is_list:
+                    out[name] = self.complete(plan, value, None)
+                else:
+                    out[name] = self.leaf(plan.serialize, value)  # type: ignore[arg-type]
             elif kind is Kind.TYPENAME:
-                out[name] = self.complete_leaf(GraphQLString, parent_type.name)
+                out[name] = self.leaf(GraphQLString.serialize, parent_type.name)
             else:
-                field_path = Path(path, name, parent_type.name)
-                info = self.executor.build_resolve_info(
-                    plan.field_def, to_nodes(plan.field_details), parent_type, field_path
-                )
+                info = infos.get(id(plan))
+                if info is None:
+                    field_path = Path(path, name, parent_type.name)
+                    info = infos[id(plan)] = self.executor.build_resolve_info(
+                        plan.field_def, to_nodes(plan.field_details), parent_type, field_path
+                    )
                 out[name] = None  # its place in the answer's order
                 if kind is Kind.OBJECT:
                     out[name] = self.complete(plan, getattr(source, plan.attribute), info)
@@ -149,23 +176,24 @@ class PlanRun:
             if plan.non_null:
                 raise Fallback
             return None
+        path = None if info is None else info.path
         if not plan.is_list:
-            return self.item(plan, value, info, None if info is None else info.path)
+            return self.item(plan, value, info, path)
         if not isinstance(value, list | tuple):
             raise Fallback
         items: list[Any] = []
-        for index, item in enumerate(value):
+        for item in value:
             if item is None:
                 if plan.item_non_null:
                     raise Fallback
                 items.append(None)
             else:
-                items.append(self.item(plan, item, info, None if info is None else Path(info.path, index, None)))
+                items.append(self.item(plan, item, info, path))
         return items
 
     def item(self, plan: FieldPlan, value: Any, info: Any, path: Path | None) -> Any:
-        if plan.leaf_type is not None:
-            return self.complete_leaf(plan.leaf_type, value)
+        if plan.serialize is not None:
+            return self.leaf(plan.serialize, value)
         object_type = plan.object_type
         selection = plan.selection
         assert object_type is not None and selection is not None

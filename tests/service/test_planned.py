@@ -182,8 +182,19 @@ async def test_foreign_objects_are_null_with_the_same_error_at_the_same_path(pai
 
 
 async def test_the_oracle_catches_a_wrong_leaf(pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With a planted fault in the planned path, the comparison fails: the suite can tell the two apart."""
-    query = (CONTRACT_DIR / "mobile/Home.graphql").read_text(encoding="utf-8")
+    """With a planted fault in the planned path, the comparison fails: the suite can tell the two apart. Once in
+    the plan's leaves (Home has a plan), once in the leaves graphql-core completes for a query without one."""
+    original_leaf = PlanRun.leaf
+
+    def shouting_plan(self: PlanRun, serialize: Any, value: Any) -> Any:
+        completed = original_leaf(self, serialize, value)
+        return completed.upper() if isinstance(completed, str) else completed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(PlanRun, "leaf", shouting_plan)
+        with pytest.raises(AssertionError, match="planned"):
+            await pair.both("owner", "/graphql", (CONTRACT_DIR / "mobile/Home.graphql").read_text(encoding="utf-8"))
+
     original = PlannedExecutionContext.complete_leaf_value
 
     def shouting(self: PlannedExecutionContext, return_type: Any, result: Any) -> Any:
@@ -191,8 +202,9 @@ async def test_the_oracle_catches_a_wrong_leaf(pair: Pair, monkeypatch: pytest.M
         return completed.upper() if isinstance(completed, str) and self.planned else completed
 
     monkeypatch.setattr(PlannedExecutionContext, "complete_leaf_value", shouting)
+    unplanned = "query ($id: ID!) { node(id: $id) { ... on Person { fullName } } }"
     with pytest.raises(AssertionError, match="planned"):
-        await pair.both("owner", "/graphql", query)
+        await pair.both("owner", "/graphql", unplanned, {"id": pair.owner_ids["person"]})
 
 
 def test_plain_leaves_are_planned_and_relations_are_executed() -> None:
