@@ -46,8 +46,8 @@ class BaseLoader(DataLoader[Any, Any]):
 
     def __init__(self, source: ConnectionSource, viewer: Viewer) -> None:
         # What DataLoader.__init__ sets, without its per-instance checks (an `inspect` of the batch function, a
-        # lambda): a request makes one loader per type it reads (tests/loaders/test_base.py compares the two).
-        self.loop = asyncio.get_event_loop()
+        # lambda): a request makes one loader per type it reads (tests/loaders/test_shared.py compares the two).
+        self.loop = asyncio.get_running_loop()
         self.batch_load_fn = self._observed_batch
         self._cache: dict[Any, Any] = {}
         self._queue: list[Any] = []

@@ -48,10 +48,18 @@ class Mapped:
         if given:
             values = {n: row[c] if f is None else f(row[c]) for n, c, f in plan if n not in given}
             return cls(**values, **given)
-        return cls(**{n: row[c] if f is None else f(row[c]) for n, c, f in plan})
+        values = {n: row[c] if f is None else f(row[c]) for n, c, f in plan}
+        if cls in _PLAIN:
+            # Every field is in `values` and the dataclass's __init__ would only assign them: set them at once.
+            made = object.__new__(cls)
+            made.__dict__.update(values)
+            return made
+        return cls(**values)
 
 
 _PLANS: dict[type[Mapped], Plan] = {}
+# The types whose dataclass __init__ only assigns its arguments (no __post_init__, no default factory it runs).
+_PLAIN: set[type[Mapped]] = set()
 
 
 def _plan(cls: type[Mapped]) -> Plan:
@@ -66,6 +74,13 @@ def _plan(cls: type[Mapped]) -> Plan:
             plan.append(("id", "id", _global_id(cls)))
         else:
             plan.append((field.name, column, _converter(hints[field.name])))
+    # A field outside __init__ (a resolver's) is left to the class unless it has a default factory.
+    made_by_init = any(
+        not f.init and f.default_factory is not dataclasses.MISSING
+        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+    )
+    if not made_by_init and not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__"):
+        _PLAIN.add(cls)
     return tuple(plan)
 
 
