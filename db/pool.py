@@ -40,15 +40,12 @@ SERVER_SETTINGS = {
     # A prepared statement keeps one plan: the service's statements are keyed by a person, a code or an id, where
     # one plan fits every value, and planning afresh per call cost more than running (Home: 1.65 ms of the
     # server's time per request with PostgreSQL's own choice, 0.35 ms with this; docs/performance.md). The
-    # searches, whose best plan depends on the words, ask for plans per value (CUSTOM_PLANS).
+    # searches, whose best plan depends on the words, ask for plans per value (db.statements.search_transaction).
     "plan_cache_mode": "force_generic_plan",
     "statement_timeout": "5000",
     "idle_in_transaction_session_timeout": "30000",
     "timezone": "Asia/Ho_Chi_Minh",
 }
-
-# Set first in a search's read-only transaction: a plan per call, chosen for the words and the point searched.
-CUSTOM_PLANS = "set local plan_cache_mode = auto"
 
 
 def server_settings(settings: Settings) -> dict[str, str]:

@@ -13,7 +13,8 @@ from core.errors import ApiError, ErrorCode
 from core.policy import READS_ONLY, PageSizes
 from core.text_ids import TextId
 from core.texts import text
-from db.pool import CUSTOM_PLANS, ConnectionSource
+from db.pool import ConnectionSource
+from db.statements import search_transaction
 from schema.cursors import encode_cursor
 
 T = TypeVar("T")
@@ -87,14 +88,13 @@ async def read_page(
 ) -> Connection[T]:
     """A page read on the request's `connection` (`rows` fetches `size` + 1), and its total counted there only when
     selected. `in_transaction`: each in a read-only transaction, for statements with transaction-local settings
-    (searches: planned per call, db.pool.CUSTOM_PLANS)."""
+    (searches: planned per call, db.statements.search_transaction)."""
 
     async def read(what: Callable[[asyncpg.Connection], Awaitable[Any]]) -> Any:
         async with connection.acquire() as conn:
             if not in_transaction:
                 return await what(conn)
-            async with conn.transaction(readonly=True):
-                await conn.execute(CUSTOM_PLANS)
+            async with search_transaction(conn):
                 return await what(conn)
 
     found: Sequence[R] = await read(rows)
