@@ -13,7 +13,8 @@ with each statement's parameters renumbered after the previous ones'. PostgreSQL
 round trip; asyncpg decodes each array of rows with their types, and each row comes back as a dict of its
 statement's column names (read once per statement text with `prepare`) to its values. One read alone goes as it
 is. If the combined statement fails, each read is sent again on its own, so an error belongs to the read that
-caused it. Reads in a transaction, and writes, never come here.
+caused it; a combined statement that ran out of time (statement_timeout) fails all its reads at once instead. Reads
+in a transaction, and writes, never come here.
 """
 
 from __future__ import annotations
@@ -98,8 +99,8 @@ class CombinedReads:
                 try:
                     results = await self._combined(conn, batch)
                 except Exception as exc:
-                    if is_connection_lost(exc, conn):
-                        raise
+                    if is_connection_lost(exc, conn) or isinstance(exc, asyncpg.QueryCanceledError):
+                        raise  # the connection is gone, or the time is up: no read would fare better alone
                     for query, args, future in batch:  # each on its own: the error is the read's that caused it
                         try:
                             _settle(future, await conn.fetch(query, *args))
@@ -142,6 +143,8 @@ def _fail(future: asyncio.Future[list[Any]], exc: BaseException) -> None:
             future.cancel()
         else:
             future.set_exception(exc)
+            # Its reader raises it when awaiting; a reader gone with a cancelled request leaves nothing to log.
+            future.exception()
 
 
 class _Itself:

@@ -77,3 +77,18 @@ async def test_reads_one_after_the_other_are_sent_as_they_are(reads: tuple[Combi
     assert await combined.fetchval("select $1::int", 1) == 1
     assert await combined.fetchval("select $1::int * 2", 2) == 4
     assert not any("array(select q" in s for s in sent)
+
+
+async def test_a_combined_read_out_of_time_fails_every_read_of_it_once(
+    reads: tuple[CombinedReads, list[str]],
+) -> None:
+    combined, sent = reads
+    async with combined.source.acquire() as conn:
+        await conn.execute("set statement_timeout = 200")
+    answers: tuple[Any, ...] = await asyncio.gather(
+        combined.fetchval("select 1 from pg_sleep($1::float)", 5.0),
+        combined.fetchval("select $1::int", 7),
+        return_exceptions=True,
+    )
+    assert all(isinstance(answer, asyncpg.QueryCanceledError) for answer in answers)
+    assert not any("pg_sleep" in s and "array(" not in s for s in sent)  # not sent again alone
