@@ -96,11 +96,12 @@ class OperationPlan:
     root: SelectionPlan
 
 
-def _strawberry_field(field_def: Any) -> Any:
+def strawberry_field(field_def: Any) -> Any:
+    """The Strawberry field behind a graphql-core field (None for introspection's own)."""
     return (field_def.extensions or {}).get(STRAWBERRY_DEFINITION)
 
 
-def _is_basic(definition: Any, field_def: Any) -> bool:
+def is_basic_field(definition: Any, field_def: Any) -> bool:
     """Strawberry's basic field: no resolver, no extension (permission); its default resolver is getattr."""
     return bool(
         definition is not None
@@ -147,14 +148,14 @@ class Planner:
         if name == "__typename":
             return FieldPlan(response_name, Kind.TYPENAME, name, None, details_list)
         field_def = parent.fields.get(name)
-        definition = _strawberry_field(field_def) if field_def is not None else None
+        definition = strawberry_field(field_def) if field_def is not None else None
         if field_def is None or definition is None:
             raise Unplannable  # introspection (__schema, __type) and anything not Strawberry's
         plan = FieldPlan(response_name, Kind.RESOLVE, name, field_def, details_list)
         plan.has_arguments = bool(field_def.args or node.arguments)
         self.shape(plan, field_def.type)
         relation = (getattr(definition, "metadata", None) or {}).get(RELATION)
-        if _is_basic(definition, field_def) and not node.arguments:
+        if is_basic_field(definition, field_def) and not node.arguments:
             plan.kind = Kind.OBJECT if plan.object_type is not None else Kind.LEAF
             plan.attribute = definition.python_name
         elif isinstance(relation, Relation) and relation.target is not None and not plan.has_arguments:

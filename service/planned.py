@@ -1,22 +1,23 @@
-"""Planned execution of queries: graphql-core's executor with the plain leaves of each selection set read directly.
+"""Planned execution of queries (`VSSID_EXECUTOR=planned`, the default), in two layers decided before the run.
 
-Of the 61 fields graphql-core executes for a Home request, 45 are plain leaves (a `str`, a date, an enum read
-from an attribute of the loaded record). graphql-core gives each of them a `GraphQLResolveInfo`, a call through
-Strawberry's resolver, an awaitable check and a `complete_value` dispatch. Here each selection set is planned once
-per request (graphql-core already collects it once per list and type): its plain leaves are found from a
-per-schema classification of the fields (`leaf_plan`), and while the selection set is executed for an object they
-are read from its attribute and completed with `complete_leaf_value` (so the answer is still weighed,
-service/execution.py). Every other field (relations, connections, resolvers that take `Info`, arguments) goes
-through graphql-core's `execute_field` unchanged, with its own `Info`.
+1. A query with an operation plan (service/plan.py: every selection of a kind the planner runs) is run from it,
+   level by level (service/plan_run.py). An error in its answer sends it to graphql-core from the start.
+2. Any other query runs through graphql-core's executor with the plain leaves of each selection set read directly.
+   Of the 61 fields graphql-core executes for a Home request, 45 are plain leaves (a `str`, a date, an enum read
+   from an attribute of the loaded record); graphql-core gives each of them a `GraphQLResolveInfo`, a call through
+   Strawberry's resolver, an awaitable check and a `complete_value` dispatch. Here each selection set is planned
+   once per request (graphql-core already collects it once per list and type): its plain leaves are found from a
+   per-schema classification of the fields (`leaf_plan`), and while the selection set is executed for an object
+   they are read from its attribute and completed with `complete_leaf_value` (so the answer is still weighed,
+   service/execution.py). Every other field goes through graphql-core's `execute_field` unchanged.
 
-The reference is graphql-core's own path, which stays one setting away (`VSSID_EXECUTOR=reference`): a leaf whose
-value is null for a non-null field, or whose completion raises (a value the scalar cannot serialise, the answer
-too large), is executed again by `execute_field`, so its error (message, path, locations, extensions) is
-graphql-core's own. Mutations and subscriptions take the reference path whole; introspection fields and
-`__typename` have no Strawberry definition, so they are never planned. `tests/service/test_planned.py` runs every
-contract query and generated documents through both executors and requires the same answers.
+The reference is graphql-core's own path, which stays one setting away (`VSSID_EXECUTOR=reference`): in the second
+layer a leaf whose value is null for a non-null field, or whose completion raises (a value the scalar cannot
+serialise, the answer too large), is executed again by `execute_field`, so its error (message, path, locations,
+extensions) is graphql-core's own. Mutations and subscriptions take the reference path whole.
+`tests/service/test_planned.py` runs every contract query and generated documents through both executors and
+requires the same answers.
 """
-
 from __future__ import annotations
 
 from typing import Any, NamedTuple
@@ -34,13 +35,12 @@ from graphql.pyutils.gather_with_cancel import gather_with_cancel
 
 from core.metrics import PLAN_OUTCOMES
 from service.execution import BoundedExecutionContext
-from service.plan import PLANS, OperationPlan
+from service.plan import PLANS, OperationPlan, is_basic_field, strawberry_field
 from service.plan_run import Fallback, PlanRun
 
 PLANNED = "planned"
 RAN_PLANNED, FELL_BACK, UNPLANNED = (PLAN_OUTCOMES.labels(outcome) for outcome in ("planned", "fallback", "unplanned"))
 REFERENCE = "reference"
-STRAWBERRY_DEFINITION = "strawberry-definition"
 
 
 class LeafPlan(NamedTuple):
@@ -74,13 +74,10 @@ def leaf_plan(parent_type: GraphQLObjectType, field_name: str) -> LeafPlan | Non
 
 def _classify(parent_type: GraphQLObjectType, field_name: str) -> LeafPlan | None:
     field_def = parent_type.fields.get(field_name)
-    if field_def is None or field_def.args:
+    if field_def is None:
         return None
-    definition = (field_def.extensions or {}).get(STRAWBERRY_DEFINITION)
-    # Strawberry's basic field: no resolver, no extension (permission); its default resolver is getattr.
-    if definition is None or not getattr(definition, "is_basic_field", False):
-        return None
-    if getattr(field_def.resolve, "_is_default", False) is not True:
+    definition = strawberry_field(field_def)
+    if not is_basic_field(definition, field_def):
         return None
     return_type = field_def.type
     non_null = isinstance(return_type, GraphQLNonNull)
@@ -90,13 +87,13 @@ def _classify(parent_type: GraphQLObjectType, field_name: str) -> LeafPlan | Non
     return LeafPlan(definition.python_name, leaf_type, non_null)
 
 
-class SelectionPlan(NamedTuple):
+class LeafSteps(NamedTuple):
     """One selection set for one parent type: per response key, its leaf plan or None (executed)."""
 
     steps: tuple[tuple[str, Any, LeafPlan | None], ...]
 
 
-def plan_selection(parent_type: GraphQLObjectType, grouped_field_set: dict[str, Any]) -> SelectionPlan:
+def plan_selection(parent_type: GraphQLObjectType, grouped_field_set: dict[str, Any]) -> LeafSteps:
     steps = []
     for response_name, field_details_list in grouped_field_set.items():
         details: FieldDetails = field_details_list[0]
@@ -104,7 +101,7 @@ def plan_selection(parent_type: GraphQLObjectType, grouped_field_set: dict[str, 
         plain = details.defer_usage is None and details.fragment_variable_values is None and not node.arguments
         plan = leaf_plan(parent_type, node.name.value) if plain else None
         steps.append((response_name, field_details_list, plan))
-    return SelectionPlan(tuple(steps))
+    return LeafSteps(tuple(steps))
 
 
 _MISSING = object()
@@ -120,7 +117,7 @@ class PlannedExecutionContext(BoundedExecutionContext):
         # Strawberry hands over a middleware manager per request, empty unless an extension wraps field resolution.
         wrapped = bool(getattr(self.middleware_manager, "middlewares", ()))
         self.planned = chosen == PLANNED and self.operation.operation is OperationType.QUERY and not wrapped
-        self._selection_plans: dict[tuple[str, int], SelectionPlan] = {}
+        self._selection_plans: dict[tuple[str, int], LeafSteps] = {}
 
     def execute_collected_root_fields(
         self,
