@@ -12,17 +12,20 @@ functions; the raw profile goes to bench/results/.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):
+    # Run as a script: the project instead of bench/ first on the path (bench/profile.py would shadow the
+    # standard library's `profile`, which cProfile imports).
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+
 import argparse
 import asyncio
 import collections
 import cProfile
 import pstats
-import sys
 import time
-from pathlib import Path
-
-if __package__ in (None, ""):  # run as a script: make the project importable
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 
