@@ -7,6 +7,7 @@ start, and every worker writes its values there.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import asyncpg
 from prometheus_client import Counter, Gauge, Histogram
@@ -92,8 +93,23 @@ def observe_batch(loader: str, size: int) -> None:
     LOADER_BATCH.labels(loader).observe(size)
 
 
+_POOL_IN_USE, _POOL_IDLE, _POOL_MAX = (POOL_CONNECTIONS.labels(state) for state in ("in_use", "idle", "max"))
+# Labelled children by metric and label values, so that a request's counters skip prometheus_client's lookup under
+# its lock (bounded: routes, statuses, at most MAX_OPERATION_NAMES operations and the error codes).
+_CHILDREN: dict[tuple[int, tuple[str, ...]], Any] = {}
+
+
+def child(metric: Any, *values: str) -> Any:
+    """`metric.labels(*values)`, kept after the first time."""
+    key = (id(metric), values)
+    found = _CHILDREN.get(key)
+    if found is None:
+        found = _CHILDREN[key] = metric.labels(*values)
+    return found
+
+
 def observe_pool(pool: asyncpg.Pool) -> None:
     size, idle, max_size = pool.get_size(), pool.get_idle_size(), pool.get_max_size()
-    POOL_CONNECTIONS.labels("in_use").set(size - idle)
-    POOL_CONNECTIONS.labels("idle").set(idle)
-    POOL_CONNECTIONS.labels("max").set(max_size)
+    _POOL_IN_USE.set(size - idle)
+    _POOL_IDLE.set(idle)
+    _POOL_MAX.set(max_size)

@@ -187,12 +187,12 @@ class RequestObservation:
             metrics.observe_pool(database.pool)
         path = scope.get("path", "")
         route = path if path in ROUTES else "other"
-        metrics.HTTP_REQUESTS.labels(route, str(status)).inc()
+        metrics.child(metrics.HTTP_REQUESTS, route, str(status)).inc()
         if route.startswith("/graphql") and scope.get("method") != "OPTIONS":
             operation = metrics.operation_label(info.operation)
             outcome = info.error_codes[0] if info.error_codes else "ok"
-            metrics.GRAPHQL_REQUESTS.labels(operation, outcome).inc()
-            metrics.GRAPHQL_LATENCY.labels(operation).observe(seconds)
+            metrics.child(metrics.GRAPHQL_REQUESTS, operation, outcome).inc()
+            metrics.child(metrics.GRAPHQL_LATENCY, operation).observe(seconds)
         fields = {
             "request_id": info.request_id,
             "method": scope.get("method"),
