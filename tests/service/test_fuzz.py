@@ -186,14 +186,20 @@ ROLES = (
     ("partner", "/graphql/partner"),
 )
 
-FUZZ_SETTINGS = settings(
-    max_examples=EXAMPLES,
-    derandomize=not RANDOM,
-    deadline=None,
-    database=None,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+def generated_settings(examples: int) -> settings:
+    """Hypothesis settings for the generated documents (here and in test_planned.py): `examples` of them, the same
+    ones each run unless VSSID_FUZZ_RANDOM is set, failures printed with their blob."""
+    return settings(
+        max_examples=examples,
+        derandomize=not RANDOM,
+        deadline=None,
+        database=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
+FUZZ_SETTINGS = generated_settings(EXAMPLES)
 
 # ---- the callers ---------------------------------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ import graphql
 import httpx
 import pytest
 from graphql.execution.values import VariableValues
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import given, note
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema
 from starlette.applications import Starlette
@@ -36,11 +36,10 @@ from service.schema import schema as served_schema
 from tests.clients import app_client, asgi_client, fresh_address
 from tests.factories import open_session
 from tests.graphql import CONTRACT_DIR
-from tests.service.test_fuzz import CUSTOM_SCALARS, SCHEMA_SDL
+from tests.service.test_fuzz import CUSTOM_SCALARS, SCHEMA_SDL, generated_settings
 from tests.service.variations import vary
 
 EXAMPLES = int(os.environ.get("VSSID_DIFF_EXAMPLES", "2000"))
-RANDOM = bool(os.environ.get("VSSID_FUZZ_RANDOM"))
 # (role, endpoint); "another" is a second citizen sending the owner's documents (and the owner's ids).
 ROLES = (
     ("owner", "/graphql"),
@@ -231,14 +230,7 @@ async def test_mutations_take_the_reference_path(pair: Pair, monkeypatch: pytest
     assert seen == [("mutation", False), ("mutation", False), ("query", True), ("query", False)]
 
 
-DIFF_SETTINGS = settings(
-    max_examples=EXAMPLES,
-    derandomize=not RANDOM,
-    deadline=None,
-    database=None,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+DIFF_SETTINGS = generated_settings(EXAMPLES)
 # One root field per document (as tests/service/test_fuzz.py): a document of many reaches few resolvers. Half of
 # them ask for `me`, whose documents the operation plans run whole (service/plan.py).
 DOCUMENTS = st.one_of(st.just("me"), st.sampled_from(QUERY_FIELDS)).flatmap(
