@@ -20,6 +20,7 @@ in a transaction, and writes, never come here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -59,8 +60,9 @@ class CombinedReads:
         self._scheduled = False
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def acquire(self) -> _Itself:
-        return _Itself(self)
+    def acquire(self) -> contextlib.nullcontext[CombinedReads]:
+        """Itself, for code written against a connection source (`async with source.acquire() as conn`)."""
+        return contextlib.nullcontext(self)
 
     async def fetch(self, query: str, *args: Any) -> list[Any]:
         future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
@@ -146,15 +148,3 @@ def _fail(future: asyncio.Future[list[Any]], exc: BaseException) -> None:
             # Its reader raises it when awaiting; a reader gone with a cancelled request leaves nothing to log.
             future.exception()
 
-
-class _Itself:
-    __slots__ = ("_reads",)
-
-    def __init__(self, reads: CombinedReads) -> None:
-        self._reads = reads
-
-    async def __aenter__(self) -> CombinedReads:
-        return self._reads
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None

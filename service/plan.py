@@ -12,8 +12,9 @@ they mean in the reference). Every selection becomes one `FieldPlan` of a kind d
 - `RESOLVE`: a resolver declared `FieldPolicy(reads_only=True)`: called as graphql-core would call it.
 
 An operation with anything else (a mutation, introspection, an abstract type, a list of lists, a resolver not
-declared reads-only, a middleware) gets no plan: it runs through graphql-core whole, decided here and never half-way
-through a request. The plans are kept in a bounded LRU (`vssid_operation_plans` in the metrics).
+declared reads-only, a middleware) gets no plan: it runs through graphql-core whole, decided here, before it runs.
+A planned answer that meets an error is thrown away whole and graphql-core answers instead (service/plan_run.py).
+The plans are kept in a bounded LRU (`vssid_operation_plans` in the metrics).
 """
 
 from __future__ import annotations
