@@ -37,6 +37,8 @@ class Context:
     inbox_feed: InboxFeed | None = None
     # The worker's reference rows, shared by its requests for a while (loaders/shared.py).
     shared_rows: SharedRows | None = None
+    # Set when a planned answer met an error and was thrown away (service/lean.py): graphql-core answers alone.
+    plan_abandoned: bool = False
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -46,19 +47,26 @@ class CachePolicy(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         yield
-        context = self.execution_context.context
         result = self.execution_context.result
         schema = self.execution_context.schema
         if (
             self.execution_context.operation_type is OperationType.QUERY
             and result is not None
             and not result.errors
-            and context.viewer.kind is ViewerKind.ANONYMOUS
-            and not carries_credentials(context.request)
             and isinstance(schema, GuardedSchema)
-            and (max_age := schema.policy.cache_max_age(root_field_names(self.execution_context))) is not None
         ):
-            context.response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL.format(max_age)
+            mark_public(schema, self.execution_context.context, root_field_names(self.execution_context))
+
+
+def mark_public(schema: GuardedSchema, context: Any, root_fields: frozenset[str]) -> None:
+    """For an error-free query: `Cache-Control: public` on the sub-response when an anonymous caller without
+    credentials asked only for root fields that declare a cache age (the smallest of them)."""
+    if (
+        context.viewer.kind is ViewerKind.ANONYMOUS
+        and not carries_credentials(context.request)
+        and (max_age := schema.policy.cache_max_age(root_fields)) is not None
+    ):
+        context.response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL.format(max_age)
 
 
 def apply_cache_headers(request: Request, response: Response) -> Response:

@@ -200,27 +200,38 @@ class GuardDocument(SchemaExtension):
         yield
 
     def _request_errors(self, schema: GuardedSchema, query: str, prepared: PreparedDocument) -> list[GraphQLError]:
-        assert prepared.shape is not None
         execution = self.execution_context
-        context = execution.context
-        operation = prepared.shape.operation(execution.operation_name)
-        if operation is None:
-            return []  # Strawberry refuses a missing or ambiguous operation name itself.
-        request = getattr(context, "request", None)
-        over_socket = request is not None and request.scope.get("type") == "websocket"
-        if over_socket and operation.kind is not OperationType.SUBSCRIPTION:
-            # Queries and mutations go by HTTP, where the budgets and the deadline of a request apply.
-            return [_refusal(TextId.SUBSCRIPTIONS_ONLY_OVER_WEBSOCKET, ErrorCode.METHOD_NOT_ALLOWED)]
-        if operation.introspection and not getattr(context, "allow_introspection", True):
-            return [_refusal(TextId.INTROSPECTION_DISABLED, ErrorCode.INTROSPECTION_DISABLED)]
-        cost = schema.documents.cost(query, prepared, execution.operation_name, execution.variables)
-        if cost is not None and cost > limits.MAX_COST:
-            return [limits.limit_error("cost", limits.MAX_COST, cost)]
-        if operation.credential_fields and request is not None and request.method == "GET":
-            # GET requests end up in browser history, proxy logs and CDN caches: no secrets or personal facts there.
-            context.response.status_code = 405
-            context.response.headers["Allow"] = "POST"
-            return [_refusal(TextId.CREDENTIALS_BY_POST, ErrorCode.METHOD_NOT_ALLOWED)]
-        return []
+        return request_errors(schema, query, prepared, execution.operation_name, execution.variables,
+                              execution.context)
 
 
+def request_errors(  # noqa: PLR0917
+    schema: GuardedSchema,
+    query: str,
+    prepared: PreparedDocument,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    context: Any,
+) -> list[GraphQLError]:
+    """The refusals of a valid document that depend on the request: transport, introspection, cost with this
+    request's page sizes, credentials by GET (which also sets the answer's 405 and Allow)."""
+    assert prepared.shape is not None
+    operation = prepared.shape.operation(operation_name)
+    if operation is None:
+        return []  # Strawberry refuses a missing or ambiguous operation name itself.
+    request = getattr(context, "request", None)
+    over_socket = request is not None and request.scope.get("type") == "websocket"
+    if over_socket and operation.kind is not OperationType.SUBSCRIPTION:
+        # Queries and mutations go by HTTP, where the budgets and the deadline of a request apply.
+        return [_refusal(TextId.SUBSCRIPTIONS_ONLY_OVER_WEBSOCKET, ErrorCode.METHOD_NOT_ALLOWED)]
+    if operation.introspection and not getattr(context, "allow_introspection", True):
+        return [_refusal(TextId.INTROSPECTION_DISABLED, ErrorCode.INTROSPECTION_DISABLED)]
+    cost = schema.documents.cost(query, prepared, operation_name, variables)
+    if cost is not None and cost > limits.MAX_COST:
+        return [limits.limit_error("cost", limits.MAX_COST, cost)]
+    if operation.credential_fields and request is not None and request.method == "GET":
+        # GET requests end up in browser history, proxy logs and CDN caches: no secrets or personal facts there.
+        context.response.status_code = 405
+        context.response.headers["Allow"] = "POST"
+        return [_refusal(TextId.CREDENTIALS_BY_POST, ErrorCode.METHOD_NOT_ALLOWED)]
+    return []

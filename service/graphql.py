@@ -48,6 +48,7 @@ from service.caching import apply_cache_headers
 from service.documents import GuardedSchema, is_unexpected, with_code
 from service.execution import too_large
 from service.graphiql import build_page, page_response
+from service.lean import execute
 from service.mistakes import InvalidRequestBudget
 from service.negotiation import GRAPHQL_RESPONSE, JSON, REQUEST_ERROR_CODES, check_post_headers, preferred, read_bounded
 from service.observability import current_request_id, note_refusal
@@ -240,11 +241,9 @@ class GraphQLApp(GraphQL[Context, None]):
         is_get = request_adapter.method == "GET"
         allowed = QUERIES_ONLY if is_get or self.endpoint is Endpoint.PARTNER else ALL_OPERATIONS
         try:
-            result = await replicas.execute_routed(request, context, lambda: self.schema.execute(
-                request_data.query, root_value=root_value, variable_values=request_data.variables,
-                context_value=context, operation_name=request_data.operation_name, allowed_operation_types=allowed,
-                operation_extensions=request_data.extensions,
-            ))
+            result = await replicas.execute_routed(
+                request, context, lambda: execute(self.guarded_schema, context, request_data, allowed)
+            )
         except InvalidOperationTypeError as error:
             if error.operation_type is OperationType.SUBSCRIPTION:
                 raise subscriptions.not_over_http() from None

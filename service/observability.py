@@ -14,7 +14,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from graphql import GraphQLError
@@ -97,21 +97,35 @@ class ObserveOperation(SchemaExtension):
 
     def _observe(self, info: RequestInfo, *, with_result: bool) -> None:
         execution = self.execution_context
-        info.operation = execution.operation_name
-        viewer = getattr(execution.context, "viewer", None)
-        info.viewer = viewer.kind.value if viewer is not None else None
         result = execution.result if with_result else None
-        for error in (result.errors or []) if result is not None else []:
-            self._observe_error(info, error)
+        observe_operation(execution.operation_name, execution.context, (result.errors or []) if result else [], info)
 
     @staticmethod
     def _observe_error(info: RequestInfo, error: GraphQLError) -> None:
-        code = error_code(error)
-        info.error_codes.append(code)
-        retry = (error.extensions or {}).get("retryAfterSeconds")
-        if code == ErrorCode.SERVICE_UNAVAILABLE.value and isinstance(retry, int):
-            info.retry_after_seconds = max(retry, info.retry_after_seconds or 0)
-            metrics.UNAVAILABLE.labels(str((error.extensions or {}).get("reason", "UNKNOWN"))).inc()
+        _observe_error(info, error)
+
+
+def observe_operation(
+    operation_name: str | None, context: object, errors: Sequence[GraphQLError] = (), info: RequestInfo | None = None
+) -> None:
+    """What the request's log line and metrics say of its operation: name, viewer kind, error codes."""
+    info = info or _current.get()
+    if info is None:
+        return
+    info.operation = operation_name
+    viewer = getattr(context, "viewer", None)
+    info.viewer = viewer.kind.value if viewer is not None else None
+    for error in errors:
+        _observe_error(info, error)
+
+
+def _observe_error(info: RequestInfo, error: GraphQLError) -> None:
+    code = error_code(error)
+    info.error_codes.append(code)
+    retry = (error.extensions or {}).get("retryAfterSeconds")
+    if code == ErrorCode.SERVICE_UNAVAILABLE.value and isinstance(retry, int):
+        info.retry_after_seconds = max(retry, info.retry_after_seconds or 0)
+        metrics.UNAVAILABLE.labels(str((error.extensions or {}).get("reason", "UNKNOWN"))).inc()
 
 
 def _incoming_request_id(scope: Scope) -> str | None:

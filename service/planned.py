@@ -127,7 +127,8 @@ class PlannedExecutionContext(BoundedExecutionContext):
         serially: bool,
         new_defer_usages: Any,
     ) -> Any:
-        if self.planned and not serially and not new_defer_usages:
+        abandoned = getattr(self.context_value, "plan_abandoned", False)
+        if self.planned and not serially and not new_defer_usages and not abandoned:
             plan = PLANS.get(self.schema, self.fragments, self.variable_values, self.operation)
             if plan is not None:
                 return self.run_plan(plan, root_type, root_value, grouped_field_set, new_defer_usages)

@@ -1,0 +1,101 @@
+"""The lean path (service/lean.py): planned queries answered without Strawberry's `Schema.execute`, and what it
+does instead of the extensions (the log line's operation and viewer); everything else takes the full path.
+
+Every answer here is also compared with the reference executor's (`Pair.both`, tests/service/test_planned.py).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from service.documents import GuardedSchema
+from service.logs import JsonFormatter
+from service.plan_run import PlanRun
+from tests.graphql import CONTRACT_DIR
+from tests.service.test_planned import Pair, pair
+
+__all__ = ["pair"]  # the fixture, shared with the differential suite
+
+HOME = (CONTRACT_DIR / "mobile/Home.graphql").read_text(encoding="utf-8")
+FACILITIES = (CONTRACT_DIR / "public/Facilities.graphql").read_text(encoding="utf-8")
+
+
+class Calls:
+    def __init__(self) -> None:
+        self.execute = 0
+        self.plan_runs = 0
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Calls]:
+    """Counts Strawberry's `Schema.execute` and the plan runs (in both apps of the pair: count the planned one's by
+    difference with what the reference alone does, which is one `Schema.execute` and no plan run per request)."""
+    counted = Calls()
+    execute, run = GuardedSchema.execute, PlanRun.run
+
+    async def counting_execute(self: GuardedSchema, *args: Any, **kwargs: Any) -> Any:
+        counted.execute += 1
+        return await execute(self, *args, **kwargs)
+
+    async def counting_run(self: PlanRun, *args: Any, **kwargs: Any) -> Any:
+        counted.plan_runs += 1
+        return await run(self, *args, **kwargs)
+
+    monkeypatch.setattr(GuardedSchema, "execute", counting_execute)
+    monkeypatch.setattr(PlanRun, "run", counting_run)
+    yield counted
+
+
+def _lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
+    formatter = JsonFormatter()
+    return [json.loads(formatter.format(r)) for r in caplog.records if r.name == "vssid.request"]
+
+
+async def test_home_takes_the_lean_path_and_is_logged_as_before(
+    pair: Pair, calls: Calls, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="vssid.request")
+    await pair.both("owner", "/graphql", HOME)
+    # The reference app executes once through Strawberry; the planned one not at all, and runs its plan once.
+    assert (calls.execute, calls.plan_runs) == (1, 1)
+    planned, reference = _lines(caplog)
+    for line in (planned, reference):
+        assert (line["operation"], line["viewer"], line["errors"], line["status"]) == ("Home", "CITIZEN", [], 200)
+    assert planned["request_id"] != reference["request_id"]
+
+
+async def test_an_unnamed_operation_is_logged_without_a_name(
+    pair: Pair, calls: Calls, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="vssid.request")
+    await pair.both("owner", "/graphql", "{ me { fullName } }")
+    assert (calls.execute, calls.plan_runs) == (1, 1)
+    assert [(line["operation"], line["viewer"]) for line in _lines(caplog)] == [(None, "CITIZEN")] * 2
+
+
+async def test_an_error_leaves_the_lean_path_and_the_plan_is_not_run_twice(
+    pair: Pair, calls: Calls, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="vssid.request")
+    query = "query Big { me { fullName medicalVisits(first: 1000) { totalCount } } }"
+    answer = json.loads(await pair.both("owner", "/graphql", query))
+    assert answer["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
+    # Planned app: one plan run abandoned, then Strawberry's path (graphql-core alone); reference: Strawberry's.
+    assert (calls.execute, calls.plan_runs) == (2, 1)
+    assert [line["errors"] for line in _lines(caplog)] == [["INVALID_INPUT"]] * 2
+
+
+async def test_rate_limited_and_refused_operations_take_the_full_path(pair: Pair, calls: Calls) -> None:
+    # The directory spends a rate-limit budget: DirectoryRateLimit counts it on Strawberry's path.
+    await pair.both("anonymous", "/graphql", FACILITIES, {"first": 2})
+    assert (calls.execute, calls.plan_runs) == (2, 0)
+    # Mutations and introspection never take it; neither does a variable that does not coerce.
+    await pair.both("owner", "/graphql", "{ __schema { queryType { name } } }")
+    await pair.both("owner", "/graphql", "query ($n: Int) { me { medicalVisits(first: $n) { totalCount } } }",
+                    {"n": "many"})
+    assert (calls.execute, calls.plan_runs) == (6, 0)
