@@ -43,6 +43,7 @@ from graphql import (
 from graphql.execution.collect_fields import collect_fields, collect_subfields
 
 from core.policy import POLICY, RELATION, Relation
+from service.direct import DirectCall, direct_call
 
 STRAWBERRY_DEFINITION = "strawberry-definition"
 PLAN_CACHE_SIZE = 256
@@ -79,6 +80,8 @@ class FieldPlan:
     selection: SelectionPlan | None = None
     relation: Relation | None = None
     has_arguments: bool = False
+    # A reads-only resolver called without Strawberry's wrapper (service/direct.py), or None: `field_def.resolve`.
+    call: DirectCall | None = None
     # A leaf's serialisation: the scalar's or enum's own, or a shortcut for a value already of the right type.
     serialize: Callable[[Any], Any] | None = None
 
@@ -161,7 +164,9 @@ class Planner:
             plan.attribute = definition.python_name
         elif isinstance(relation, Relation) and relation.target is not None and not plan.has_arguments:
             plan.kind, plan.relation = Kind.RELATION, relation
-        elif not reads_only(definition):
+        elif reads_only(definition):
+            plan.call = direct_call(self.schema, field_def)
+        else:
             raise Unplannable
         if plan.object_type is not None:
             collected = collect_subfields(

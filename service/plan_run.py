@@ -164,7 +164,8 @@ class PlanRun:
             args = get_argument_values(
                 plan.field_def, plan.field_details[0].node, executor.variable_values, None, executor.hide_suggestions
             )
-        result = plan.field_def.resolve(source, info, **args)
+        call = plan.call
+        result = call(source, info, args) if call is not None else plan.field_def.resolve(source, info, **args)
         name = plan.response_name
         if self.is_awaitable(result):
             self.pending.append((result, lambda value: out.__setitem__(name, self.complete(plan, value, info))))

@@ -1,5 +1,6 @@
 """The lean path (service/lean.py): planned queries answered without Strawberry's `Schema.execute`, and what it
-does instead of the extensions (the log line's operation and viewer); everything else takes the full path.
+does instead of the extensions (the log line's operation and viewer); everything else takes the full path. And
+the reads-only resolvers a plan calls without Strawberry's wrapper (service/direct.py).
 
 Every answer here is also compared with the reference executor's (`Pair.both`, tests/service/test_planned.py).
 """
@@ -11,11 +12,14 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
+import graphql
 import pytest
 
+from service.direct import DirectCall, direct_call
 from service.documents import GuardedSchema
 from service.logs import JsonFormatter
 from service.plan_run import PlanRun
+from service.schema import schema as served_schema
 from tests.graphql import CONTRACT_DIR
 from tests.service.test_planned import Pair, pair
 
@@ -99,3 +103,43 @@ async def test_rate_limited_and_refused_operations_take_the_full_path(pair: Pair
     await pair.both("owner", "/graphql", "query ($n: Int) { me { medicalVisits(first: $n) { totalCount } } }",
                     {"n": "many"})
     assert (calls.execute, calls.plan_runs) == (6, 0)
+
+
+def test_reads_only_resolvers_with_plain_arguments_are_called_directly() -> None:
+    schema = served_schema._schema
+    me = direct_call(schema, _field("Query", "me"))
+    assert me is not None and [type(p).__name__ for p in me.permissions] == ["IsSignedIn"]
+    visits = direct_call(schema, _field("Person", "medicalVisits"))
+    assert visits is not None and visits.names == (("year", "year"), ("first", "first"), ("after", "after"))
+    inbox = direct_call(schema, _field("Person", "inbox"))
+    assert inbox is not None and ("unreadOnly", "unread_only") in inbox.names
+    # An enum argument (its Python value is converted by Strawberry): the wrapper stays.
+    assert direct_call(schema, _field("Person", "contributionPeriods")) is None
+
+
+def _field(type_name: str, field_name: str) -> graphql.GraphQLField:
+    object_type = served_schema._schema.type_map[type_name]
+    assert isinstance(object_type, graphql.GraphQLObjectType)
+    field: graphql.GraphQLField = object_type.fields[field_name]
+    return field
+
+
+async def test_the_oracle_catches_a_direct_call_that_drops_an_argument(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = DirectCall.__call__
+
+    def forgetful(self: DirectCall, source: Any, raw_info: Any, arguments: dict[str, Any]) -> Any:
+        return original(self, source, raw_info, {k: v for k, v in arguments.items() if k != "first"})
+
+    monkeypatch.setattr(DirectCall, "__call__", forgetful)
+    query = (CONTRACT_DIR / "mobile/MedicalHistory.graphql").read_text(encoding="utf-8")
+    with pytest.raises(AssertionError, match="planned"):
+        await pair.both("owner", "/graphql", query, {"first": 3})
+
+
+async def test_a_permission_that_refuses_leaves_the_plan(pair: Pair, calls: Calls) -> None:
+    answer = json.loads(await pair.both("anonymous", "/graphql", "{ me { fullName } }"))
+    assert answer["data"] == {"me": None}
+    assert answer["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert (calls.execute, calls.plan_runs) == (2, 1)  # the plan abandoned once, then Strawberry's path

@@ -1,0 +1,84 @@
+"""Calling a planned reads-only resolver directly, as Strawberry's wrapper would call it.
+
+For each resolver call graphql-core hands Strawberry, Strawberry makes its `Info`, converts the arguments to their
+Python values, runs the field's extensions (the permission check) and calls the function with `self`, `info` and
+the arguments under their Python names. For a field whose arguments are all `Int`, `String` or `Boolean` (their
+Python value is graphql-core's: nothing to convert) and whose only extension is a permission check, the plan does
+the same in one call (`DirectCall`), decided once per schema field. A permission that refuses, or answers
+asynchronously, is not decided here: the plan is abandoned and graphql-core runs the operation, so the refusal's
+error is Strawberry's own. Any other field keeps Strawberry's wrapper (`field_def.resolve`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import GraphQLField, GraphQLResolveInfo, GraphQLSchema
+from strawberry.permission import PermissionExtension
+from strawberry.types.base import StrawberryOptional
+
+PLAIN_ARGUMENTS = (int, str, bool)
+STRAWBERRY_DEFINITION = "strawberry-definition"
+
+
+class PermissionUndecided(Exception):  # noqa: N818 - a decision, not a failure
+    """A permission check did not answer True at once: the plan's run is abandoned (service/plan_run.py)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DirectCall:
+    """One resolver's call: its function, the Python name of each GraphQL argument, its permission checks."""
+
+    function: Any
+    definition: Any
+    info_class: Any
+    passes_self: bool
+    info_name: str | None
+    source_names: tuple[str, ...]  # `root` / `parent` parameters
+    names: tuple[tuple[str, str], ...]
+    permissions: tuple[Any, ...]
+
+    def __call__(self, source: Any, raw_info: GraphQLResolveInfo[Any], arguments: dict[str, Any]) -> Any:
+        info = self.info_class(_raw_info=raw_info, _field=self.definition)
+        kwargs = {python: arguments[name] for name, python in self.names if name in arguments}
+        for permission in self.permissions:
+            # Strawberry passes the converted arguments: the same values here.
+            if permission.has_permission(source, info, **kwargs) is not True:
+                raise PermissionUndecided  # refused, or to be awaited: graphql-core words the refusal
+        for name in self.source_names:
+            kwargs[name] = source
+        if self.info_name is not None:
+            kwargs[self.info_name] = info
+        return self.function(source, **kwargs) if self.passes_self else self.function(**kwargs)
+
+
+def direct_call(schema: GraphQLSchema, field_def: GraphQLField) -> DirectCall | None:
+    """The direct call of a field's resolver, or None where Strawberry's wrapper must run (module docstring)."""
+    strawberry_schema = getattr(schema, "_strawberry_schema", None)
+    definition = (field_def.extensions or {}).get(STRAWBERRY_DEFINITION)
+    resolver = getattr(definition, "base_resolver", None)
+    if strawberry_schema is None or resolver is None or strawberry_schema.schema_converter.exception_handlers:
+        return None
+    assert definition is not None
+    permissions: tuple[Any, ...] = ()
+    for extension in definition.extensions:
+        if type(extension) is not PermissionExtension:
+            return None
+        permissions += tuple(extension.permissions)
+    names = []
+    for name, argument in field_def.args.items():
+        strawberry_argument = (argument.extensions or {}).get(STRAWBERRY_DEFINITION)
+        kind = getattr(strawberry_argument, "type", None)
+        if isinstance(kind, StrawberryOptional):
+            kind = kind.of_type
+        if strawberry_argument is None or kind not in PLAIN_ARGUMENTS:
+            return None
+        names.append((name, strawberry_argument.python_name))
+    info = resolver.info_parameter
+    sources = tuple(p.name for p in (resolver.root_parameter, resolver.parent_parameter) if p is not None)
+    return DirectCall(
+        function=resolver.wrapped_func, definition=definition, info_class=strawberry_schema.config.info_class,
+        passes_self=resolver.self_parameter is not None, info_name=info.name if info is not None else None,
+        source_names=sources, names=tuple(names), permissions=permissions,
+    )
