@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
+from typing import Any
 
 from starlette.requests import HTTPConnection
 
@@ -79,6 +80,11 @@ async def viewer_from_token(pool: ConnectionSource, token: str, address: str | N
         return anonymous(address)
     async with pool.acquire() as conn:
         row = await sql.session_by_access_token(conn, lookup.person_id, lookup.hashes)
+    return viewer_of_session(row, address)
+
+
+def viewer_of_session(row: Mapping[str, Any] | None, address: str | None) -> Viewer:
+    """The viewer of a session row (db/viewers.py SESSION_BY_ACCESS_TOKEN), anonymous without one."""
     if row is None:
         return anonymous(address)
     return Viewer(

@@ -55,6 +55,10 @@ PLAN_OUTCOMES = Counter(
     "vssid_planned_operations", "Queries by how they ran: planned, fallback (an error: graphql-core answered it "
     "again), unplanned (no plan: graphql-core with plain leaves read directly).", ["outcome"],
 )
+VIEWER_GUESSES = Counter(
+    "vssid_viewer_guesses", "Requests that ran on the viewer their token was last verified as, its session read with "
+    "their first reads (service/speculation.py): held, or missed (the answer thrown away, run again).", ["outcome"],
+)
 OUTBOX_BACKLOG_GAUGE = Gauge(
     "vssid_outbox_backlog", "Notification outbox messages not yet delivered (read at scrape).", multiprocess_mode="max"
 )

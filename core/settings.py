@@ -147,6 +147,9 @@ class Settings:
     # How long a worker keeps the reference rows it read (facilities, provinces, codes) for its other requests;
     # 0: every request reads them (loaders/shared.py).
     reference_cache_seconds: int = setting("VSSID_REFERENCE_CACHE_SECONDS", 60, whole(0, 3600))
+    # How many bearer tokens a worker remembers the viewer of, to read a query's session with its first reads
+    # instead of before them (service/speculation.py); 0: the session is read first, alone.
+    viewer_hints: int = setting("VSSID_VIEWER_HINTS", 10_000, whole(0, 1_000_000))
     # The demo data set (synthetic people and the README's demo logins) loaded into an empty database: on by default
     # in development, off in production, where turning it on needs VSSID_DEMO_IN_PRODUCTION=publish-demo-logins too.
     demo_data: bool | None = setting("VSSID_DEMO_DATA", None, switch, shown="on in development, off in production")

@@ -15,6 +15,10 @@ statement's column names (read once per statement text with `prepare`) to its va
 is. If the combined statement fails, each read is sent again on its own, so an error belongs to the read that
 caused it; a combined statement that ran out of time (statement_timeout) fails all its reads at once instead. Reads
 in a transaction, and writes, never come here.
+
+A read may also ride with the next batch (`ride`): it starts no wait of its own and goes with whatever the request
+reads next, or alone when its reader asks for it first (`send_riders`). The session of a request whose viewer was
+guessed travels so (service/speculation.py).
 """
 
 from __future__ import annotations
@@ -52,13 +56,26 @@ def combined_statement(reads: Sequence[tuple[str, Sequence[Any]]]) -> tuple[str,
 class CombinedReads:
     """A connection-like front of the request's connection whose `fetch`, `fetchrow` and `fetchval` are combined."""
 
-    __slots__ = ("_queue", "_scheduled", "_tasks", "source")
+    __slots__ = ("_queue", "_riders", "_scheduled", "_tasks", "source")
 
     def __init__(self, source: ConnectionSource) -> None:
         self.source = source
         self._queue: list[tuple[str, tuple[Any, ...], asyncio.Future[list[Any]]]] = []
+        self._riders: list[tuple[str, tuple[Any, ...], asyncio.Future[list[Any]]]] = []
         self._scheduled = False
         self._tasks: set[asyncio.Task[None]] = set()
+
+    def ride(self, query: str, *args: Any) -> asyncio.Future[list[Any]]:
+        """A read sent with the next batch of reads (or by `send_riders`): its rows, when they come."""
+        future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
+        self._riders.append((query, args, future))
+        return future
+
+    async def send_riders(self) -> None:
+        """Send the riders no batch has taken yet, together, now."""
+        if self._riders:
+            riders, self._riders = self._riders, []
+            await self._send(riders)
 
     def acquire(self) -> contextlib.nullcontext[CombinedReads]:
         """Itself, for code written against a connection source (`async with source.acquire() as conn`)."""
@@ -86,7 +103,8 @@ class CombinedReads:
         if turns > 0:
             asyncio.get_running_loop().call_soon(self._wait, turns - 1)
             return
-        batch, self._queue, self._scheduled = self._queue, [], False
+        batch, self._queue, self._scheduled = self._queue + self._riders, [], False
+        self._riders = []
         task = asyncio.get_running_loop().create_task(self._send(batch))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

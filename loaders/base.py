@@ -24,6 +24,10 @@ Row = Mapping[str, Any]
 L = TypeVar("L", bound="BaseLoader")
 
 
+class GuessedViewerWrite(Exception):  # noqa: N818 - a refusal by design
+    """A write asked for while the request's viewer is a guess still to be verified."""
+
+
 class BaseLoader(DataLoader[Any, Any]):
     """Subclasses declare `fetch` (and `key`, `many`); a key without a row loads None (or [] when `many`).
 
@@ -86,6 +90,8 @@ class BaseLoader(DataLoader[Any, Any]):
     async def _batch(self, keys: Sequence[Any]) -> list[Any]:
         # One histogram observation per batch (the metric of batching).
         observe_batch(type(self).__name__, len(keys))
+        if self.writes and self.loaders is not None and self.loaders.guessed:
+            raise GuessedViewerWrite  # nothing is written for a viewer not yet verified (service/speculation.py)
         reads = self.loaders.reads if self.loaders is not None and not self.writes else None
         if reads is not None:  # sent with the other reads of the same moment (db/combined.py)
             return self.arrange(keys, await self.rows(reads, keys))
@@ -131,9 +137,10 @@ class PersonalLoader(BaseLoader):
 
 class Loaders:
     """The request's loaders, created on first use: `info.context.loaders.get(FacilityByIdLoader)`; `shared`: the
-    worker's reference rows (loaders/shared.py), None for none; `reads`: the request's combined reads."""
+    worker's reference rows (loaders/shared.py), None for none; `reads`: the request's combined reads; `guessed`:
+    the viewer is a guess not verified yet (service/speculation.py), so no loader may write."""
 
-    __slots__ = ("_loaders", "reads", "shared", "source", "viewer")
+    __slots__ = ("_loaders", "guessed", "reads", "shared", "source", "viewer")
 
     def __init__(self, source: ConnectionSource, viewer: Viewer, shared: SharedRows | None = None) -> None:
         self.source = source
@@ -141,6 +148,7 @@ class Loaders:
         self.shared = shared
         # A request's reads (not a subscription's, not a job's) are combined when they meet (db/combined.py).
         self.reads = CombinedReads(source) if isinstance(source, RequestConnection) else None
+        self.guessed = False
         self._loaders: dict[type[Any], Any] = {}
 
     def get(self, loader_class: type[L]) -> L:

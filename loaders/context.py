@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -39,14 +39,21 @@ class Context:
     shared_rows: SharedRows | None = None
     # Set when a planned answer met an error and was thrown away (service/lean.py): graphql-core answers alone.
     plan_abandoned: bool = False
+    # The verification of a guessed viewer, until it is done (service/speculation.py); None: the viewer is known.
+    viewer_check: Callable[[], Awaitable[Viewer]] | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.connection, self.viewer, self.shared_rows)
+        self.use_viewer(self.viewer)
+
+    def use_viewer(self, viewer: Viewer) -> None:
+        """Serve the request as `viewer`, with loaders of its own (none of another viewer's rows)."""
+        self.viewer = viewer
+        self.loaders = Loaders(self.connection, viewer, self.shared_rows)
         # The viewer's own person was read with the session: `me` costs no statement of its own.
-        person_id = scoped_person_id(self.viewer)
-        if person_id is not None and self.viewer.person is not None:
-            self.loaders.get(PersonByIdLoader).prime(person_id, self.viewer.person)
+        person_id = scoped_person_id(viewer)
+        if person_id is not None and viewer.person is not None:
+            self.loaders.get(PersonByIdLoader).prime(person_id, viewer.person)
 
     def record_read(self, person_id: int, part: str) -> Awaitable[bool]:
         """Log a read of `part` of someone else's data (auth.permissions.reader_check), once per request."""

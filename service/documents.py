@@ -17,7 +17,7 @@ from typing import Any
 
 import strawberry
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, OperationType, parse, specified_rules, validate
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types import ExecutionContext
@@ -25,6 +25,7 @@ from strawberry.types import ExecutionContext
 from core.errors import ErrorCode
 from core.text_ids import TextId
 from core.texts import text
+from core.texts_en import EN
 from service import limits
 from service.observability import current_request_id
 from service.policy import SchemaPolicy, read_policy
@@ -235,3 +236,21 @@ def request_errors(  # noqa: PLR0917
         context.response.headers["Allow"] = "POST"
         return [_refusal(TextId.CREDENTIALS_BY_POST, ErrorCode.METHOD_NOT_ALLOWED)]
     return []
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Unexpected errors become "Unexpected error." with the request id; the log has the rest under that id."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        request_id = current_request_id() or "unknown"
+        return GraphQLError(
+            text(TextId.UNEXPECTED_ERROR_WITH_ID, request_id=request_id).render(),
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": ErrorCode.INTERNAL_ERROR.value, "requestId": request_id},
+        )
+
+
+def mask_errors() -> MaskErrors:
+    # The base class's default message, never shown: anonymise_error writes the message of the request's language.
+    return MaskUnexpectedErrors(should_mask_error=is_unexpected, error_message=EN[TextId.UNEXPECTED_ERROR])

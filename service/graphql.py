@@ -24,7 +24,6 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
-from strawberry.extensions import MaskErrors
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.ides import GraphQL_IDE
@@ -34,24 +33,24 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
+from auth.hints import ViewerHints
 from auth.viewer import Viewer, ViewerKind, anonymous
 from core.errors import ErrorCode, RequestError
 from core.settings import Settings
 from core.text_ids import TextId
 from core.texts import text
-from core.texts_en import EN
 from db.pool import RequestConnection
 from loaders.context import Context
 from loaders.shared import SharedRows
-from service import negotiation, replicas, subscriptions
+from service import negotiation, replicas, speculation, subscriptions
 from service.caching import apply_cache_headers
-from service.documents import GuardedSchema, is_unexpected, with_code
+from service.documents import GuardedSchema, with_code
 from service.execution import too_large
 from service.graphiql import build_page, page_response
 from service.lean import execute
 from service.mistakes import InvalidRequestBudget
 from service.negotiation import GRAPHQL_RESPONSE, JSON, REQUEST_ERROR_CODES, check_post_headers, preferred, read_bounded
-from service.observability import current_request_id, note_refusal
+from service.observability import note_refusal
 from service.persisted import PersistedQueries
 from service.state import database_of
 
@@ -69,24 +68,6 @@ def refusal_response(error: RequestError) -> Response:
     note_refusal(error.code.value)
     headers = {"Cache-Control": "no-store", **error.headers}
     return Response(error.body(), status_code=error.status, media_type="application/json", headers=headers)
-
-
-class MaskUnexpectedErrors(MaskErrors):
-    """Unexpected errors become "Unexpected error." with the request id; the log has the rest under that id."""
-
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        request_id = current_request_id() or "unknown"
-        return GraphQLError(
-            text(TextId.UNEXPECTED_ERROR_WITH_ID, request_id=request_id).render(),
-            nodes=error.nodes,
-            path=error.path,
-            extensions={"code": ErrorCode.INTERNAL_ERROR.value, "requestId": request_id},
-        )
-
-
-def mask_errors() -> MaskErrors:
-    # The base class's default message, never shown: anonymise_error writes the message of the request's language.
-    return MaskUnexpectedErrors(should_mask_error=is_unexpected, error_message=EN[TextId.UNEXPECTED_ERROR])
 
 
 class BoundedRequestAdapter(StarletteRequestAdapter):
@@ -134,6 +115,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.mistakes = InvalidRequestBudget()
         # The reference rows this endpoint's requests share in this worker (loaders/shared.py).
         self.shared_rows = SharedRows(settings.reference_cache_seconds)
+        self.viewer_hints = ViewerHints(settings.viewer_hints, settings.access_token_minutes * 60)
         self._page: str | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -182,12 +164,16 @@ class GraphQLApp(GraphQL[Context, None]):
         assert isinstance(request, Request) and isinstance(response, Response)
         database, connection = database_of(request), request.state.connection
         await replicas.parse_early(self, request)  # a query may read on a replica, the viewer's session included
-        viewer = await replicas.read_viewer(request, connection)  # on the request's one connection, as its reads
-        return Context(
+        # On the request's one connection, as its reads; a query's may be guessed, its session read with them.
+        viewer, guess = await speculation.request_viewer(self.viewer_hints, request, connection)
+        context = Context(
             request=request, response=response, database=database, settings=self.settings, viewer=viewer,
             connection=connection, allow_introspection=self._allows_introspection(viewer),
             shared_rows=self.shared_rows,
         )
+        if guess is not None:
+            speculation.start(guess, context)
+        return context
 
     async def on_ws_connect(self, context: Context) -> None:
         """connection_init: the viewer of the token in its payload, as an HTTP request's Authorization header."""

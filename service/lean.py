@@ -31,6 +31,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType as StrawberryOperation
 
 from loaders.context import Context
+from service import speculation
 from service.caching import mark_public
 from service.documents import GuardedSchema, request_errors
 from service.observability import observe_operation
@@ -44,7 +45,10 @@ async def execute(
 ) -> ExecutionResult:
     """The request's operation: on the lean path if it can take it, else through Strawberry's `Schema.execute`."""
     lean = await execute_lean(schema, context, data)
-    return lean if lean is not None else await schema.execute(
+    if lean is not None:
+        return lean
+    await speculation.settle(context)  # Strawberry's path runs on the verified viewer
+    return await schema.execute(
         data.query, variable_values=data.variables, context_value=context, operation_name=data.operation_name,
         allowed_operation_types=allowed, operation_extensions=data.extensions,
     )
@@ -62,6 +66,8 @@ async def execute_lean(schema: GuardedSchema, context: Context, data: GraphQLReq
         FELL_BACK.inc()
         context.plan_abandoned = True
         return None
+    if not await speculation.settle(context):
+        return None  # run on a guessed viewer the session does not confirm: thrown away
     RAN_PLANNED.inc()
     name = data.operation_name
     if name is None and executor.operation.name is not None:

@@ -7,8 +7,7 @@ from strawberry.schema.config import StrawberryConfig
 from resolvers.root import Mutation, Query, Subscription
 from schema.scalars import SCALAR_MAP
 from service.caching import CachePolicy
-from service.documents import GuardDocument, GuardedSchema
-from service.graphql import mask_errors
+from service.documents import GuardDocument, GuardedSchema, mask_errors
 from service.observability import ObserveOperation
 from service.planned import PlannedExecutionContext
 from service.ratelimit import DirectoryRateLimit

@@ -92,3 +92,29 @@ async def test_a_combined_read_out_of_time_fails_every_read_of_it_once(
     )
     assert all(isinstance(answer, asyncpg.QueryCanceledError) for answer in answers)
     assert not any("pg_sleep" in s and "array(" not in s for s in sent)  # not sent again alone
+
+
+async def test_a_rider_goes_with_the_next_batch_and_starts_no_wait_of_its_own(
+    reads: tuple[CombinedReads, list[str]],
+) -> None:
+    combined, sent = reads
+    rider = combined.ride("select $1::int as guessed", 41)
+    for _ in range(10):  # turns of the loop: a rider alone is not sent
+        await asyncio.sleep(0)
+    assert sent == [] and not rider.done()
+    rows = await combined.fetch("select $1::int as read", 1)
+    assert rows[0]["read"] == 1 and (await rider)[0]["guessed"] == 41
+    ours = [s for s in sent if "as read" in s or "as guessed" in s]  # not the driver's type look-ups
+    assert len(ours) == 1 and "array(select q" in ours[0]  # one statement for both
+    await combined.send_riders()  # already sent: nothing goes again
+    await asyncio.sleep(0.05)
+    assert len([s for s in sent if "as read" in s or "as guessed" in s]) == 1
+
+
+async def test_riders_no_batch_took_are_sent_alone_when_asked_for(reads: tuple[CombinedReads, list[str]]) -> None:
+    combined, sent = reads
+    rider = combined.ride("select $1::text as session", "phiên")
+    await combined.send_riders()
+    assert (await rider)[0]["session"] == "phiên"
+    await asyncio.sleep(0.05)  # the driver's query logger is called soon after
+    assert sent == ["select $1::text as session"]

@@ -21,8 +21,8 @@ from starlette.routing import Route
 from core.settings import Settings
 from db.reference import ward_rows
 from service import documents, limits
-from service.documents import GuardDocument, GuardedSchema
-from service.graphql import GraphQLApp, mask_errors
+from service.documents import GuardDocument, GuardedSchema, mask_errors
+from service.graphql import GraphQLApp
 from service.observability import RequestObservation
 from service.schema import schema
 from tests.clients import asgi_client

@@ -1,0 +1,100 @@
+"""A query's viewer guessed, and its session read with the query's first reads: one round trip fewer.
+
+Every request with a bearer token reads its session (db/viewers.py) before anything else, alone: a round trip
+of its own, then the query's reads. Most requests come from tokens the worker has verified a moment ago, so the
+worker remembers the viewer each token was last verified as (auth/hints.py). A query whose token has a hint
+starts on the hinted viewer; its session statement rides with the query's first batch of reads (db/combined.py
+`ride`: one statement, one snapshot) and nothing is answered before it is back:
+
+- the session gives the same viewer (the same person, session, kind, password state, access to others and the
+  person's own record): the guess held, the answer stands;
+- anything else (revoked, expired, another access, a changed record): the guess missed; whatever ran on it is
+  thrown away, the request goes on as the viewer the session gives, from the start (Strawberry's path).
+
+While the viewer is a guess nothing is written (a loader that writes, the access log, refuses, and the plan falls
+back: service/plan_run.py): a missed guess has read rows it never shows, and written none. Only queries guess
+(`reads_only`, decided when the body was parsed); mutations, API keys, subscriptions and a service with read
+replicas (whose routing reads the session on the replica chosen: service/replicas.py) read the session first,
+as before. `VSSID_VIEWER_HINTS=0` turns guessing off.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from auth.hints import ViewerHints
+from auth.request import bearer_token, client_address, viewer_of_session
+from auth.sessions import TokenLookup, access_token_lookup
+from auth.viewer import Viewer
+from core.metrics import VIEWER_GUESSES
+from db.pool import RequestConnection
+from db.viewers import SESSION_BY_ACCESS_TOKEN
+from loaders.context import Context
+from service import replicas
+from service.state import replicas_of
+
+HELD, MISSED = (VIEWER_GUESSES.labels(outcome) for outcome in ("held", "missed"))
+
+
+@dataclass(frozen=True, slots=True)
+class Guess:
+    viewer: Viewer
+    lookup: TokenLookup
+    hints: ViewerHints
+
+
+async def request_viewer(
+    hints: ViewerHints, request: Request, connection: RequestConnection
+) -> tuple[Viewer, Guess | None]:
+    """The viewer to start the request with, and the guess it is (None: read from its session, as always)."""
+    guessing = hints.size > 0 and replicas_of(request) is None and getattr(request.state, "reads_only", False)
+    token = bearer_token(request) if guessing else None
+    lookup = access_token_lookup(token) if token else None
+    if lookup is None:
+        return await replicas.read_viewer(request, connection), None
+    hinted = hints.get(lookup.hashes[0])
+    if hinted is not None:
+        return dataclasses.replace(hinted, client_address=client_address(request)), Guess(hinted, lookup, hints)
+    viewer = await replicas.read_viewer(request, connection)
+    hints.put(lookup.hashes[0], viewer)
+    return viewer, None
+
+
+def start(guess: Guess, context: Context) -> None:
+    """Send the guess's session with the request's first reads; nothing is written until it is verified."""
+    reads = context.loaders.reads
+    assert reads is not None  # an HTTP request's loaders read through its one connection
+    lookup, address = guess.lookup, context.viewer.client_address
+    rows = reads.ride(SESSION_BY_ACCESS_TOKEN, lookup.person_id, lookup.hashes)
+    context.loaders.guessed = True
+
+    async def check() -> Viewer:
+        if not rows.done():
+            await reads.send_riders()
+        found = await rows
+        viewer = viewer_of_session(found[0] if found else None, address)
+        guess.hints.put(lookup.hashes[0], viewer)
+        return viewer
+
+    context.viewer_check = check
+
+
+async def settle(context: Context) -> bool:
+    """Verify the request's guessed viewer, if any: True if it held (or there was no guess); False if it missed,
+    and then the context serves the viewer its session gives, with fresh loaders."""
+    check = context.viewer_check
+    if check is None:
+        return True
+    context.viewer_check = None
+    viewer = await check()
+    guessed = context.viewer
+    if viewer == guessed and viewer.person == guessed.person:
+        HELD.inc()
+        context.loaders.guessed = False
+        return True
+    MISSED.inc()
+    context.use_viewer(viewer)
+    return False
