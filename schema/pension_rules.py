@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 PENSION_MINIMUM_MONTHS = 180  # 15 years: Luật BHXH 2024, Điều 64 and Điều 98
@@ -70,6 +71,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of two values, asked for by every contribution summary
 def statutory_retirement(date_of_birth: dt.date, gender: str) -> Retirement | None:
     """The age and date of retirement in normal conditions; None for a gender the roadmap does not know."""
     roadmap = ROADMAPS.get(gender)

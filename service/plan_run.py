@@ -132,6 +132,11 @@ class PlanRun:
         key = getattr(source, relation.key)
         loader = self.loaders.get(relation.loader)
         target = relation.target
+        shared = self.loaders.shared
+        if loader.shared and shared is not None and shared.seconds > 0 and target is not None:
+            # A reference row shared by the worker's requests: its object too (loaders/shared.py).
+            mapped, make = shared.mapped, target
+            target = lambda row: mapped(make, row)  # noqa: E731
         name = plan.response_name
         if relation.many:
             def then(value: Any) -> None:

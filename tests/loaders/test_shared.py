@@ -98,3 +98,20 @@ async def test_a_loader_has_every_attribute_dataloader_would_give_it() -> None:
     expected = set(vars(DataLoader(batch_load_fn=batch))) - {"get_cache_key"}
     ours = FacilityByIdLoader(None, anonymous(None))  # type: ignore[arg-type]
     assert expected <= set(vars(ours)) and ours.get_cache_key("k") == "k"
+
+
+def test_a_shared_row_is_mapped_once_per_row_read() -> None:
+    shared = SharedRows(60, size=2)
+    made: list[dict[str, Any]] = []
+
+    def facility(row: dict[str, Any]) -> dict[str, Any]:
+        made.append(row)
+        return {"mapped": row["code"]}
+
+    row = {"code": "01-001"}
+    first, again = shared.mapped(facility, row), shared.mapped(facility, row)
+    assert first is again and made == [row]
+    # the same values read again are another row: mapped anew (a name changed since shows)
+    assert shared.mapped(facility, {"code": "01-001"}) is not first and len(made) == 2
+    shared.mapped(facility, {"code": "01-002"})  # past the size: all forgotten, then mapped again once
+    assert shared.mapped(facility, row) is not first and len(made) == 4
