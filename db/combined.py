@@ -39,18 +39,35 @@ TURNS = 3
 _PARAMETER = re.compile(r"\$(\d+)")
 # Column names by statement text (the statements are the code's own: a bounded set).
 _NAMES: dict[str, tuple[str, ...]] = {}
+# Combined statements by their reads' texts and parameter counts: the combinations a plan's levels make.
+_STATEMENTS: dict[tuple[tuple[str, int], ...], str] = {}
+MAX_STATEMENTS = 1024
 
 
 def combined_statement(reads: Sequence[tuple[str, Sequence[Any]]]) -> tuple[str, list[Any]]:
     """One statement selecting each read's rows as an array, and the parameters of all, renumbered in turn."""
-    parts: list[str] = []
     parameters: list[Any] = []
-    for query, args in reads:
-        offset = len(parameters)
+    for _, args in reads:
+        parameters.extend(args)
+    shape = tuple((query, len(args)) for query, args in reads)
+    statement = _STATEMENTS.get(shape)
+    if statement is None:
+        # Written once per combination of statements (and so the same text object each time: its hash, and the
+        # driver's prepared statement, are found at once).
+        if len(_STATEMENTS) >= MAX_STATEMENTS:
+            _STATEMENTS.clear()
+        statement = _STATEMENTS[shape] = _written(shape)
+    return statement, parameters
+
+
+def _written(shape: tuple[tuple[str, int], ...]) -> str:
+    parts: list[str] = []
+    offset = 0
+    for query, count in shape:
         renumbered = _PARAMETER.sub(lambda m, offset=offset: f"${int(m[1]) + offset}", query)  # type: ignore[misc]
         parts.append(f"array(select q from ({renumbered}) q)")
-        parameters.extend(args)
-    return "select " + ",\n       ".join(parts), parameters
+        offset += count
+    return "select " + ",\n       ".join(parts)
 
 
 class CombinedReads:

@@ -39,6 +39,12 @@ def test_each_read_keeps_its_parameters_renumbered_after_the_previous_ones() -> 
     ])
     assert "($3::date as b)" not in statement and "select $3::date as b" in statement
     assert "$1::int as a where $2::text" in statement and parameters == [1, "x", dt.date(2026, 12, 5)]
+    # written once per combination: the next request's is the same text (its hash and prepared statement at hand)
+    again, values = combined_statement([
+        ("select $1::int as a where $2::text is not null", (2, "y")),
+        ("select $1::date as b", (dt.date(2026, 12, 6),)),
+    ])
+    assert again is statement and values == [2, "y", dt.date(2026, 12, 6)]
 
 
 async def test_reads_of_one_moment_go_in_one_statement_with_their_types(
