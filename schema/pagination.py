@@ -29,8 +29,14 @@ class PageInfo:
 
 @strawberry.type
 class Edge(Generic[T]):
-    cursor: str
+    # Written only when a document selects it (most read the nodes alone), from the list's name and the row's key.
+    @strawberry.field(metadata=READS_ONLY.metadata())
+    def cursor(self) -> str:
+        return encode_cursor(self.list_name, self.key)
+
     node: T
+    list_name: strawberry.Private[str]
+    key: strawberry.Private[Sequence[Any]]
 
 
 @strawberry.type
@@ -67,10 +73,10 @@ def build_connection(
 ) -> Connection[T]:
     """`rows` were fetched with limit size + 1: the extra row only tells whether a next page exists."""
     page = rows[:size]
-    edges = [Edge(cursor=encode_cursor(list_name, key(row)), node=node(row)) for row in page]
+    edges = [Edge(node=node(row), list_name=list_name, key=key(row)) for row in page]
     return Connection(
         edges=edges,
-        page_info=PageInfo(has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None),
+        page_info=PageInfo(has_next_page=len(rows) > size, end_cursor=edges[-1].cursor() if edges else None),
         count_total=count_total,
     )
 

@@ -204,6 +204,10 @@ def leaf_serializer(leaf_type: GraphQLScalarType | GraphQLEnumType) -> Callable[
         return lambda value: value if type(value) is int and MIN_INT <= value <= MAX_INT else serialize(value)
     if leaf_type is GraphQLBoolean:
         return lambda value: value if type(value) is bool else serialize(value)
+    members = getattr(leaf_type, "wrapped_cls", None)  # Strawberry's enum: a member's name found by a scan
+    if isinstance(leaf_type, GraphQLEnumType) and isinstance(members, type) and issubclass(members, enum.Enum):
+        names = {member: serialize(member) for member in members}
+        return lambda value: names[value] if type(value) is members else serialize(value)
     return serialize
 
 

@@ -18,6 +18,7 @@ import pytest
 from service.direct import DirectCall, direct_call
 from service.documents import GuardedSchema
 from service.logs import JsonFormatter
+from service.plan import leaf_serializer
 from service.plan_run import PlanRun
 from service.schema import schema as served_schema
 from tests.graphql import CONTRACT_DIR
@@ -143,3 +144,12 @@ async def test_a_permission_that_refuses_leaves_the_plan(pair: Pair, calls: Call
     assert answer["data"] == {"me": None}
     assert answer["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert (calls.execute, calls.plan_runs) == (2, 1)  # the plan abandoned once, then Strawberry's path
+
+
+def test_an_enum_leaf_is_written_from_a_table_made_by_its_own_serializer() -> None:
+    visit_type = served_schema._schema.type_map["VisitType"]
+    assert isinstance(visit_type, graphql.GraphQLEnumType)
+    members = visit_type.wrapped_cls  # type: ignore[attr-defined]
+    serialize = leaf_serializer(visit_type)
+    assert [serialize(m) for m in members] == [visit_type.serialize(m) for m in members]
+    assert serialize(next(iter(members)).value) == visit_type.serialize(next(iter(members)).value)
