@@ -148,7 +148,9 @@ class GraphQLApp(GraphQL[Context, None]):
         return orjson.loads(data)
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
-        # A persisted query by GET carries `extensions` and no `query`: it is an operation, not a page.
+        # Only a GET may be a page; a persisted query by GET carries `extensions` and no `query`: an operation.
+        if request.method != "GET":
+            return False
         return "extensions" not in request.query_params and super().should_render_graphql_ide(request)
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -273,7 +275,10 @@ class GraphQLApp(GraphQL[Context, None]):
         if isinstance(request, Request) and request.method == "POST":
             # Before the viewer is looked up: a refused request costs no database round trip.
             check_post_headers(request, self.settings.max_body_bytes)
-        response = await super().run(request, context, root_value)
+        if isinstance(request, Request) and request.method == "POST" and context is UNSET:
+            response = await self._post(request)
+        else:
+            response = await super().run(request, context, root_value)
         if isinstance(request, Request) and isinstance(response, Response):
             if request.state.media_type == GRAPHQL_RESPONSE and response.media_type == JSON:
                 response.headers["content-type"] = GRAPHQL_RESPONSE
@@ -282,3 +287,12 @@ class GraphQLApp(GraphQL[Context, None]):
             # Public directory answers get an ETag (and 304); every other answer is no-store.
             return apply_cache_headers(request, response)
         return response
+
+    async def _post(self, request: Request) -> Response:
+        """Strawberry's `run` for a POST, without what only its other transports need (pages, sockets, streams)."""
+        adapter = self.request_adapter_class(request)
+        sub_response = await self.get_sub_response(request)
+        context = await self.get_context(request, response=sub_response)
+        data = await self.parse_http_body(adapter)
+        result = await self.execute_single(request, adapter, sub_response, context, None, data)
+        return self.create_response(await self.process_result(request, result), sub_response)
