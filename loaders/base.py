@@ -61,9 +61,14 @@ class BaseLoader(DataLoader[Any, Any]):
         self.loaders: Loaders | None = None
 
     def prime_other(self, loader_class: type[BaseLoader], key: Any, value: Any) -> None:
-        """Give the request's loader of another type a value this batch read anyway: one statement fewer later."""
+        """Give the request's loader of another type a value this batch read anyway: one statement fewer later.
+        `value` is a whole row of that loader (the columns its own statement reads), so a loader that shares its
+        rows (loaders/shared.py) shares it too, unless it already has that key."""
         if self.loaders is not None:
             self.loaders.get(loader_class).prime(key, value)
+            shared = self.loaders.shared
+            if loader_class.shared and shared is not None and shared.entry(loader_class, key) is None:
+                shared.put(loader_class, key, value)
 
     def peek(self, key: Any) -> Any:
         """The row of `key` if this request or (a shared loader) the worker has it at hand, else MISSING."""

@@ -26,14 +26,17 @@ SIZE = 50_000
 class SharedRows:
     """Rows by (loader, key), each kept for `seconds` after it was read."""
 
-    __slots__ = ("_mapped", "_rows", "seconds", "size")
+    __slots__ = ("_mapped", "_rows", "clock", "seconds", "size", "subtrees")
 
     def __init__(self, seconds: float, size: int = SIZE) -> None:
         self.seconds = seconds
         self.size = size
+        self.clock: Callable[[], float] = time.monotonic
         self._rows: dict[type, OrderedDict[Any, tuple[float, Any]]] = {}
         # id(row) -> (row, how it was mapped, the object): the row kept alive, so its id is not another's.
         self._mapped: dict[int, tuple[Any, Callable[[Any], Any], Any]] = {}
+        # The planned executor's answers for reference objects (service/plan_run.py `pure`), by plan and row.
+        self.subtrees: dict[tuple[int, int], Any] = {}
 
     def mapped(self, target: Callable[[Any], Any], row: Any) -> Any:
         """`target(row)` for a shared row, made once per row object."""
@@ -52,9 +55,15 @@ class SharedRows:
         if rows is None:
             return MISSING
         kept = rows.get(key)
-        if kept is None or kept[0] < time.monotonic():
+        if kept is None or kept[0] < self.clock():
             return MISSING
         return kept[1]
+
+    def entry(self, loader: type, key: Any) -> tuple[float, Any] | None:
+        """The row of `key` (None: no such key) with the moment it stops being shared, if it still is."""
+        rows = self._rows.get(loader)
+        kept = rows.get(key) if rows is not None else None
+        return None if kept is None or kept[0] < self.clock() else kept
 
     def put(self, loader: type, key: Any, row: Any) -> None:
         if self.seconds <= 0:
@@ -62,7 +71,7 @@ class SharedRows:
         rows = self._rows.get(loader)
         if rows is None:
             rows = self._rows[loader] = OrderedDict()
-        rows[key] = (time.monotonic() + self.seconds, row)
+        rows[key] = (self.clock() + self.seconds, row)
         rows.move_to_end(key)
         if len(rows) > self.size:
             rows.popitem(last=False)

@@ -88,10 +88,12 @@ class FieldPlan:
 
 @dataclass(slots=True)
 class SelectionPlan:
-    """The selection set of one object type."""
+    """The selection set of one object type. `pure`: reference data only (leaves, and single relations to rows the
+    worker shares, all the way down, with no owner check): its answer depends on its rows alone."""
 
     object_type: GraphQLObjectType
     fields: list[FieldPlan] = field(default_factory=list)
+    pure: bool = False
 
 
 @dataclass(slots=True)
@@ -141,6 +143,7 @@ class Planner:
         plan = SelectionPlan(object_type)
         for response_name, details_list in grouped.items():
             plan.fields.append(self.field(object_type, response_name, details_list))
+        plan.pure = _checks_nothing_of_the_viewer(object_type) and all(map(_pure, plan.fields))
         return plan
 
     def field(self, parent: GraphQLObjectType, response_name: str, details_list: Any) -> FieldPlan:
@@ -189,6 +192,24 @@ class Planner:
             plan.object_type = output
         else:
             raise Unplannable  # interfaces, unions, lists of lists
+
+
+def _checks_nothing_of_the_viewer(object_type: GraphQLObjectType) -> bool:
+    """No type check, or Strawberry's own (is it an object of the type?), not an owner check (auth/permissions.py)."""
+    definition = (object_type.extensions or {}).get(STRAWBERRY_DEFINITION)
+    return object_type.is_type_of is None or (definition is not None and definition.is_type_of is None)
+
+
+def _pure(plan: FieldPlan) -> bool:
+    if plan.kind is Kind.TYPENAME:
+        return True
+    if plan.kind is Kind.LEAF:
+        return not plan.is_list
+    relation = plan.relation
+    return (
+        plan.kind is Kind.RELATION and relation is not None and getattr(relation.loader, "shared", False)
+        and relation.part is None and not relation.many and plan.selection is not None and plan.selection.pure
+    )
 
 
 MAX_INT, MIN_INT = 2**31 - 1, -(2**31)

@@ -38,6 +38,13 @@ class Fallback(Exception):  # noqa: N818 - a decision, not a failure
     """The planned answer is abandoned; graphql-core answers the request."""
 
 
+class _Impure(Exception):  # noqa: N818 - a decision, not a failure
+    """A row of a reference object's answer is not at hand: it is made the usual way."""
+
+
+_IMPURE: Any = object()
+
+
 Then = Callable[[Any], None]
 
 
@@ -133,6 +140,16 @@ class PlanRun:
         loader = self.loaders.get(relation.loader)
         target = relation.target
         shared = self.loaders.shared
+        selection = plan.selection
+        if (
+            selection is not None and selection.pure and key is not None and shared is not None and loader.shared
+            and recorded is None and not relation.many
+        ):
+            entry = shared.entry(relation.loader, key)
+            answer = _IMPURE if entry is None else self.pure(plan, entry)
+            if answer is not _IMPURE:
+                out[plan.response_name] = answer
+                return
         if loader.shared and shared is not None and shared.seconds > 0 and target is not None:
             # A reference row shared by the worker's requests: its object too (loaders/shared.py).
             mapped, make = shared.mapped, target
@@ -161,6 +178,69 @@ class PlanRun:
             return None if key is None and not relation.many else await loader.load(key)
 
         self.pending.append((after_recorded(), then))
+
+    def pure(self, plan: FieldPlan, entry: tuple[float, Any]) -> Any:
+        """The answer of a reference object (a `pure` selection: service/plan.py) from a shared row: made once per
+        plan and row and kept, with its weight, until the first of its rows stops being shared; `_IMPURE` when a
+        row below is not at hand (the usual path then reads it)."""
+        shared = self.loaders.shared
+        assert shared is not None and plan.selection is not None and plan.relation is not None
+        expiry, row = entry
+        if row is None:
+            if plan.non_null:
+                raise Fallback
+            return None
+        kept = shared.subtrees.get((id(plan), id(row)))
+        if kept is not None and kept[0] is row and kept[1] is plan and kept[4] > shared.clock():
+            self.weight += kept[3]
+            if self.weight > self.limit:
+                raise Fallback
+            return kept[2]
+        before = self.weight
+        try:
+            answer, expiry = self.pure_fill(plan.selection, shared.mapped(plan.relation.target, row), expiry)
+        except _Impure:
+            self.weight = before
+            return _IMPURE
+        if len(shared.subtrees) >= shared.size:
+            shared.subtrees.clear()
+        # The plan and the row kept with it: their ids are no one else's while the answer is kept.
+        shared.subtrees[(id(plan), id(row))] = (row, plan, answer, self.weight - before, expiry)
+        return answer
+
+    def pure_fill(self, selection: SelectionPlan, source: Any, expiry: float) -> tuple[dict[str, Any], float]:
+        shared = self.loaders.shared
+        assert shared is not None
+        is_type_of = selection.object_type.is_type_of  # Strawberry's own, if any: the object's class
+        if is_type_of is not None and not is_type_of(source, None):  # type: ignore[arg-type] # it reads no info
+            raise Fallback
+        out: dict[str, Any] = {}
+        for plan in selection.fields:
+            name = plan.response_name
+            if plan.kind is Kind.TYPENAME:
+                out[name] = self.leaf(GraphQLString.serialize, selection.object_type.name)
+                continue
+            if plan.kind is Kind.LEAF:
+                value = getattr(source, plan.attribute)
+            else:  # a single relation to a shared row, with a pure selection
+                relation = plan.relation
+                assert relation is not None and plan.selection is not None
+                key = getattr(source, relation.key)
+                entry = None if key is None else shared.entry(relation.loader, key)
+                if key is not None and entry is None:
+                    raise _Impure
+                row = None if entry is None else entry[1]
+                value = None if row is None else shared.mapped(relation.target, row)
+                if value is not None and entry is not None:
+                    out[name], expiry = self.pure_fill(plan.selection, value, min(expiry, entry[0]))
+                    continue
+            if value is None:
+                if plan.non_null:
+                    raise Fallback
+                out[name] = None
+            else:
+                out[name] = self.leaf(plan.serialize, value)  # type: ignore[arg-type]
+        return out, expiry
 
     def resolve(self, plan: FieldPlan, source: Any, info: Any, out: dict[str, Any]) -> None:
         executor = self.executor

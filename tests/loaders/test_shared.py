@@ -12,10 +12,12 @@ from aiodataloader import DataLoader
 
 from auth.viewer import anonymous
 from core.settings import Settings
+from db.provinces import provinces_by_code
 from loaders import directory
 from loaders.base import BaseLoader, PersonalLoader
 from loaders.directory import FacilityByIdLoader
 from loaders.shared import MISSING, SharedRows
+from service.graphql import GraphQLApp
 from tests.clients import StatementLog, app_client
 from tests.factories import add_visits, make_citizen
 from tests.graphql import contract, gql
@@ -115,3 +117,41 @@ def test_a_shared_row_is_mapped_once_per_row_read() -> None:
     assert shared.mapped(facility, {"code": "01-001"}) is not first and len(made) == 2
     shared.mapped(facility, {"code": "01-002"})  # past the size: all forgotten, then mapped again once
     assert shared.mapped(facility, row) is not first and len(made) == 4
+
+
+async def test_a_reference_objects_answer_is_kept_no_longer_than_its_rows(
+    settings: Settings, db_dsn: str, db: asyncpg.Connection
+) -> None:
+    """The planned executor keeps the answer of a facility (with its province) made from shared rows
+    (service/plan_run.py `pure`); a rename shows once the rows it was made of stop being shared, not later."""
+    citizen = await make_citizen(db)
+    await add_visits(db, citizen.id, 1)
+    facility_id, province = await db.fetchrow(
+        "select f.id, f.province_code from medical_visits v join facilities f on f.id = v.facility_id"
+        " where v.person_id = $1", citizen.id,
+    )
+    query = "{ me { medicalVisits(first: 1) { edges { node { facility { name province { name } } } } } } }"
+    now = [1000.0]
+    async with app_client(settings, db_dsn) as served:
+        routes = [getattr(r, "endpoint", None) for r in served.app.routes if getattr(r, "path", "") == "/graphql"]
+        assert isinstance(routes[0], GraphQLApp)
+        shared = routes[0].shared_rows
+        shared.clock = lambda: now[0]
+
+        async def names(at: float) -> tuple[str, str]:
+            now[0] = at
+            visits = (await gql(served.http, query, token=citizen.token))["data"]["me"]["medicalVisits"]
+            facility = visits["edges"][0]["node"]["facility"]
+            return facility["name"], facility["province"]["name"]
+
+        before = await names(1000.0)  # the rows read, shared until 1060
+        # the province came with the facility's statement, a whole row of its own loader's, shared with it
+        primed = shared.entry(directory.ProvinceByCodeLoader, province)
+        assert primed is not None and dict(primed[1]) == dict((await provinces_by_code(db, [province]))[0])
+        assert await names(1001.0) == before  # the facility's answer made from them, kept:
+        assert any("province" in kept[2] for kept in shared.subtrees.values())
+        await db.execute("update facilities set name = 'Bệnh viện Đã Đổi Tên' where id = $1", facility_id)
+        await db.execute("update provinces set name = 'Tỉnh Đã Đổi Tên' where code = $1", province)
+        assert await names(1030.0) == before  # within the minute the rows are shared
+        assert await names(1061.0) == ("Bệnh viện Đã Đổi Tên", "Tỉnh Đã Đổi Tên")  # rows read again: not kept
+        assert await names(1062.0) == ("Bệnh viện Đã Đổi Tên", "Tỉnh Đã Đổi Tên")
