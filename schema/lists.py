@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
+
 from auth.permissions import reader_check
 from core.policy import LIST_PAGES, PageSizes
 from db.lists import KeysetList
@@ -60,9 +62,29 @@ async def list_page(
         list_name=list_name,
         key=key,
         node=node,
+        count_now=selects_total(info),
     )
 
 
 async def _nothing() -> int:
     return 0
+
+
+def selects_total(info: Info) -> bool:
+    """Whether the document asks this connection for `totalCount` (through fragments; a `@skip` is not read, so
+    at worst the total is counted and not shown)."""
+    raw = info._raw_info
+    stack = [node.selection_set for node in raw.field_nodes]
+    while stack:
+        selection_set = stack.pop()
+        for selection in selection_set.selections if selection_set is not None else ():
+            if isinstance(selection, FieldNode):
+                if selection.name.value == "totalCount":
+                    return True
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = raw.fragments.get(selection.name.value)
+                stack.append(fragment.selection_set if fragment is not None else None)
+            elif isinstance(selection, InlineFragmentNode):
+                stack.append(selection.selection_set)
+    return False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -91,10 +92,12 @@ async def read_page(
     key: Callable[[R], Sequence[Any]],
     node: Callable[[R], T],
     in_transaction: bool = False,
+    count_now: bool = False,
 ) -> Connection[T]:
     """A page read on the request's `connection` (`rows` fetches `size` + 1), and its total counted there only when
     selected. `in_transaction`: each in a read-only transaction, for statements with transaction-local settings
-    (searches: planned per call, db.statements.search_transaction)."""
+    (searches: planned per call, db.statements.search_transaction). `count_now`: the document selects the total,
+    so it is counted with the page (the two reads then travel in one statement: db/combined.py)."""
 
     async def read(what: Callable[[asyncpg.Connection], Awaitable[Any]]) -> Any:
         async with connection.acquire() as conn:
@@ -103,7 +106,14 @@ async def read_page(
             async with search_transaction(conn):
                 return await what(conn)
 
-    found: Sequence[R] = await read(rows)
+    if count_now and not in_transaction:
+        found, counted = await asyncio.gather(read(rows), read(count))
+
+        async def counted_total() -> int:
+            return int(counted)
+
+        return build_connection(found, size, list_name=list_name, key=key, node=node, count_total=counted_total)
+    found = await read(rows)
 
     async def count_total() -> int:
         total: int = await read(count)

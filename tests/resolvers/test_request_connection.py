@@ -273,3 +273,26 @@ async def test_a_write_connection_lost_as_it_is_handed_back_leaves_the_pool_usab
     # then the release did not raise a driver error, and the pool serves the next user
     async with pool.acquire() as conn:
         assert await conn.fetchval("select 1") == 1
+
+
+async def test_a_total_asked_for_is_counted_with_its_page(db: asyncpg.Connection, served: AppClient) -> None:
+    # given a citizen with a history
+    citizen = await make_citizen(db)
+    await add_visits(db, citizen.id, 4)
+    with_total = "{ me { medicalVisits(first: 2) { totalCount edges { node { id } } } } }"
+    fragment = (
+        "query { me { medicalVisits(first: 2) { ...T edges { node { id } } } } }"
+        " fragment T on MedicalVisitConnection { totalCount }"
+    )
+    without = "{ me { medicalVisits(first: 2) { edges { node { id } } } } }"
+    for query, total in ((with_total, 4), (fragment, 4), (without, None)):
+        # when they ask for a page, with or without its total
+        served.log.clear()
+        result = await gql(served.http, query, token=citizen.token)
+        visits = result["data"]["me"]["medicalVisits"]
+        reads = [text for _, text in served.log.entries if "from medical_visits" in text]
+        # then the page and its total (counted only when selected) travel in one statement (with the session,
+        # once the worker knows the token: service/speculation.py)
+        assert visits.get("totalCount") == total and len(visits["edges"]) == 2
+        assert len(reads) == 1, [text.split()[:6] for text in reads]
+        assert ("count(*)" in reads[0]) == (total is not None)
