@@ -33,6 +33,8 @@ REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 ROUTES = frozenset({"/graphql", "/graphql/partner", "/healthz", "/readyz", "/metrics"})
 QUIET_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
 MAX_LOGGED_ERRORS = 10
+POOL_OBSERVED_EVERY = 0.5
+_pool_observed = -POOL_OBSERVED_EVERY
 
 
 @dataclass(slots=True)
@@ -197,7 +199,10 @@ class RequestObservation:
     @staticmethod
     def _record(scope: Scope, info: RequestInfo, status: int, seconds: float) -> None:
         database = getattr(getattr(scope.get("app"), "state", None), "database", None)
-        if database is not None:
+        global _pool_observed  # noqa: PLW0603 - one worker's clock of its last look at its pool
+        if database is not None and (now := time.monotonic()) - _pool_observed >= POOL_OBSERVED_EVERY:
+            # Each worker's gauges (summed over workers at scrape) kept at most half a second old.
+            _pool_observed = now
             metrics.observe_pool(database.pool)
         path = scope.get("path", "")
         route = path if path in ROUTES else "other"

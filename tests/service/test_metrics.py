@@ -10,6 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from core import metrics
 from core.settings import Settings, load_settings
 from db import outbox
+from service import observability
 from service.app import create_app
 from tests.clients import app_client, asgi_client
 from tests.factories import open_demo_session
@@ -103,3 +104,17 @@ def test_operation_names_from_clients_are_bounded(monkeypatch: pytest.MonkeyPatc
     labels = [metrics.operation_label(name) for name in ("Home", "Login", "Home", "Third", "bad name", None)]
 
     assert labels == ["Home", "Login", "Home", "other", "other", "anonymous"]
+
+
+async def test_a_workers_pool_gauges_are_set_at_most_twice_a_second(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    looks: list[int] = []
+    monkeypatch.setattr(metrics, "observe_pool", lambda pool: looks.append(pool.get_size()))
+    monkeypatch.setattr(observability, "_pool_observed", -1.0)
+    for _ in range(5):
+        await client.get("/healthz")
+    assert len(looks) == 1  # five requests within half a second: one look at the pool
+    monkeypatch.setattr(observability, "_pool_observed", -1.0)
+    await client.get("/healthz")
+    assert len(looks) == 2
