@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Mapping
 from typing import Any
@@ -22,8 +23,11 @@ KEY_PREFIX_LENGTH = 12
 def client_address(request: HTTPConnection) -> str | None:
     """The client's IP address, or None for anything that is not one (it is counted and stored as an address)."""
     host = request.client.host if request.client else None
-    if host is None:
-        return None
+    return None if host is None else _address(host)
+
+
+@functools.lru_cache(maxsize=4096)  # a client sends many requests; its address is checked once
+def _address(host: str) -> str | None:
     try:
         return str(ipaddress.ip_address(host))
     except ValueError:

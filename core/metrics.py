@@ -94,7 +94,7 @@ def operation_label(name: str | None) -> str:
 
 
 def observe_batch(loader: str, size: int) -> None:
-    LOADER_BATCH.labels(loader).observe(size)
+    child(LOADER_BATCH, loader).observe(size)
 
 
 _POOL_IN_USE, _POOL_IDLE, _POOL_MAX = (POOL_CONNECTIONS.labels(state) for state in ("in_use", "idle", "max"))

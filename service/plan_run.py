@@ -79,6 +79,10 @@ class PlanRun:
             self.fill(plan.root, self.executor.root_value, None, data)
             while self.pending:
                 batch, self.pending = self.pending, []
+                if len(batch) == 1:  # one thing to wait for (Home's `me`): awaited as it is, no task for it
+                    work, then = batch[0]
+                    then(await work)
+                    continue
                 values = await asyncio.gather(*(work for work, _ in batch), return_exceptions=True)
                 for value in values:
                     if isinstance(value, BaseException):
