@@ -35,8 +35,8 @@ from service import speculation
 from service.caching import mark_public
 from service.documents import GuardedSchema, request_errors
 from service.observability import observe_operation
-from service.plan import PLANS, OperationPlan
-from service.plan_run import Fallback, PlanRun
+from service.plan import PLANS, Fallback, OperationPlan
+from service.plan_run import PlanRun
 from service.planned import FELL_BACK, PLANNED, RAN_PLANNED, PlannedExecutionContext
 
 

@@ -57,6 +57,10 @@ class Kind(enum.Enum):
     RESOLVE = "resolve"
 
 
+class Fallback(Exception):  # noqa: N818 - a decision, not a failure
+    """The planned answer is abandoned; graphql-core answers the request (service/plan_run.py)."""
+
+
 class Unplannable(Exception):  # noqa: N818 - a decision, not a failure
     """The operation has a selection the planner does not run: graphql-core runs it whole."""
 

@@ -28,21 +28,13 @@ from graphql.pyutils import Path, Undefined
 from auth.permissions import reader_check
 from loaders.shared import MISSING
 from service.execution import LEAF_OVERHEAD, NUMBER_WEIGHT
-from service.plan import FieldPlan, Kind, OperationPlan, SelectionPlan
+from service.plan import Fallback, FieldPlan, Kind, OperationPlan, SelectionPlan
+from service.plan_reference import IMPURE, reference_answer
 
 if TYPE_CHECKING:
     from service.planned import PlannedExecutionContext
 
 
-class Fallback(Exception):  # noqa: N818 - a decision, not a failure
-    """The planned answer is abandoned; graphql-core answers the request."""
-
-
-class _Impure(Exception):  # noqa: N818 - a decision, not a failure
-    """A row of a reference object's answer is not at hand: it is made the usual way."""
-
-
-_IMPURE: Any = object()
 
 
 Then = Callable[[Any], None]
@@ -104,37 +96,53 @@ class PlanRun:
 
     def fill(self, selection: SelectionPlan, source: Any, path: Path | None, out: dict[str, Any]) -> None:
         """The selections of one object into `out`, in order; what needs awaiting is put aside."""
-        parent_type = selection.object_type
-        infos = self.infos
         for plan in selection.fields:
             name = plan.response_name
-            kind = plan.kind
-            if kind is Kind.LEAF:
-                value = getattr(source, plan.attribute)
-                if value is None:
-                    if plan.non_null:
-                        raise Fallback
-                    out[name] = None
-                elif plan.is_list:
-                    out[name] = self.complete(plan, value, None)
-                else:
-                    out[name] = self.leaf(plan.serialize, value)  # type: ignore[arg-type]
-            elif kind is Kind.TYPENAME:
-                out[name] = self.leaf(GraphQLString.serialize, parent_type.name)
-            else:
-                info = infos.get(id(plan))
-                if info is None:
-                    field_path = Path(path, name, parent_type.name)
-                    info = infos[id(plan)] = self.executor.build_resolve_info(
-                        plan.field_def, to_nodes(plan.field_details), parent_type, field_path
-                    )
-                out[name] = None  # its place in the answer's order
-                if kind is Kind.OBJECT:
-                    out[name] = self.complete(plan, getattr(source, plan.attribute), info)
-                elif kind is Kind.RELATION:
-                    self.relation(plan, source, info, out)
-                else:
-                    self.resolve(plan, source, info, out)
+            if plan.kind is not Kind.LEAF or plan.is_list:
+                self.other(selection, plan, source, path, out)
+                continue
+            # A plain leaf, the most frequent step of all: `self.leaf` written out.
+            value = getattr(source, plan.attribute)
+            if value is None:
+                if plan.non_null:
+                    raise Fallback
+                out[name] = None
+                continue
+            completed = plan.serialize(value)  # type: ignore[misc]
+            if completed is None or completed is Undefined:
+                raise Fallback
+            self.weight += (len(completed) if type(completed) is str else NUMBER_WEIGHT) + LEAF_OVERHEAD
+            if self.weight > self.limit:
+                raise Fallback
+            out[name] = completed
+
+    def other(
+        self, selection: SelectionPlan, plan: FieldPlan, source: Any, path: Path | None, out: dict[str, Any]
+    ) -> None:
+        """Any selection but a plain leaf: `__typename`, a list of leaves, an object, a relation, a resolver."""
+        name, kind, parent_type = plan.response_name, plan.kind, selection.object_type
+        if kind is Kind.TYPENAME:
+            out[name] = self.leaf(GraphQLString.serialize, parent_type.name)
+            return
+        if kind is Kind.LEAF:  # a list of leaves
+            value = getattr(source, plan.attribute)
+            if value is None and plan.non_null:
+                raise Fallback
+            out[name] = None if value is None else self.complete(plan, value, None)
+            return
+        info = self.infos.get(id(plan))
+        if info is None:
+            field_path = Path(path, name, parent_type.name)
+            info = self.infos[id(plan)] = self.executor.build_resolve_info(
+                plan.field_def, to_nodes(plan.field_details), parent_type, field_path
+            )
+        out[name] = None  # its place in the answer's order
+        if kind is Kind.OBJECT:
+            out[name] = self.complete(plan, getattr(source, plan.attribute), info)
+        elif kind is Kind.RELATION:
+            self.relation(plan, source, info, out)
+        else:
+            self.resolve(plan, source, info, out)
 
     def relation(self, plan: FieldPlan, source: Any, info: Any, out: dict[str, Any]) -> None:
         relation = plan.relation
@@ -150,8 +158,8 @@ class PlanRun:
             and recorded is None and not relation.many
         ):
             entry = shared.entry(relation.loader, key)
-            answer = _IMPURE if entry is None else self.pure(plan, entry)
-            if answer is not _IMPURE:
+            answer = IMPURE if entry is None else reference_answer(self, plan, entry)
+            if answer is not IMPURE:
                 out[plan.response_name] = answer
                 return
         if loader.shared and shared is not None and shared.seconds > 0 and target is not None:
@@ -182,69 +190,6 @@ class PlanRun:
             return None if key is None and not relation.many else await loader.load(key)
 
         self.pending.append((after_recorded(), then))
-
-    def pure(self, plan: FieldPlan, entry: tuple[float, Any]) -> Any:
-        """The answer of a reference object (a `pure` selection: service/plan.py) from a shared row: made once per
-        plan and row and kept, with its weight, until the first of its rows stops being shared; `_IMPURE` when a
-        row below is not at hand (the usual path then reads it)."""
-        shared = self.loaders.shared
-        assert shared is not None and plan.selection is not None and plan.relation is not None
-        expiry, row = entry
-        if row is None:
-            if plan.non_null:
-                raise Fallback
-            return None
-        kept = shared.subtrees.get((id(plan), id(row)))
-        if kept is not None and kept[0] is row and kept[1] is plan and kept[4] > shared.clock():
-            self.weight += kept[3]
-            if self.weight > self.limit:
-                raise Fallback
-            return kept[2]
-        before = self.weight
-        try:
-            answer, expiry = self.pure_fill(plan.selection, shared.mapped(plan.relation.target, row), expiry)
-        except _Impure:
-            self.weight = before
-            return _IMPURE
-        if len(shared.subtrees) >= shared.size:
-            shared.subtrees.clear()
-        # The plan and the row kept with it: their ids are no one else's while the answer is kept.
-        shared.subtrees[(id(plan), id(row))] = (row, plan, answer, self.weight - before, expiry)
-        return answer
-
-    def pure_fill(self, selection: SelectionPlan, source: Any, expiry: float) -> tuple[dict[str, Any], float]:
-        shared = self.loaders.shared
-        assert shared is not None
-        is_type_of = selection.object_type.is_type_of  # Strawberry's own, if any: the object's class
-        if is_type_of is not None and not is_type_of(source, None):  # type: ignore[arg-type] # it reads no info
-            raise Fallback
-        out: dict[str, Any] = {}
-        for plan in selection.fields:
-            name = plan.response_name
-            if plan.kind is Kind.TYPENAME:
-                out[name] = self.leaf(GraphQLString.serialize, selection.object_type.name)
-                continue
-            if plan.kind is Kind.LEAF:
-                value = getattr(source, plan.attribute)
-            else:  # a single relation to a shared row, with a pure selection
-                relation = plan.relation
-                assert relation is not None and plan.selection is not None
-                key = getattr(source, relation.key)
-                entry = None if key is None else shared.entry(relation.loader, key)
-                if key is not None and entry is None:
-                    raise _Impure
-                row = None if entry is None else entry[1]
-                value = None if row is None else shared.mapped(relation.target, row)
-                if value is not None and entry is not None:
-                    out[name], expiry = self.pure_fill(plan.selection, value, min(expiry, entry[0]))
-                    continue
-            if value is None:
-                if plan.non_null:
-                    raise Fallback
-                out[name] = None
-            else:
-                out[name] = self.leaf(plan.serialize, value)  # type: ignore[arg-type]
-        return out, expiry
 
     def resolve(self, plan: FieldPlan, source: Any, info: Any, out: dict[str, Any]) -> None:
         executor = self.executor

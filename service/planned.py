@@ -35,8 +35,8 @@ from graphql.pyutils.gather_with_cancel import gather_with_cancel
 
 from core.metrics import PLAN_OUTCOMES
 from service.execution import BoundedExecutionContext
-from service.plan import PLANS, OperationPlan, is_basic_field, strawberry_field
-from service.plan_run import Fallback, PlanRun
+from service.plan import PLANS, Fallback, OperationPlan, is_basic_field, strawberry_field
+from service.plan_run import PlanRun
 
 PLANNED = "planned"
 RAN_PLANNED, FELL_BACK, UNPLANNED = (PLAN_OUTCOMES.labels(outcome) for outcome in ("planned", "fallback", "unplanned"))

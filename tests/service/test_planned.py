@@ -183,16 +183,22 @@ async def test_foreign_objects_are_null_with_the_same_error_at_the_same_path(pai
 async def test_the_oracle_catches_a_wrong_leaf(pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
     """With a planted fault in the planned path, the comparison fails: the suite can tell the two apart. Once in
     the plan's leaves (Home has a plan), once in the leaves graphql-core completes for a query without one."""
-    original_leaf = PlanRun.leaf
+    original_leaf, original_fill = PlanRun.leaf, PlanRun.fill
 
     def shouting_plan(self: PlanRun, serialize: Any, value: Any) -> Any:
         completed = original_leaf(self, serialize, value)
         return completed.upper() if isinstance(completed, str) else completed
 
-    with monkeypatch.context() as patch:
-        patch.setattr(PlanRun, "leaf", shouting_plan)
-        with pytest.raises(AssertionError, match="planned"):
-            await pair.both("owner", "/graphql", (CONTRACT_DIR / "mobile/Home.graphql").read_text(encoding="utf-8"))
+    def shouting_fill(self: PlanRun, selection: Any, source: Any, path: Any, out: dict[str, Any]) -> None:
+        original_fill(self, selection, source, path, out)  # the plain leaves it writes itself
+        out.update({key: value.upper() for key, value in out.items() if isinstance(value, str)})
+
+    home = (CONTRACT_DIR / "mobile/Home.graphql").read_text(encoding="utf-8")
+    for name, fault in (("leaf", shouting_plan), ("fill", shouting_fill)):
+        with monkeypatch.context() as patch:
+            patch.setattr(PlanRun, name, fault)
+            with pytest.raises(AssertionError, match="planned"):
+                await pair.both("owner", "/graphql", home)
 
     original = PlannedExecutionContext.complete_leaf_value
 
