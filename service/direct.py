@@ -44,7 +44,11 @@ class DirectCall:
         kwargs = {python: arguments[name] for name, python in self.names if name in arguments}
         for permission in self.permissions:
             # Strawberry passes the converted arguments: the same values here.
-            if permission.has_permission(source, info, **kwargs) is not True:
+            allowed = permission.has_permission(source, info, **kwargs)
+            if allowed is not True:
+                close = getattr(allowed, "close", None)  # an asynchronous check is left to graphql-core whole
+                if close is not None:
+                    close()
                 raise PermissionUndecided  # refused, or to be awaited: graphql-core words the refusal
         for name in self.source_names:
             kwargs[name] = source

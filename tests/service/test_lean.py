@@ -7,6 +7,8 @@ Every answer here is also compared with the reference executor's (`Pair.both`, t
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import json
 import logging
 from collections.abc import Iterator
@@ -15,7 +17,7 @@ from typing import Any
 import graphql
 import pytest
 
-from service.direct import DirectCall, direct_call
+from service.direct import DirectCall, PermissionUndecided, direct_call
 from service.documents import GuardedSchema
 from service.logs import JsonFormatter
 from service.plan import leaf_serializer
@@ -153,3 +155,17 @@ def test_an_enum_leaf_is_written_from_a_table_made_by_its_own_serializer() -> No
     serialize = leaf_serializer(visit_type)
     assert [serialize(m) for m in members] == [visit_type.serialize(m) for m in members]
     assert serialize(next(iter(members)).value) == visit_type.serialize(next(iter(members)).value)
+
+
+def test_a_permission_answering_later_is_left_to_graphql_core_unawaited(recwarn: pytest.WarningsRecorder) -> None:
+    class Later:
+        async def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+            return True
+
+    me = direct_call(served_schema._schema, _field("Query", "me"))
+    assert me is not None
+    later = dataclasses.replace(me, permissions=(Later(),))
+    with pytest.raises(PermissionUndecided):
+        later(None, None, {})  # type: ignore[arg-type]
+    gc.collect()
+    assert not [w for w in recwarn if "never awaited" in str(w.message)]
