@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.requests import HTTPConnection
 
-from auth.sessions import access_token_lookup
+from auth.sessions import TokenLookup, access_token_lookup
 from auth.tokens import api_key_hashes
 from auth.viewer import Viewer, ViewerKind, anonymous, parse_access
 from db import viewers as sql
@@ -82,6 +82,11 @@ async def viewer_from_token(pool: ConnectionSource, token: str, address: str | N
     lookup = access_token_lookup(token)
     if lookup is None:  # malformed, or issued before tokens named their person: not found, as an unknown token
         return anonymous(address)
+    return await viewer_from_lookup(pool, lookup, address)
+
+
+async def viewer_from_lookup(pool: ConnectionSource, lookup: TokenLookup, address: str | None) -> Viewer:
+    """The person of an access token already parsed (its person and hashes), or anonymous."""
     async with pool.acquire() as conn:
         row = await sql.session_by_access_token(conn, lookup.person_id, lookup.hashes)
     return viewer_of_session(row, address)

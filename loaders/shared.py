@@ -51,13 +51,8 @@ class SharedRows:
 
     def get(self, loader: type, key: Any) -> Any:
         """The row (or None: no such key) read less than `seconds` ago, else MISSING."""
-        rows = self._rows.get(loader)
-        if rows is None:
-            return MISSING
-        kept = rows.get(key)
-        if kept is None or kept[0] < self.clock():
-            return MISSING
-        return kept[1]
+        kept = self.entry(loader, key)
+        return MISSING if kept is None else kept[1]
 
     def entry(self, loader: type, key: Any) -> tuple[float, Any] | None:
         """The row of `key` (None: no such key) with the moment it stops being shared, if it still is."""

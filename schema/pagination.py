@@ -106,17 +106,14 @@ async def read_page(
             async with search_transaction(conn):
                 return await what(conn)
 
+    counted: int | None = None
     if count_now and not in_transaction:
         found, counted = await asyncio.gather(read(rows), read(count))
-
-        async def counted_total() -> int:
-            return int(counted)
-
-        return build_connection(found, size, list_name=list_name, key=key, node=node, count_total=counted_total)
-    found = await read(rows)
+    else:
+        found = await read(rows)
 
     async def count_total() -> int:
-        total: int = await read(count)
+        total: int = counted if counted is not None else await read(count)
         return total
 
     return build_connection(found, size, list_name=list_name, key=key, node=node, count_total=count_total)

@@ -35,8 +35,6 @@ if TYPE_CHECKING:
     from service.planned import PlannedExecutionContext
 
 
-
-
 Then = Callable[[Any], None]
 
 
@@ -101,20 +99,13 @@ class PlanRun:
             if plan.kind is not Kind.LEAF or plan.is_list:
                 self.other(selection, plan, source, path, out)
                 continue
-            # A plain leaf, the most frequent step of all: `self.leaf` written out.
-            value = getattr(source, plan.attribute)
+            value = getattr(source, plan.attribute)  # a plain leaf, the most frequent step of all
             if value is None:
                 if plan.non_null:
                     raise Fallback
                 out[name] = None
-                continue
-            completed = plan.serialize(value)  # type: ignore[misc]
-            if completed is None or completed is Undefined:
-                raise Fallback
-            self.weight += (len(completed) if type(completed) is str else NUMBER_WEIGHT) + LEAF_OVERHEAD
-            if self.weight > self.limit:
-                raise Fallback
-            out[name] = completed
+            else:
+                out[name] = self.leaf(plan.serialize, value)  # type: ignore[arg-type]
 
     def other(
         self, selection: SelectionPlan, plan: FieldPlan, source: Any, path: Path | None, out: dict[str, Any]

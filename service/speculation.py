@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from auth.hints import ViewerHints
-from auth.request import bearer_token, client_address, viewer_of_session
+from auth.request import bearer_token, client_address, viewer_from_lookup, viewer_of_session
 from auth.sessions import TokenLookup, access_token_lookup
 from auth.viewer import Viewer
 from core.metrics import VIEWER_GUESSES
@@ -58,7 +58,8 @@ async def request_viewer(
     hinted = hints.get(lookup.hashes[0])
     if hinted is not None:
         return dataclasses.replace(hinted, client_address=client_address(request)), Guess(hinted, lookup, hints)
-    viewer = await replicas.read_viewer(request, connection)
+    # Guessing needs no replica routing: the session is read on the request's connection, as read_viewer would.
+    viewer = await viewer_from_lookup(connection, lookup, client_address(request))
     hints.put(lookup.hashes[0], viewer)
     return viewer, None
 
