@@ -52,7 +52,7 @@ def sandbox_gateway(settings: Settings) -> Iterator[Settings]:
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host  # noqa: S104 - compared only
     ipn_url = f"http://{host}:{settings.port}{IPN_PATH}"
     command = [sys.executable, "-m", "payments.sandbox", "--port", str(port),
-               "--merchant", f"{MERCHANT_CODE}:{secret}:{ipn_url}"]
+               "--merchant", f"{MERCHANT_CODE}:{secret}:{ipn_url}", "--exit-with-parent"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603 - our own module, no shell
     try:
         _wait_listening(port, process)
