@@ -7,6 +7,7 @@ A loader is declared, not written: `fetch` is the db/ function of its batch, `ke
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar, cast
@@ -51,14 +52,20 @@ class BaseLoader(DataLoader[Any, Any]):
     def __init__(self, source: ConnectionSource, viewer: Viewer) -> None:
         # What DataLoader.__init__ sets, without its per-instance checks (an `inspect` of the batch function, a
         # lambda): a request makes one loader per type it reads (tests/loaders/test_shared.py compares the two).
+        # `batch_load_fn` is the method below, not a bound method kept on the instance: that would be a reference
+        # cycle, and a request's objects in cycles wait for the cyclic collector instead of going at once.
         self.loop = asyncio.get_running_loop()
-        self.batch_load_fn = self._observed_batch
         self._cache: dict[Any, Any] = {}
         self._queue: list[Any] = []
         self.source = source
         self.viewer = viewer
-        # The request's loaders (set by Loaders.get), so a batch can hand what its join read to another loader.
-        self.loaders: Loaders | None = None
+        # The request's loaders (set by Loaders.get), so a batch can hand what its join read to another loader;
+        # held weakly, as the loaders hold this one.
+        self._owner: weakref.ref[Loaders] | None = None
+
+    @property
+    def loaders(self) -> Loaders | None:
+        return None if self._owner is None else self._owner()
 
     def prime_other(self, loader_class: type[BaseLoader], key: Any, value: Any) -> None:
         """Give the request's loader of another type a value this batch read anyway: one statement fewer later.
@@ -78,7 +85,7 @@ class BaseLoader(DataLoader[Any, Any]):
         shared = self.loaders.shared if self.shared and self.loaders is not None else None
         return MISSING if shared is None else shared.get(type(self), key)
 
-    async def _observed_batch(self, keys: Sequence[Any]) -> list[Any]:
+    async def batch_load_fn(self, keys: Sequence[Any]) -> list[Any]:
         shared = self.loaders.shared if self.shared and self.loaders is not None else None
         if shared is None or shared.seconds <= 0:
             return await self._batch(keys)
@@ -131,10 +138,10 @@ class PersonalLoader(BaseLoader):
     """A loader of personal rows: `fetch(conn, keys, viewer_id=...)` is bound to the viewer, and an anonymous
     viewer costs no query."""
 
-    async def _observed_batch(self, keys: Sequence[Any]) -> list[Any]:
+    async def batch_load_fn(self, keys: Sequence[Any]) -> list[Any]:
         if scoped_person_id(self.viewer) is None:
             return self.arrange(keys, [])
-        return await super()._observed_batch(keys)
+        return await super().batch_load_fn(keys)
 
     async def rows(self, conn: asyncpg.Connection, keys: Sequence[Any]) -> list[asyncpg.Record]:
         return await type(self).fetch(conn, keys, viewer_id=scoped_person_id(self.viewer))
@@ -145,7 +152,7 @@ class Loaders:
     worker's reference rows (loaders/shared.py), None for none; `reads`: the request's combined reads; `guessed`:
     the viewer is a guess not verified yet (service/speculation.py), so no loader may write."""
 
-    __slots__ = ("_loaders", "guessed", "reads", "shared", "source", "viewer")
+    __slots__ = ("__weakref__", "_loaders", "_ref", "guessed", "reads", "shared", "source", "viewer")
 
     def __init__(self, source: ConnectionSource, viewer: Viewer, shared: SharedRows | None = None) -> None:
         self.source = source
@@ -155,12 +162,13 @@ class Loaders:
         self.reads = CombinedReads(source) if isinstance(source, RequestConnection) else None
         self.guessed = False
         self._loaders: dict[type[Any], Any] = {}
+        self._ref = weakref.ref(self)
 
     def get(self, loader_class: type[L]) -> L:
         loader = self._loaders.get(loader_class)
         if loader is None:
             loader = self._loaders[loader_class] = loader_class(self.source, self.viewer)
-            loader.loaders = self
+            loader._owner = self._ref
         return cast(L, loader)
 
 

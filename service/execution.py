@@ -10,14 +10,17 @@ dropped after the write happened would hide it.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from graphql import GraphQLError, GraphQLLeafType, OperationType
+from graphql.type.definition import GraphQLResolveInfoHelpers
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from core.errors import ErrorCode
 from core.text_ids import TextId
 from core.texts import text
+from service.documents import is_unexpected
 
 # Per leaf besides its value: the key (most are camelCase words of 4 to 20 characters), quotes, colon and comma.
 LEAF_OVERHEAD = 16
@@ -51,6 +54,23 @@ class BoundedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self.answer_limit: int = settings.max_response_bytes if settings is not None and query else UNBOUNDED
         self.answer_bytes = 0
         self.stopped = False
+        # graphql-core keeps two bound methods of the context on the context: a reference cycle, so a request's
+        # whole execution (its loaders, rows and answer) would wait for the cyclic collector instead of going
+        # when the request ends. The same helpers, holding the context weakly (a resolver runs while it lives).
+        owner = weakref.ref(self)
+        self.async_helpers = GraphQLResolveInfoHelpers(
+            gather=lambda values: _owned(owner).gather_async_work(values),
+            track=lambda values: _owned(owner).track_async_work(values),
+        )
+
+    def build_response(self, data: dict[str, Any] | None) -> Any:
+        # An error's traceback holds the frames that raised it, and they hold this context, which holds the error:
+        # a cycle again. An expected error (coded, the client's business) is never logged with its traceback;
+        # an unexpected one keeps it for the log (service/documents.py `process_errors`).
+        for error in self.collected_errors.errors:
+            if not is_unexpected(error):
+                _forget_tracebacks(error)
+        return super().build_response(data)
 
     def complete_leaf_value(self, return_type: GraphQLLeafType, result: Any) -> Any:  # type: ignore[override]
         completed = super().complete_leaf_value(return_type, result)
@@ -69,3 +89,22 @@ class BoundedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if self.stopped:
             raise AnswerTooLargeError(self.answer_limit)
         return super().complete_list_value(*args)
+
+
+def _owned(owner: weakref.ref[BoundedExecutionContext]) -> BoundedExecutionContext:
+    context = owner()
+    assert context is not None, "a resolver's helpers used after its execution ended"
+    return context
+
+
+def _forget_tracebacks(error: BaseException) -> None:
+    """Drop the tracebacks of an error, its original error and what they were raised from or while handling."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        exc = pending.pop()
+        if exc is None or id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        exc.__traceback__ = None
+        pending += [exc.__cause__, exc.__context__, getattr(exc, "original_error", None)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import time
 from typing import Any
@@ -97,9 +98,10 @@ async def test_a_loader_has_every_attribute_dataloader_would_give_it() -> None:
     async def batch(keys: list[Any]) -> list[Any]:
         return keys
 
-    expected = set(vars(DataLoader(batch_load_fn=batch))) - {"get_cache_key"}
+    expected = set(vars(DataLoader(batch_load_fn=batch))) - {"get_cache_key", "batch_load_fn"}
     ours = FacilityByIdLoader(None, anonymous(None))  # type: ignore[arg-type]
     assert expected <= set(vars(ours)) and ours.get_cache_key("k") == "k"
+    assert asyncio.iscoroutinefunction(ours.batch_load_fn)  # the method aiodataloader calls, defined by the class
 
 
 def test_a_shared_row_is_mapped_once_per_row_read() -> None:
