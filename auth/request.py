@@ -87,9 +87,16 @@ async def viewer_from_token(pool: ConnectionSource, token: str, address: str | N
 
 async def viewer_from_lookup(pool: ConnectionSource, lookup: TokenLookup, address: str | None) -> Viewer:
     """The person of an access token already parsed (its person and hashes), or anonymous."""
+    return (await session_from_lookup(pool, lookup, address))[0]
+
+
+async def session_from_lookup(
+    pool: ConnectionSource, lookup: TokenLookup, address: str | None
+) -> tuple[Viewer, Mapping[str, Any] | None]:
+    """The viewer of an access token already parsed, and the session row it was made from (None: anonymous)."""
     async with pool.acquire() as conn:
         row = await sql.session_by_access_token(conn, lookup.person_id, lookup.hashes)
-    return viewer_of_session(row, address)
+    return viewer_of_session(row, address), None if row is None else dict(row)
 
 
 def viewer_of_session(row: Mapping[str, Any] | None, address: str | None) -> Viewer:

@@ -40,7 +40,7 @@ class Context:
     # Set when a planned answer met an error and was thrown away (service/lean.py): graphql-core answers alone.
     plan_abandoned: bool = False
     # The verification of a guessed viewer, until it is done (service/speculation.py); None: the viewer is known.
-    viewer_check: Callable[[], Awaitable[Viewer]] | None = None
+    viewer_check: Callable[[], Awaitable[Viewer | None]] | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

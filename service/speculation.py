@@ -21,12 +21,14 @@ as before. `VSSID_VIEWER_HINTS=0` turns guessing off.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.requests import Request
 
 from auth.hints import ViewerHints
-from auth.request import bearer_token, client_address, viewer_from_lookup, viewer_of_session
+from auth.request import bearer_token, client_address, session_from_lookup, viewer_of_session
 from auth.sessions import TokenLookup, access_token_lookup
 from auth.viewer import Viewer
 from core.metrics import VIEWER_GUESSES
@@ -44,6 +46,8 @@ class Guess:
     viewer: Viewer
     lookup: TokenLookup
     hints: ViewerHints
+    # The session row the hinted viewer was made from: the same row back verifies the guess at once.
+    row: Mapping[str, Any] | None = None
 
 
 async def request_viewer(
@@ -57,10 +61,11 @@ async def request_viewer(
         return await replicas.read_viewer(request, connection), None
     hinted = hints.get(lookup.hashes[0])
     if hinted is not None:
-        return dataclasses.replace(hinted, client_address=client_address(request)), Guess(hinted, lookup, hints)
+        viewer, row = hinted
+        return dataclasses.replace(viewer, client_address=client_address(request)), Guess(viewer, lookup, hints, row)
     # Guessing needs no replica routing: the session is read on the request's connection, as read_viewer would.
-    viewer = await viewer_from_lookup(connection, lookup, client_address(request))
-    hints.put(lookup.hashes[0], viewer)
+    viewer, row = await session_from_lookup(connection, lookup, client_address(request))
+    hints.put(lookup.hashes[0], viewer, row)
     return viewer, None
 
 
@@ -72,12 +77,17 @@ def start(guess: Guess, context: Context) -> None:
     rows = reads.ride(SESSION_BY_ACCESS_TOKEN, lookup.person_id, lookup.hashes)
     context.loaders.guessed = True
 
-    async def check() -> Viewer:
+    async def check() -> Viewer | None:
+        """None if the session row is the very row the hinted viewer was made from (the guess held), else the
+        viewer the row gives (remembered for the token's next request)."""
         if not rows.done():
             await reads.send_riders()
         found = await rows
-        viewer = viewer_of_session(found[0] if found else None, address)
-        guess.hints.put(lookup.hashes[0], viewer)
+        row = found[0] if found else None
+        if row is not None and row == guess.row:
+            return None
+        viewer = viewer_of_session(row, address)
+        guess.hints.put(lookup.hashes[0], viewer, row)
         return viewer
 
     context.viewer_check = check
@@ -92,7 +102,7 @@ async def settle(context: Context) -> bool:
     context.viewer_check = None
     viewer = await check()
     guessed = context.viewer
-    if viewer == guessed and viewer.person == guessed.person:
+    if viewer is None or (viewer == guessed and viewer.person == guessed.person):
         HELD.inc()
         context.loaders.guessed = False
         return True

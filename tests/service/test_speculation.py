@@ -16,6 +16,7 @@ from core.settings import Settings, load_settings
 from db.pool import Database, RequestConnection
 from loaders.base import GuessedViewerWrite, Loaders
 from loaders.family import AccessLogWriter
+from service import speculation
 from tests.clients import AppClient, StatementLog, app_client
 from tests.factories import add_visits, make_citizen
 from tests.family import add_grant
@@ -138,3 +139,29 @@ async def test_nothing_is_written_for_a_guessed_viewer(shared_dsn: str) -> None:
     finally:
         await connection.close()
         await database.pool.close()
+
+
+async def test_the_same_session_row_verifies_the_guess_without_making_the_viewer_again(
+    db: asyncpg.Connection, served: AppClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[Any] = []
+    original = speculation.viewer_of_session
+
+    def counted(row: Any, address: str | None) -> Viewer:
+        made.append(row)
+        return original(row, address)
+
+    monkeypatch.setattr(speculation, "viewer_of_session", counted)
+    citizen = await make_citizen(db)
+    first, _ = await _home(served, citizen.token)
+    before = _guesses()
+    second, _ = await _home(served, citizen.token)
+    third, _ = await _home(served, citizen.token)
+    # the row read with the first reads is the row the hint was made from: nothing to make, the guess held
+    assert second == third == first and "errors" not in first
+    assert made == [] and _changed(before) == (2, 0)
+    # and a row that differs in anything is looked at again (the person's record here): a miss
+    await db.execute("update people set phone = '0912000111' where id = $1", citizen.id)
+    fourth, _ = await _home(served, citizen.token)
+    assert len(made) == 1 and _changed(before) == (2, 1)
+    assert "errors" not in fourth
