@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import re
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -146,7 +146,7 @@ class RequestObservation:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        info = RequestInfo(request_id=_incoming_request_id(scope) or uuid.uuid4().hex)
+        info = RequestInfo(request_id=_incoming_request_id(scope) or os.urandom(16).hex())  # 128 random bits
         token = _current.set(info)
         started = time.perf_counter()
         status = 500

@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 import pytest
 
+from auth.request import viewer_of_session
 from auth.viewer import Viewer, ViewerKind
 from core.metrics import VIEWER_GUESSES
 from core.settings import Settings, load_settings
@@ -145,7 +146,7 @@ async def test_the_same_session_row_verifies_the_guess_without_making_the_viewer
     db: asyncpg.Connection, served: AppClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made: list[Any] = []
-    original = speculation.viewer_of_session
+    original = viewer_of_session
 
     def counted(row: Any, address: str | None) -> Viewer:
         made.append(row)
