@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import enum
+import functools
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ def _weight(parameters: list[str]) -> float:
     return 1.0
 
 
+@functools.lru_cache(maxsize=256)  # a header value is read once: apps send the same one every time
 def negotiate(header: str | None) -> Language:
     """The language to answer in for an `Accept-Language` header (RFC 9110 §12.5.4): the supported language of the
     highest q-value (the first of equal ones; `en-US` matches `en`, `*` the default); Vietnamese when the header is

@@ -8,6 +8,8 @@ neither is told 406.
 
 from __future__ import annotations
 
+import functools
+
 from starlette.requests import Request
 from strawberry.http.parse_content_type import parse_content_type
 
@@ -55,6 +57,11 @@ def _quality(accept: str, media_type: str) -> float:
     return best
 
 
+# Header values repeat from request to request (an app sends the same ones every time): each is read once.
+HEADER_VALUES_KEPT = 256
+
+
+@functools.lru_cache(maxsize=HEADER_VALUES_KEPT)
 def preferred(accept: str | None) -> str | None:
     """The media type to answer with; None when the client accepts neither GraphQL response type."""
     if not accept or not accept.strip():
@@ -72,10 +79,14 @@ def _too_large(limit: int) -> RequestError:
     return RequestError(413, ErrorCode.REQUEST_TOO_LARGE, text(TextId.BODY_TOO_LARGE, limit=limit))
 
 
+@functools.lru_cache(maxsize=HEADER_VALUES_KEPT)
+def _media_type(content_type: str) -> str:
+    return parse_content_type(content_type)[0]
+
+
 def check_post_headers(request: Request, limit: int) -> None:
     """What a POST's headers alone tell: the content type, and a declared length over the limit."""
-    mime_type, _ = parse_content_type(request.headers.get("content-type", ""))
-    if mime_type != "application/json":
+    if _media_type(request.headers.get("content-type", "")) != "application/json":
         raise RequestError(
             415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, text(TextId.MEDIA_TYPE)
         )

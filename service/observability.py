@@ -212,6 +212,9 @@ class RequestObservation:
             outcome = info.error_codes[0] if info.error_codes else "ok"
             metrics.child(metrics.GRAPHQL_REQUESTS, operation, outcome).inc()
             metrics.child(metrics.GRAPHQL_LATENCY, operation).observe(seconds)
+        level = logging.DEBUG if route in QUIET_ROUTES and status < 500 else logging.INFO
+        if not log.isEnabledFor(level):
+            return
         fields = {
             "request_id": info.request_id,
             "method": scope.get("method"),
@@ -223,5 +226,4 @@ class RequestObservation:
             "viewer": info.viewer,
             "errors": info.error_codes[:MAX_LOGGED_ERRORS],
         }
-        level = logging.DEBUG if route in QUIET_ROUTES and status < 500 else logging.INFO
         log.log(level, "request", extra={"fields": fields})

@@ -62,7 +62,9 @@ async def request_viewer(
     hinted = hints.get(lookup.hashes[0])
     if hinted is not None:
         viewer, row = hinted
-        return dataclasses.replace(viewer, client_address=client_address(request)), Guess(viewer, lookup, hints, row)
+        address = client_address(request)
+        guessed = viewer if viewer.client_address == address else dataclasses.replace(viewer, client_address=address)
+        return guessed, Guess(viewer, lookup, hints, row)
     # Guessing needs no replica routing: the session is read on the request's connection, as read_viewer would.
     viewer, row = await session_from_lookup(connection, lookup, client_address(request))
     hints.put(lookup.hashes[0], viewer, row)
