@@ -44,6 +44,9 @@ class Mapped:
 
     @classmethod
     def from_row(cls, row: Row, **given: Any) -> Self:
+        if not given and (make := _MAKERS.get(cls)) is not None:
+            made: Self = make(row)
+            return made
         plan = _PLANS.get(cls) or _PLANS.setdefault(cls, _plan(cls))
         if given:
             values = {n: row[c] if f is None else f(row[c]) for n, c, f in plan if n not in given}
@@ -55,6 +58,11 @@ class Mapped:
             made.__dict__.update(values)
             return made
         return cls(**values)
+
+
+# The plain types' from_row written out as Python per type (made with its plan): the same reads and conversions
+# as the loop above, without the loop (a page of visits makes twenty; tests/schema/test_rows.py compares them).
+_MAKERS: dict[type[Mapped], Callable[[Row], Any]] = {}
 
 
 _PLANS: dict[type[Mapped], Plan] = {}
@@ -81,7 +89,23 @@ def _plan(cls: type[Mapped]) -> Plan:
     )
     if not made_by_init and not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__"):
         _PLAIN.add(cls)
+        _MAKERS[cls] = _maker(cls, plan)
     return tuple(plan)
+
+
+def _maker(cls: type[Mapped], plan: list[tuple[str, str, Convert | None]]) -> Callable[[Row], Any]:
+    names: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    items = []
+    for index, (name, column, convert) in enumerate(plan):
+        read = f"row[{column!r}]"
+        if convert is not None:
+            names[f"convert_{index}"] = convert
+            read = f"convert_{index}({read})"
+        items.append(f"{name!r}: {read}")
+    source = f"def make(row):\n    made = new(cls)\n    made.__dict__.update({{{', '.join(items)}}})\n    return made\n"
+    exec(compile(source, f"<from_row {cls.__name__}>", "exec"), names)  # noqa: S102 - written from the type's fields
+    made: Callable[[Row], Any] = names["make"]
+    return made
 
 
 def _global_id(cls: type[Mapped]) -> Convert:
