@@ -1,13 +1,18 @@
 """CPU per request of one contract document in process, and where it goes (cProfile), for this checkout.
 
-    .venv/bin/python bench/inprocess_profile.py [--document Home|MedicalHistory] [--requests 500] [--profile]
-        [--executor planned|reference] [--persons 10000]
+    .venv/bin/python bench/inprocess_profile.py [--document Home|MedicalHistory|Me] [--requests 500] [--profile]
+        [--executor planned|reference] [--persons 10000] [--direct [--rounds 3]]
 
 Starts the bench's PostgreSQL (seeded once, as bench/run.py does), opens sessions for 200 persons, and sends the
 document to the app through httpx's ASGI transport, `--requests` times after 100 of warm-up; prints the process's
 CPU milliseconds per request (the client's work included, the database's not). With `--profile`, cProfile runs
 around the measured requests (it slows them about twofold) and the own time is printed by package, then the top
 functions; the raw profile goes to bench/results/.
+
+`--direct` leaves the HTTP client out: the app is called with ASGI messages written once, on uvloop, with the
+collector tuned as a worker tunes it, so the figure is the app's own CPU per request (no HTTP parsing either:
+uvicorn adds about 0.2 ms under load); it prints the best of `--rounds` rounds. `Me` is `query Me { me { fullName
+} }`: what every request costs whatever its document.
 """
 
 from __future__ import annotations
@@ -24,20 +29,24 @@ import argparse
 import asyncio
 import collections
 import cProfile
+import json
 import pstats
 import time
+from typing import Any
 
 import httpx
+import uvloop
 
 from bench.contenders import ROOT
 from bench.database import BenchServer, ensure_seeded, make_sessions
 from bench.profile import RESULTS_DIR
 from core.settings import load_settings
-from service.app import create_app
+from service.app import create_app, tune_collector
 
 WARM_UP = 100
 SESSIONS = 200
-VARIABLES = {"Home": None, "MedicalHistory": {"first": 20}}
+VARIABLES = {"Home": None, "MedicalHistory": {"first": 20}, "Me": None}
+ME = "query Me { me { fullName } }"
 
 
 def package(filename: str) -> str:
@@ -60,8 +69,14 @@ def summary(stats: pstats.Stats) -> str:
 
 
 async def measure(dsn: str, tokens: list[str], args: argparse.Namespace) -> None:
-    document = (ROOT / "contract" / "mobile" / f"{args.document}.graphql").read_text(encoding="utf-8")
+    if args.document == "Me":
+        document = ME
+    else:
+        document = (ROOT / "contract" / "mobile" / f"{args.document}.graphql").read_text(encoding="utf-8")
     body = {"query": document, "variables": VARIABLES[args.document]}
+    if args.direct:
+        await measure_direct(dsn, tokens, args, json.dumps(body).encode())
+        return
     env = {"DATABASE_URL": dsn, "VSSID_NOTIFICATION_DISPATCHER": "off", "VSSID_HOUSEKEEPING_SECONDS": "0",
            "VSSID_EXECUTOR": args.executor}
     app = create_app(load_settings(env), dsn)
@@ -95,6 +110,54 @@ async def measure(dsn: str, tokens: list[str], args: argparse.Namespace) -> None
         stats.sort_stats("tottime").print_stats(25)
 
 
+async def measure_direct(dsn: str, tokens: list[str], args: argparse.Namespace, body: bytes) -> None:
+    env = {"DATABASE_URL": dsn, "VSSID_NOTIFICATION_DISPATCHER": "off", "VSSID_HOUSEKEEPING_SECONDS": "0",
+           "VSSID_EXECUTOR": args.executor}
+    app = create_app(load_settings(env), dsn)
+    async with app.router.lifespan_context(app):
+        tune_collector()
+        headers = [(b"host", b"bench"), (b"content-type", b"application/json"), (b"accept", b"application/json"),
+                   (b"content-length", str(len(body)).encode())]
+        scopes = [
+            {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/graphql", "raw_path": b"/graphql", "root_path": "", "query_string": b"",
+             "headers": [*headers, (b"authorization", f"Bearer {token}".encode())],
+             "client": ("127.0.0.1", 40000), "server": ("127.0.0.1", 8000), "app": app}
+            for token in tokens
+        ]
+
+        async def one(i: int) -> None:
+            received = False
+
+            async def receive() -> dict[str, Any]:
+                nonlocal received
+                if received:  # the client stays connected until the answer is sent
+                    await asyncio.Event().wait()
+                received = True
+                return {"type": "http.request", "body": body, "more_body": False}
+
+            sent: list[dict[str, Any]] = []
+
+            async def send(message: dict[str, Any]) -> None:
+                sent.append(message)
+
+            await app(dict(scopes[i % len(scopes)]), receive, send)
+            answer = b"".join(m.get("body", b"") for m in sent[1:])
+            if sent[0]["status"] != 200 or b'"errors"' in answer:
+                sys.exit("unexpected answer: " + answer[:300].decode(errors="replace"))
+
+        for i in range(WARM_UP):
+            await one(i)
+        rounds = []
+        for _ in range(args.rounds):
+            started = time.process_time()
+            for i in range(args.requests):
+                await one(i)
+            rounds.append((time.process_time() - started) * 1000 / args.requests)
+    listed = ", ".join(f"{r:.3f}" for r in rounds)
+    print(f"{args.document}, {args.executor}, direct: {min(rounds):.3f} ms CPU per request (rounds {listed})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--document", choices=sorted(VARIABLES), default="Home")
@@ -102,11 +165,16 @@ def main() -> int:
     parser.add_argument("--executor", choices=("planned", "reference"), default="planned")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--persons", type=int, default=10_000)
+    parser.add_argument("--direct", action="store_true", help="no HTTP client: ASGI messages, on uvloop")
+    parser.add_argument("--rounds", type=int, default=3, help="with --direct: the best of this many")
     args = parser.parse_args()
     with BenchServer() as server:
         dsn = ensure_seeded(server, args.persons)
         tokens = [person.token for person in asyncio.run(make_sessions(dsn, SESSIONS))]
-        asyncio.run(measure(dsn, tokens, args))
+        if args.direct:
+            uvloop.run(measure(dsn, tokens, args))
+        else:
+            asyncio.run(measure(dsn, tokens, args))
     return 0
 
 
