@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from core.settings import Settings, load_settings
 from tests.graphql import CONTRACT_DIR
 from tests.service.test_planned import Pair, pair
 
@@ -20,6 +21,14 @@ __all__ = ["pair"]
 
 # The project's packages, graphql-core's execution and Starlette's request: what a request of ours makes.
 OURS = ("auth.", "db.", "loaders.", "resolvers.", "schema.", "service.", "graphql.execution", "starlette.requests")
+
+
+@pytest.fixture
+def settings(db_dsn: str) -> Settings:
+    """The pair's settings with nothing running in the background while the collector watches: only the requests'
+    objects are looked at (the outbox dispatcher and housekeeping have tests of their own)."""
+    env = {"VSSID_NOTIFICATION_DISPATCHER": "off", "VSSID_HOUSEKEEPING_SECONDS": "0"}
+    return load_settings({"DATABASE_URL": db_dsn, "VSSID_DB_POOL_MIN": "1", "VSSID_DB_POOL_MAX": "4", **env})
 
 
 def _document(name: str) -> str:
