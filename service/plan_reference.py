@@ -39,9 +39,7 @@ def reference_answer(run: PlanRun, plan: FieldPlan, entry: tuple[float, Any]) ->
         return None
     kept = shared.subtrees.get((id(plan), id(row)))
     if kept is not None and kept[0] is row and kept[1] is plan and kept[4] > shared.clock():
-        run.weight += kept[3]
-        if run.weight > run.limit:
-            raise Fallback
+        run.weigh(kept[3])
         return kept[2]
     before = run.weight
     try:

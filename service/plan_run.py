@@ -52,6 +52,8 @@ class PlanRun:
         # Each field's Info, made once per request and shared by its objects: its path is the first object's
         # (a path only shows in an error, and an error sends the request to graphql-core).
         self.infos: dict[int, Any] = {}
+        # Reference answers (service/plan_reference.py) met once in this request, by plan and key, with their weight.
+        self.references: dict[tuple[int, Any], tuple[Any, int]] = {}
 
     def leaf(self, serialize: Callable[[Any], Any], value: Any) -> Any:
         """A leaf value serialised and weighed (a value its type refuses, or a bound passed: graphql-core's turn)."""
@@ -62,6 +64,12 @@ class PlanRun:
         if self.weight > self.limit:
             raise Fallback
         return completed
+
+    def weigh(self, weight: int) -> None:
+        """An answer already made (and weighed once) written again: its weight counts again."""
+        self.weight += weight
+        if self.weight > self.limit:
+            raise Fallback
 
     async def run(self, plan: OperationPlan) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -138,8 +146,15 @@ class PlanRun:
     def relation(self, plan: FieldPlan, source: Any, info: Any, out: dict[str, Any]) -> None:
         relation = plan.relation
         assert relation is not None
-        recorded = None if relation.part is None else reader_check(info, source.person_id, relation.part)
         key = getattr(source, relation.key)
+        # The same reference answer again in this request (a page's visits share hospitals): only for a relation
+        # that checks no reader, so nothing to record or refuse is skipped.
+        known = self.references.get((id(plan), key)) if relation.part is None else None
+        if known is not None:
+            self.weigh(known[1])
+            out[plan.response_name] = known[0]
+            return
+        recorded = None if relation.part is None else reader_check(info, source.person_id, relation.part)
         loader = self.loaders.get(relation.loader)
         target = relation.target
         shared = self.loaders.shared
@@ -149,9 +164,12 @@ class PlanRun:
             and recorded is None and not relation.many
         ):
             entry = shared.entry(relation.loader, key)
+            before = self.weight
             answer = IMPURE if entry is None else reference_answer(self, plan, entry)
             if answer is not IMPURE:
                 out[plan.response_name] = answer
+                if relation.part is None:
+                    self.references[(id(plan), key)] = (answer, self.weight - before)
                 return
         if loader.shared and shared is not None and shared.seconds > 0 and target is not None:
             # A reference row shared by the worker's requests: its object too (loaders/shared.py).

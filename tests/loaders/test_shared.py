@@ -18,7 +18,9 @@ from loaders import directory
 from loaders.base import BaseLoader, PersonalLoader
 from loaders.directory import FacilityByIdLoader
 from loaders.shared import MISSING, SharedRows
+from service import plan_run
 from service.graphql import GraphQLApp
+from service.plan_reference import reference_answer
 from tests.clients import StatementLog, app_client
 from tests.factories import add_visits, make_citizen
 from tests.graphql import contract, gql
@@ -157,3 +159,34 @@ async def test_a_reference_objects_answer_is_kept_no_longer_than_its_rows(
         assert await names(1030.0) == before  # within the minute the rows are shared
         assert await names(1061.0) == ("Bệnh viện Đã Đổi Tên", "Tỉnh Đã Đổi Tên")  # rows read again: not kept
         assert await names(1062.0) == ("Bệnh viện Đã Đổi Tên", "Tỉnh Đã Đổi Tên")
+
+
+async def test_a_reference_answer_met_again_in_a_request_is_not_made_again(
+    settings: Settings, db_dsn: str, db: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a page of visits all at one hospital, its rows shared after a first request
+    citizen = await make_citizen(db)
+    await add_visits(db, citizen.id, 6)
+    await db.execute(
+        "update medical_visits set facility_id = (select min(facility_id) from medical_visits where person_id = $1)"
+        " where person_id = $1",
+        citizen.id,
+    )
+    made: list[str] = []
+    original = reference_answer
+
+    def counted(run: Any, plan: Any, entry: Any) -> Any:
+        made.append(plan.response_name)
+        return original(run, plan, entry)
+
+    monkeypatch.setattr(plan_run, "reference_answer", counted)
+    history = contract("mobile/MedicalHistory")
+    async with app_client(settings, db_dsn) as served:
+        first = await gql(served.http, history, {"first": 6}, token=citizen.token)
+        made.clear()
+        second = await gql(served.http, history, {"first": 6}, token=citizen.token)
+    # then the hospital's answer is looked up once for the six visits, and each is the same as before
+    assert "errors" not in first and second == first
+    facilities = [edge["node"]["facility"] for edge in second["data"]["me"]["medicalVisits"]["edges"]]
+    assert len(facilities) == 6 and all(f == facilities[0] for f in facilities)
+    assert made.count("facility") == 1 and made.count("primaryDiagnosis") == 6
