@@ -39,7 +39,7 @@ class ViewerHints:
         self._hints.move_to_end(key)
         return entry[1], entry[2]
 
-    def put(self, key: bytes, viewer: Viewer, row: Mapping[str, Any] | None = None) -> None:
+    def put(self, key: bytes, viewer: Viewer, row: Mapping[str, Any] | None) -> None:
         """Remember a verified viewer (and its session row); an anonymous one (the token found nothing) is
         forgotten instead."""
         if self.size <= 0:

@@ -82,11 +82,6 @@ async def viewer_from_token(pool: ConnectionSource, token: str, address: str | N
     lookup = access_token_lookup(token)
     if lookup is None:  # malformed, or issued before tokens named their person: not found, as an unknown token
         return anonymous(address)
-    return await viewer_from_lookup(pool, lookup, address)
-
-
-async def viewer_from_lookup(pool: ConnectionSource, lookup: TokenLookup, address: str | None) -> Viewer:
-    """The person of an access token already parsed (its person and hashes), or anonymous."""
     return (await session_from_lookup(pool, lookup, address))[0]
 
 

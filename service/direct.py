@@ -18,8 +18,9 @@ from graphql import GraphQLField, GraphQLResolveInfo, GraphQLSchema
 from strawberry.permission import PermissionExtension
 from strawberry.types.base import StrawberryOptional
 
+from service.policy import DEFINITION as STRAWBERRY_DEFINITION
+
 PLAIN_ARGUMENTS = (int, str, bool)
-STRAWBERRY_DEFINITION = "strawberry-definition"
 
 
 class PermissionUndecided(Exception):  # noqa: N818 - a decision, not a failure

@@ -91,7 +91,7 @@ class ObserveOperation(SchemaExtension):
             # Raised by another extension's hook (e.g. a rate limit meeting a full pool): Strawberry answers it.
             raised = True
             if info is not None:
-                self._observe_error(info, exc)
+                _observe_error(info, exc)
             raise
         finally:
             if info is not None:
@@ -101,10 +101,6 @@ class ObserveOperation(SchemaExtension):
         execution = self.execution_context
         result = execution.result if with_result else None
         observe_operation(execution.operation_name, execution.context, (result.errors or []) if result else [], info)
-
-    @staticmethod
-    def _observe_error(info: RequestInfo, error: GraphQLError) -> None:
-        _observe_error(info, error)
 
 
 def observe_operation(

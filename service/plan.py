@@ -44,8 +44,8 @@ from graphql.execution.collect_fields import collect_fields, collect_subfields
 
 from core.policy import POLICY, RELATION, Relation
 from service.direct import DirectCall, direct_call
+from service.policy import DEFINITION as STRAWBERRY_DEFINITION
 
-STRAWBERRY_DEFINITION = "strawberry-definition"
 PLAN_CACHE_SIZE = 256
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graphql import GraphQLField, GraphQLObjectType, GraphQLSchema
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from core.policy import LIST_PAGES, POLICY, FieldPolicy
 
 # Strawberry keeps each field's definition (and so its metadata) on the graphql-core field under this key.
-DEFINITION = "strawberry-definition"
+DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
 
 
 def field_policy(field: GraphQLField) -> FieldPolicy | None:

@@ -43,11 +43,10 @@ HELD, MISSED = (VIEWER_GUESSES.labels(outcome) for outcome in ("held", "missed")
 
 @dataclass(frozen=True, slots=True)
 class Guess:
-    viewer: Viewer
     lookup: TokenLookup
     hints: ViewerHints
     # The session row the hinted viewer was made from: the same row back verifies the guess at once.
-    row: Mapping[str, Any] | None = None
+    row: Mapping[str, Any] | None
 
 
 async def request_viewer(
@@ -64,7 +63,7 @@ async def request_viewer(
         viewer, row = hinted
         address = client_address(request)
         guessed = viewer if viewer.client_address == address else dataclasses.replace(viewer, client_address=address)
-        return guessed, Guess(viewer, lookup, hints, row)
+        return guessed, Guess(lookup, hints, row)
     # Guessing needs no replica routing: the session is read on the request's connection, as read_viewer would.
     viewer, row = await session_from_lookup(connection, lookup, client_address(request))
     hints.put(lookup.hashes[0], viewer, row)
