@@ -12,7 +12,8 @@ functions; the raw profile goes to bench/results/.
 `--direct` leaves the HTTP client out: the app is called with ASGI messages written once, on uvloop, with the
 collector tuned as a worker tunes it, so the figure is the app's own CPU per request (no HTTP parsing either:
 uvicorn adds about 0.2 ms under load); it prints the best of `--rounds` rounds. `Me` is `query Me { me { fullName
-} }`: what every request costs whatever its document.
+} }`: what every request costs whatever its document. `--raw` measures bench/raw_asyncpg.py's endpoint the same
+way (Home or MedicalHistory): the same answer without GraphQL.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ import uvloop
 from bench.contenders import ROOT
 from bench.database import BenchServer, ensure_seeded, make_sessions
 from bench.profile import RESULTS_DIR
+from bench.raw_asyncpg import create_raw_app
 from core.settings import load_settings
 from service.app import create_app, tune_collector
 
@@ -47,6 +49,7 @@ WARM_UP = 100
 SESSIONS = 200
 VARIABLES = {"Home": None, "MedicalHistory": {"first": 20}, "Me": None}
 ME = "query Me { me { fullName } }"
+RAW_PATHS = {"Home": "/home", "MedicalHistory": "/history"}
 
 
 def package(filename: str) -> str:
@@ -102,25 +105,31 @@ async def measure(dsn: str, tokens: list[str], args: argparse.Namespace) -> None
         cpu = (time.process_time() - started) * 1000 / args.requests
     print(f"{args.document}, {args.executor}: {cpu:.2f} ms CPU per request", flush=True)
     if profiler is not None:
-        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-        path = RESULTS_DIR / f"inprocess-{args.document}-{args.executor}.prof"
-        profiler.dump_stats(path)
-        stats = pstats.Stats(str(path))
-        print("own time by package:\n" + summary(stats))
-        stats.sort_stats("tottime").print_stats(25)
+        report(profiler, f"{args.document}-{args.executor}")
+
+
+def report(profiler: cProfile.Profile, name: str) -> None:
+    """The profile's own time by package, then its top functions; the raw profile goes to bench/results/."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"inprocess-{name}.prof"
+    profiler.dump_stats(path)
+    stats = pstats.Stats(str(path))
+    print("own time by package:\n" + summary(stats))
+    stats.sort_stats("tottime").print_stats(25)
 
 
 async def measure_direct(dsn: str, tokens: list[str], args: argparse.Namespace, body: bytes) -> None:
     env = {"DATABASE_URL": dsn, "VSSID_NOTIFICATION_DISPATCHER": "off", "VSSID_HOUSEKEEPING_SECONDS": "0",
            "VSSID_EXECUTOR": args.executor}
-    app = create_app(load_settings(env), dsn)
+    app = create_raw_app(dsn) if args.raw else create_app(load_settings(env), dsn)
+    path = RAW_PATHS[args.document] if args.raw else "/graphql"
     async with app.router.lifespan_context(app):
         tune_collector()
         headers = [(b"host", b"bench"), (b"content-type", b"application/json"), (b"accept", b"application/json"),
                    (b"content-length", str(len(body)).encode())]
         scopes = [
             {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-             "path": "/graphql", "raw_path": b"/graphql", "root_path": "", "query_string": b"",
+             "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
              "headers": [*headers, (b"authorization", f"Bearer {token}".encode())],
              "client": ("127.0.0.1", 40000), "server": ("127.0.0.1", 8000), "app": app}
             for token in tokens
@@ -154,8 +163,16 @@ async def measure_direct(dsn: str, tokens: list[str], args: argparse.Namespace, 
             for i in range(args.requests):
                 await one(i)
             rounds.append((time.process_time() - started) * 1000 / args.requests)
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for i in range(args.requests):
+                await one(i)
+            profiler.disable()
+            report(profiler, f"direct-{args.document}-{'raw' if args.raw else args.executor}")
     listed = ", ".join(f"{r:.3f}" for r in rounds)
-    print(f"{args.document}, {args.executor}, direct: {min(rounds):.3f} ms CPU per request (rounds {listed})")
+    executor = "raw endpoint" if args.raw else args.executor
+    print(f"{args.document}, {executor}, direct: {min(rounds):.3f} ms CPU per request (rounds {listed})")
 
 
 def main() -> int:
@@ -166,11 +183,14 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--persons", type=int, default=10_000)
     parser.add_argument("--direct", action="store_true", help="no HTTP client: ASGI messages, on uvloop")
+    parser.add_argument("--raw", action="store_true", help="with --direct: bench/raw_asyncpg.py's endpoint instead")
     parser.add_argument("--rounds", type=int, default=3, help="with --direct: the best of this many")
     args = parser.parse_args()
     with BenchServer() as server:
         dsn = ensure_seeded(server, args.persons)
         tokens = [person.token for person in asyncio.run(make_sessions(dsn, SESSIONS))]
+        if args.raw and (not args.direct or args.document not in RAW_PATHS):
+            sys.exit("--raw takes --direct, and Home or MedicalHistory")
         if args.direct:
             uvloop.run(measure(dsn, tokens, args))
         else:
