@@ -153,6 +153,32 @@ async def test_visit_years_and_year_filter_agree(client: httpx.AsyncClient, db: 
     assert total == sum(100_000 + i for i in range(400))
 
 
+async def test_the_largest_amounts_a_visit_can_hold_are_answered_to_the_dong(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    # Amounts are numeric(15, 0) in the table and read as bigint (db/visits.py): nothing is rounded on the way,
+    # in a visit nor in a year's sums, far beyond a double's exact integers.
+    citizen = await make_citizen(db)
+    await add_visits(db, citizen.id, 2)
+    await db.execute(
+        "update medical_visits set total_cost = 999999999999999, insurance_paid = 799999999999999, "
+        "patient_paid = 200000000000000 where person_id = $1",
+        citizen.id,
+    )
+
+    result = await gql(client, MEDICAL_HISTORY, {"first": 1}, token=citizen.token)
+
+    me = result["data"]["me"]
+    node = me["medicalVisits"]["edges"][0]["node"]
+    assert (node["totalCost"], node["insurancePaid"], node["patientPaid"]) == (
+        "999999999999999", "799999999999999", "200000000000000"
+    )
+    [year] = me["visitSummary"]
+    assert (year["totalCost"], year["insurancePaid"], year["patientPaid"]) == (
+        "1999999999999998", "1599999999999998", "400000000000000"
+    )
+
+
 async def test_access_log_lists_reads_by_others_newest_first(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
     citizen, other = await make_citizen(db), await make_citizen(db)
     for day in range(1, 6):
