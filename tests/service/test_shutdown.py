@@ -48,13 +48,13 @@ async def test_sigterm_refuses_new_requests_and_finishes_those_in_flight(db_dsn:
             served.process.send_signal(signal.SIGTERM)
 
             # then it takes no new request while the one in flight still waits: the connection is refused, or a
-            # connection the kernel had already queued is closed without an answer (uvicorn closes its listener
-            # after the kernel may have completed the handshake)
+            # connection the kernel had already queued is closed or reset without an answer (uvicorn closes its
+            # listener after the kernel may have completed the handshake)
             async def refused() -> bool:
                 try:
                     async with httpx.AsyncClient(base_url=served.url, timeout=1) as fresh:
                         await fresh.get("/healthz")
-                except (httpx.ConnectError, httpx.RemoteProtocolError):
+                except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError):
                     return True
                 return False
 
