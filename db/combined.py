@@ -11,10 +11,12 @@ started), then sent together:
 
 with each statement's parameters renumbered after the previous ones'. PostgreSQL runs them in one snapshot and one
 round trip; asyncpg decodes each array of rows with their types, and each row comes back as a dict of its
-statement's column names (read once per statement text with `prepare`) to its values. One read alone goes as it
-is. If the combined statement fails, each read is sent again on its own, so an error belongs to the read that
-caused it; a combined statement that ran out of time (statement_timeout) fails all its reads at once instead. Reads
-in a transaction, and writes, never come here.
+statement's column names (read once per statement text with `prepare`) to its values. A statement whose columns
+are all of types whose JSON form converts back exactly (db/json_rows.py: integers, text, booleans, timestamps,
+dates...) is sent as `(select json_agg(q) from (<statement>) q)` instead, read by orjson in a third of the time.
+One read alone goes as it is. If the combined statement fails, each read is sent again on its own, so an error
+belongs to the read that caused it; a combined statement that ran out of time (statement_timeout) fails all its
+reads at once instead. Reads in a transaction, and writes, never come here.
 
 A read may also ride with the next batch (`ride`): it starts no wait of its own and goes with whatever the request
 reads next, or alone when its reader asks for it first (`send_riders`). The session of a request whose viewer was
@@ -31,25 +33,31 @@ from typing import Any
 
 import asyncpg
 
+from db.json_rows import Conversions, json_conversions, rows_from_json
 from db.pool import ConnectionSource, is_connection_lost
 
 # Turns of the event loop a read waits for others: the loader batches of a level start one or two turns after the
 # level asks for them (aiodataloader's dispatch, then the batch's task).
 TURNS = 3
 _PARAMETER = re.compile(r"\$(\d+)")
-# Column names by statement text (the statements are the code's own: a bounded set).
-_NAMES: dict[str, tuple[str, ...]] = {}
-# Combined statements by their reads' texts and parameter counts: the combinations a plan's levels make.
-_STATEMENTS: dict[tuple[tuple[str, int], ...], str] = {}
+# By statement text (the statements are the code's own: a bounded set): its column names, and the conversions of
+# its columns when it is read as JSON (None: read as an array of records).
+_COLUMNS: dict[str, tuple[tuple[str, ...], Conversions | None]] = {}
+# Combined statements by their reads' texts, parameter counts and forms: the combinations a plan's levels make.
+_STATEMENTS: dict[tuple[tuple[str, int, bool], ...], str] = {}
 MAX_STATEMENTS = 1024
 
 
-def combined_statement(reads: Sequence[tuple[str, Sequence[Any]]]) -> tuple[str, list[Any]]:
-    """One statement selecting each read's rows as an array, and the parameters of all, renumbered in turn."""
+def combined_statement(
+    reads: Sequence[tuple[str, Sequence[Any]]], as_json: Sequence[bool] | None = None
+) -> tuple[str, list[Any]]:
+    """One statement selecting each read's rows as an array (or, where `as_json` says so, as one `json_agg`), and
+    the parameters of all, renumbered in turn."""
     parameters: list[Any] = []
     for _, args in reads:
         parameters.extend(args)
-    shape = tuple((query, len(args)) for query, args in reads)
+    forms = as_json if as_json is not None else [False] * len(reads)
+    shape = tuple((query, len(args), json) for (query, args), json in zip(reads, forms, strict=True))
     statement = _STATEMENTS.get(shape)
     if statement is None:
         # Written once per combination of statements (and so the same text object each time: its hash, and the
@@ -60,12 +68,14 @@ def combined_statement(reads: Sequence[tuple[str, Sequence[Any]]]) -> tuple[str,
     return statement, parameters
 
 
-def _written(shape: tuple[tuple[str, int], ...]) -> str:
+def _written(shape: tuple[tuple[str, int, bool], ...]) -> str:
     parts: list[str] = []
     offset = 0
-    for query, count in shape:
+    for query, count, json in shape:
         renumbered = _PARAMETER.sub(lambda m, offset=offset: f"${int(m[1]) + offset}", query)  # type: ignore[misc]
-        parts.append(f"array(select q from ({renumbered}) q)")
+        parts.append(
+            f"(select json_agg(q) from ({renumbered}) q)" if json else f"array(select q from ({renumbered}) q)"
+        )
         offset += count
     return "select " + ",\n       ".join(parts)
 
@@ -157,16 +167,23 @@ class CombinedReads:
     async def _combined(
         conn: asyncpg.Connection, batch: list[tuple[str, tuple[Any, ...], asyncio.Future[list[Any]]]]
     ) -> list[list[dict[str, Any]]]:
-        names = []
+        columns = []
         for query, _, _ in batch:
-            known = _NAMES.get(query)
+            known = _COLUMNS.get(query)
             if known is None:
-                known = _NAMES[query] = tuple(a.name for a in (await conn.prepare(query)).get_attributes())
-            names.append(known)
-        statement, parameters = combined_statement([(query, args) for query, args, _ in batch])
+                attributes = (await conn.prepare(query)).get_attributes()
+                known = _COLUMNS[query] = (tuple(a.name for a in attributes), json_conversions(attributes))
+            columns.append(known)
+        statement, parameters = combined_statement(
+            [(query, args) for query, args, _ in batch], [conversions is not None for _, conversions in columns]
+        )
         record = await conn.fetchrow(statement, *parameters)
         assert record is not None
-        return [[dict(zip(n, row, strict=True)) for row in record[i]] for i, n in enumerate(names)]
+        return [
+            [dict(zip(names, row, strict=True)) for row in record[i]] if conversions is None
+            else rows_from_json(record[i], conversions)
+            for i, (names, conversions) in enumerate(columns)
+        ]
 
 
 def _settle(future: asyncio.Future[list[Any]], rows: list[Any]) -> None:

@@ -15,9 +15,11 @@ from db import persons
 # of this request: a grant revoked or expired a moment ago is already gone from it.
 # The person's own record comes with it (columns `person_<column>`, as db/persons.py reads them): `me`, which
 # most documents start with, then costs no statement of its own (the request's PersonByIdLoader is primed with it).
+# Its `person_id` is the person's `id` (the session's person, by the join): one column of that name, so the row can
+# travel as JSON in a combined statement (db/json_rows.py).
 PERSON_COLUMNS = tuple(column.strip() for column in persons.COLUMNS.split(","))
 SESSION_BY_ACCESS_TOKEN = f"""
-select s.id as session_id, s.person_id, s.password_change_only, o.agency_id,
+select s.id as session_id, s.password_change_only, o.agency_id,
        array(select concat_ws(':', x.person_id, coalesce(x.grant_id::text, ''), array_to_string(x.parts, ','))
              from access_of(s.person_id) x) as access,
        {", ".join(f"p.{column} as person_{column}" for column in PERSON_COLUMNS)}
