@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar, cast
 
 import asyncpg
-from aiodataloader import DataLoader
+from aiodataloader import DataLoader, Loader, dispatch_queue
 
 from auth.viewer import Viewer
 from core.metrics import observe_batch
@@ -76,6 +76,17 @@ class BaseLoader(DataLoader[Any, Any]):
             shared = self.loaders.shared
             if loader_class.shared and shared is not None and shared.entry(loader_class, key) is None:
                 shared.put(loader_class, key, value)
+
+    def do_resolve_reject(self, key: Any, future: asyncio.Future[Any]) -> None:
+        """aiodataloader's queueing of a key, with the batch dispatched by a callback of the next turn of the loop:
+        aiodataloader schedules a task there whose only work is to start the batch's own task (one task and one
+        turn fewer per batch; the keys asked for in the same turn still make one batch)."""
+        self._queue.append(Loader(key=key, future=future))
+        if len(self._queue) == 1:
+            if self.batch:
+                self.loop.call_soon(dispatch_queue, self)
+            else:
+                dispatch_queue(self)
 
     def peek(self, key: Any) -> Any:
         """The row of `key` if this request or (a shared loader) the worker has it at hand, else MISSING."""
