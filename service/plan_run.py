@@ -1,11 +1,11 @@
 """Running an operation plan (service/plan.py) level by level, for one request.
 
-Each object's selections are read in one loop: leaves from their attribute (completed and weighed by the execution
-context's `complete_leaf_value`, so the answer's bound holds), plain objects at once, and what needs the database
-(a relation's loader, a reads-only resolver) put aside with what to do with its value. When the level is done the
-put-aside work is awaited in one `gather`: every relation of a level asks its loader in the same tick, so one
-statement per loader and level, with no `Info`, coroutine or task per relation field. Their values make the next
-level's work, until none is left.
+Each object's selections are read in two loops: its plain leaves from their attributes (serialised by their type
+and weighed as service/execution.py weighs them, against the answer's bound), then the others: plain objects at
+once, what needs the database (a relation's loader, a reads-only resolver) put aside with what to do with its
+value. When the level is done the put-aside work is awaited in one `gather`: every relation of a level asks its
+loader in the same tick, so one statement per loader and level, with no `Info`, coroutine or task per relation
+field. Their values make the next level's work, until none is left.
 
 An error anywhere (a resolver or loader raising, a null in a non-null field, an object its type's check refuses,
 the answer growing past its bound) abandons the planned answer: graphql-core then executes the operation from the
@@ -102,18 +102,26 @@ class PlanRun:
 
     def fill(self, selection: SelectionPlan, source: Any, path: Path | None, out: dict[str, Any]) -> None:
         """The selections of one object into `out`, in order; what needs awaiting is put aside."""
-        for plan in selection.fields:
-            name = plan.response_name
-            if plan.kind is not Kind.LEAF or plan.is_list:
-                self.other(selection, plan, source, path, out)
-                continue
-            value = getattr(source, plan.attribute)  # a plain leaf, the most frequent step of all
+        out.update(dict.fromkeys(selection.names))  # every key in the selection's order, then their values
+        # The plain leaves first, the most frequent step of all: serialised and weighed as `leaf` does, the bound
+        # checked once per object (a bound passed makes graphql-core's turn all the same).
+        weight = self.weight
+        for name, attribute, serialize, non_null in selection.leaves:
+            value = getattr(source, attribute)
             if value is None:
-                if plan.non_null:
+                if non_null:
                     raise Fallback
-                out[name] = None
-            else:
-                out[name] = self.leaf(plan.serialize, value)  # type: ignore[arg-type]
+                continue
+            completed = serialize(value)
+            if completed is None or completed is Undefined:
+                raise Fallback
+            weight += (len(completed) if type(completed) is str else NUMBER_WEIGHT) + LEAF_OVERHEAD
+            out[name] = completed
+        self.weight = weight
+        if weight > self.limit:
+            raise Fallback
+        for plan in selection.others:
+            self.other(selection, plan, source, path, out)
 
     def other(
         self, selection: SelectionPlan, plan: FieldPlan, source: Any, path: Path | None, out: dict[str, Any]
