@@ -38,6 +38,18 @@ if TYPE_CHECKING:
 Then = Callable[[Any], None]
 
 
+class TypeCheckInfo:
+    """The info of an object or a relation that checks no reader: what its type's `is_type_of` reads (the context:
+    auth/permissions.py) and the path of the fields below, without graphql-core's full `Info`. A check that reads
+    more raises AttributeError, and the request goes to graphql-core like any error in the plan."""
+
+    __slots__ = ("context", "path")
+
+    def __init__(self, path: Path, context: Any) -> None:
+        self.path = path
+        self.context = context
+
+
 class PlanRun:
     """One request's run of one plan."""
 
@@ -140,9 +152,13 @@ class PlanRun:
         info = self.infos.get(id(plan))
         if info is None:
             field_path = Path(path, name, parent_type.name)
-            info = self.infos[id(plan)] = self.executor.build_resolve_info(
-                plan.field_def, to_nodes(plan.field_details), parent_type, field_path
-            )
+            if kind is Kind.RESOLVE or (plan.relation is not None and plan.relation.part is not None):
+                info = self.executor.build_resolve_info(
+                    plan.field_def, to_nodes(plan.field_details), parent_type, field_path
+                )
+            else:
+                info = TypeCheckInfo(field_path, self.executor.context_value)
+            self.infos[id(plan)] = info
         out[name] = None  # its place in the answer's order
         if kind is Kind.OBJECT:
             out[name] = self.complete(plan, getattr(source, plan.attribute), info)

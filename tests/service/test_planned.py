@@ -289,6 +289,26 @@ async def test_an_error_falls_back_to_the_reference_whole(pair: Pair) -> None:
     assert await _outcomes(pair, "owner", query) == (0, 1, 0)
 
 
+async def test_a_type_check_reading_more_than_the_context_falls_back_whole(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan hands an object's type check only the context and the path (service/plan_run.py TypeCheckInfo): a
+    check that reads more of its info abandons the plan, and graphql-core answers the same bytes."""
+    visit = served_schema._schema.get_type("MedicalVisit")
+    assert isinstance(visit, graphql.GraphQLObjectType) and visit.is_type_of is not None
+    original = visit.is_type_of
+    read: list[str] = []
+
+    def reading_the_field_name(value: Any, info: Any) -> Any:
+        read.append(info.field_name)
+        return original(value, info)
+
+    monkeypatch.setattr(visit, "is_type_of", reading_the_field_name)
+    query = (CONTRACT_DIR / "mobile/MedicalHistory.graphql").read_text(encoding="utf-8")
+    assert await _outcomes(pair, "owner", query, {"first": 20}) == (0, 1, 0)
+    assert read and set(read) == {"node"}  # graphql-core's own info, for every visit
+
+
 async def test_the_oracle_catches_a_wrong_list_in_the_plan(pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
     """A planted fault in the plan's runner (the last item of every list dropped) fails the comparison."""
     original = PlanRun.complete
