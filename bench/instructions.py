@@ -1,0 +1,75 @@
+"""Instructions the worker's process executes per request (valgrind's cachegrind), for this checkout or another.
+
+    .venv/bin/python bench/instructions.py [--document Home|MedicalHistory|Me] [--baseline REV] [--requests 300]
+
+Times on this shared machine move by ±10 % from one run to the next, which hides a change of 2 %. The count of
+instructions does not depend on the neighbours: it runs `bench/inprocess_profile.py --direct` (the app called with
+ASGI messages, on the bench database) under `valgrind --tool=cachegrind --cache-sim=no` twice, with 100 and with
+100 + `--requests` requests, and prints the difference divided by `--requests`: the instructions of one request,
+start-up and warm-up taken out. Repeated runs agree within about 0.5 %. It counts the Python process only
+(PostgreSQL is another process), and an instruction is not a nanosecond (cache misses and system calls are not
+in it): use it to compare two versions of the same code, then confirm under load with bench/run.py.
+
+With `--baseline REV`, the same is measured for REV from its worktree (as `bench/run.py --baseline` makes it) and
+the ratio is printed. Needs Debian's valgrind (`apt-get install -y valgrind`); about a minute per count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+from bench.contenders import ROOT, baseline_worktree
+
+FIRST = 100
+REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
+
+
+def count(checkout: Path, document: str, requests: int) -> int:
+    """The instructions of the whole run of `requests` requests (plus the harness's warm-up) in `checkout`."""
+    command = [
+        "valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+        sys.executable, "bench/inprocess_profile.py", "--direct", "--document", document,
+        "--requests", str(requests), "--rounds", "1",
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=checkout, capture_output=True, text=True, check=False)  # noqa: S603
+    found = REFS.search(done.stderr)
+    if done.returncode != 0 or found is None:
+        sys.exit(f"valgrind run failed in {checkout}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return int(found[1].replace(",", ""))
+
+
+def per_request(checkout: Path, document: str, requests: int) -> float:
+    return (count(checkout, document, FIRST + requests) - count(checkout, document, FIRST)) / requests
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--document", choices=("Home", "MedicalHistory", "Me"), default="Home")
+    parser.add_argument("--baseline", help="a git revision to compare with (run from its worktree)")
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        sys.exit("valgrind is missing: apt-get install -y valgrind")
+    here = per_request(ROOT, args.document, args.requests)
+    print(f"{args.document}: {here / 1000:,.0f} k instructions per request (this checkout)")
+    if args.baseline:
+        worktree = baseline_worktree(args.baseline)
+        shared = worktree / ".bench"
+        if not shared.exists():  # the bench's database, not a second one seeded for the worktree
+            shared.symlink_to(ROOT / ".bench")
+        before = per_request(worktree, args.document, args.requests)
+        print(f"{args.document}: {before / 1000:,.0f} k instructions per request ({args.baseline}); "
+              f"this checkout / {args.baseline}: {here / before:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
