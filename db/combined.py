@@ -37,7 +37,7 @@ from db.json_rows import Conversions, json_conversions, rows_from_json
 from db.pool import ConnectionSource, is_connection_lost
 
 # Turns of the event loop a read waits for others: the loader batches of a level start one or two turns after the
-# level asks for them (aiodataloader's dispatch, then the batch's task).
+# level asks for them (the loader's dispatch callback, then the batch's task: loaders/base.py).
 TURNS = 3
 _PARAMETER = re.compile(r"\$(\d+)")
 # By statement text (the statements are the code's own: a bounded set): its column names, and the conversions of
