@@ -8,7 +8,7 @@ back to exactly the value asyncpg gives, so a statement is read as JSON only whe
 types below; any other (numeric, whose JSON number would become a float; json; interval; ...) keeps the array of
 records.
 
-- As they are: integers, booleans, text, and one-dimensional arrays of those.
+- As they are: integers, booleans, text, and arrays of those.
 - Converted: timestamptz (ISO 8601 with the session's offset, to an aware datetime in UTC as asyncpg gives it),
   timestamp, date (infinities as asyncpg gives them: the naive extremes), bytea (`\\x` and hex digits).
 """
