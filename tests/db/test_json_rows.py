@@ -12,21 +12,21 @@ import pytest
 from db.json_rows import json_conversions, rows_from_json
 
 # Every type read as JSON, with the values that could go wrong: the edges of the integers, text JSON must escape,
-# padded bpchar, NULLs everywhere, arrays with a NULL, instants with microseconds, before 1975 (when Saigon's offset
-# was +08:00) and at infinity, dates at infinity, empty and binary bytea.
+# padded bpchar, NULLs everywhere, arrays with a NULL and of two dimensions, instants with microseconds, before 1975
+# (when Saigon's offset was +08:00) and at infinity, dates at infinity, empty and binary bytea.
 EVERY_TYPE = """
 select v.*
 from (values
   (1, (-32768)::int2, (-2147483648)::int4, 9223372036854775807::int8, 'Hoàng Thị "Mai" \\ a/b' || chr(10) || 'x',
    'ab'::char(4), 'vừa'::varchar, true, array['a', null, 'ơ']::text[], array[1, null, -9223372036854775808]::int8[],
    '2026-12-05 08:26:55.000123+00'::timestamptz, '2026-12-05 15:26:55.5'::timestamp, '2026-12-05'::date,
-   '\\x00ff10'::bytea),
+   '\\x00ff10'::bytea, array[[1, null], [3, 4]]::int4[]),
   (2, 0::int2, 0::int4, -1::int8, '', ' '::char(1), '', false, array[]::text[], array[]::int8[],
-   '1960-03-01 12:00:00+08'::timestamptz, 'infinity'::timestamp, 'infinity'::date, ''::bytea),
+   '1960-03-01 12:00:00+08'::timestamptz, 'infinity'::timestamp, 'infinity'::date, ''::bytea, array[]::int4[]),
   (3, null, null, null, null, null, null, null, null, null,
-   'infinity'::timestamptz, '-infinity'::timestamp, '-infinity'::date, null),
-  (4, null, null, null, null, null, null, null, null, null, '-infinity'::timestamptz, null, null, null)
-) as v(n, small, medium, large, words, padded, short, flag, codes, keys, at, local, day, raw)
+   'infinity'::timestamptz, '-infinity'::timestamp, '-infinity'::date, null, null),
+  (4, null, null, null, null, null, null, null, null, null, '-infinity'::timestamptz, null, null, null, null)
+) as v(n, small, medium, large, words, padded, short, flag, codes, keys, at, local, day, raw, grid)
 order by n
 """
 
