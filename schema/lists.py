@@ -4,7 +4,7 @@ whoever may read that part of the owner's data (a guardian, a grantee)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
@@ -33,10 +33,12 @@ async def list_page(
     value: Any = None,
     pages: PageSizes = LIST_PAGES,
     person_id: int | None = None,
+    total: Callable[[], Awaitable[int]] | None = None,
 ) -> Connection[T]:
     """One page in list order; `value` is the list's filter (None: everything). A personal list reads the rows of
     `person_id` when the viewer (with a full session) may read that list's part of that person: FORBIDDEN for
-    anyone else (never a statement), and its SQL is bound to the same rule (db/readable.py)."""
+    anyone else (never a statement), and its SQL is bound to the same rule (db/readable.py). `total`: where the
+    total comes from when not from the list's own count (the visits: their years' totals)."""
     viewer = info.context.viewer
     viewer_id = scoped_person_id(viewer)
     owner_id = person_id if viewer_id is not None else None
@@ -59,6 +61,7 @@ async def list_page(
             conn, after=after_key, limit=size + 1, owner_id=owner_id, viewer_id=viewer_id, value=value
         ),
         count=lambda conn: rows_of.count(conn, owner_id=owner_id, viewer_id=viewer_id, value=value),
+        total=total,
         list_name=list_name,
         key=key,
         node=node,

@@ -93,11 +93,13 @@ async def read_page(
     node: Callable[[R], T],
     in_transaction: bool = False,
     count_now: bool = False,
+    total: Callable[[], Awaitable[int]] | None = None,
 ) -> Connection[T]:
     """A page read on the request's `connection` (`rows` fetches `size` + 1), and its total counted there only when
     selected. `in_transaction`: each in a read-only transaction, for statements with transaction-local settings
     (searches: planned per call, db.statements.search_transaction). `count_now`: the document selects the total,
-    so it is counted with the page (the two reads then travel in one statement: db/combined.py)."""
+    so it is counted with the page (the two reads then travel in one statement: db/combined.py). `total`: the
+    total from elsewhere instead of `count` (it takes no connection of its own)."""
 
     async def read(what: Callable[[asyncpg.Connection], Awaitable[Any]]) -> Any:
         async with connection.acquire() as conn:
@@ -106,14 +108,14 @@ async def read_page(
             async with search_transaction(conn):
                 return await what(conn)
 
+    counter = total if total is not None else lambda: read(count)
     counted: int | None = None
     if count_now and not in_transaction:
-        found, counted = await asyncio.gather(read(rows), read(count))
+        found, counted = await asyncio.gather(read(rows), counter())
     else:
         found = await read(rows)
 
     async def count_total() -> int:
-        total: int = counted if counted is not None else await read(count)
-        return total
+        return counted if counted is not None else await counter()
 
     return build_connection(found, size, list_name=list_name, key=key, node=node, count_total=count_total)

@@ -62,6 +62,13 @@ def _person(row: Row) -> Person:
     return Person.from_row(row)  # a guardian's child, a granted person: defined below
 
 
+async def _visits_in(info: Info, person_id: int, year: int | None) -> int:
+    """The total of `medicalVisits(year:)`, from the per-year totals (the same calendar years in Vietnam, the same
+    readers): one statement fewer, and none when `medicalVisitYears` is asked too (its loader's rows, shared)."""
+    years = await info.context.loaders.get(MedicalVisitYearsByPersonIdLoader).load(person_id)
+    return sum(row["visits"] for row in years if year is None or row["year"] == year)
+
+
 @strawberry.enum
 class Gender(enum.Enum):
     MALE = "MALE"
@@ -176,7 +183,7 @@ class Person(OwnedByViewer, Node):
             raise ApiError(ErrorCode.INVALID_INPUT, out_of_range, field="year")
         return await list_page(
             info, VISITS, MedicalVisit.from_row, list_name="medicalVisits", first=first, after=after,
-            value=year, person_id=self.person_id,
+            value=year, person_id=self.person_id, total=lambda: _visits_in(info, self.person_id, year),
         )
 
     @strawberry.field(

@@ -71,6 +71,38 @@ async def test_a_page_of_100_visits_loads_their_facilities_in_one_statement(
     assert len(facility_reads) == 1
 
 
+async def test_the_visits_total_comes_from_their_years_without_a_count_of_its_own(
+    db: asyncpg.Connection, counting: AppClient
+) -> None:
+    # given a person whose visits span several calendar years (in Vietnam)
+    citizen = await make_citizen(db)
+    await add_visits(db, citizen.id, 900)
+    by_year = dict(
+        await db.fetch(
+            "select extract(year from admitted_at at time zone 'Asia/Ho_Chi_Minh')::int, count(*)::int "
+            "from medical_visits where person_id = $1 group by 1",
+            citizen.id,
+        )
+    )
+    assert len(by_year) >= 3
+
+    for year in (None, min(by_year), max(by_year)):
+        counting.log.clear()
+        result = await gql(counting.http, MEDICAL_HISTORY, {"first": 5, "year": year}, token=citizen.token)
+
+        # then the total is the visits of that year (or of all), read from the per-year totals it shows anyway
+        me = result["data"]["me"]
+        expected = sum(by_year.values()) if year is None else by_year[year]
+        assert me["medicalVisits"]["totalCount"] == expected, year
+        assert {y["year"]: y["visits"] for y in me["visitSummary"]} == by_year
+        assert not any("count(*) from medical_visits" in s for s in counting.log.statements)
+
+    # and the total alone still answers (the years read for it, not shown)
+    alone = "query ($year: Int) { me { medicalVisits(year: $year) { totalCount } } }"
+    result = await gql(counting.http, alone, {"year": max(by_year)}, token=citizen.token)
+    assert result["data"]["me"]["medicalVisits"]["totalCount"] == by_year[max(by_year)]
+
+
 async def test_each_personal_loader_answers_many_keys_with_one_statement(
     db: asyncpg.Connection, counting: AppClient, db_dsn: str
 ) -> None:
