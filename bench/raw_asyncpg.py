@@ -4,8 +4,9 @@ It runs the very statements the service's loaders run for the Home document (the
 their changes): the session by token hash (with the person), the current card, the contribution summary, the first page
 of medical visits, then the beneficiary group, the facilities, the diagnoses and the provinces, all on one
 connection, and writes the same JSON as `POST /graphql` with Home.graphql. `POST /history` does the same for
-MedicalHistory.graphql with `first: 20` (the bench's page): the session with the person, the page of visits and its
-count, the years, then the facilities (with their province) and the diagnoses.
+MedicalHistory.graphql with `first: 20` (the bench's page): the session with the person, the page of visits, the
+years (whose sum is the total, as the service counts it), then the facilities (with their province) and the
+diagnoses.
 
     uvicorn --factory bench.raw_asyncpg:create_raw_app    (DATABASE_URL points at the bench database)
 """
@@ -185,8 +186,8 @@ async def history(conn: asyncpg.Connection, token: str) -> dict[str, Any]:
         return UNAUTHENTICATED
     person_id = session["person_id"]
     rows = await visits.VISITS.page(conn, owner_id=person_id, viewer_id=person_id, after=None, limit=HISTORY_PAGE + 1)
-    total = await visits.VISITS.count(conn, owner_id=person_id, viewer_id=person_id)
     years = await visits.visit_years(conn, [person_id], viewer_id=person_id)
+    total = sum(year["visits"] for year in years)  # as the service counts it (schema/person.py)
     page = rows[:HISTORY_PAGE]
     facility_ids = sorted({v["facility_id"] for v in page})
     by_id = {r["id"]: r for r in await facilities.facilities_by_id(conn, facility_ids)} if facility_ids else {}
