@@ -64,7 +64,8 @@ def _person(row: Row) -> Person:
 
 async def _visits_in(info: Info, person_id: int, year: int | None) -> int:
     """The total of `medicalVisits(year:)`, from the per-year totals (the same calendar years in Vietnam, the same
-    readers): one statement fewer, and none when `medicalVisitYears` is asked too (its loader's rows, shared)."""
+    readers): no statement of its own when `medicalVisitYears` is asked too (its loader's rows, shared), else the
+    years' statement in place of a count."""
     years = await info.context.loaders.get(MedicalVisitYearsByPersonIdLoader).load(person_id)
     return sum(row["visits"] for row in years if year is None or row["year"] == year)
 
