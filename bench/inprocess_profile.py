@@ -38,8 +38,8 @@ from typing import Any
 import httpx
 import uvloop
 
-from bench.contenders import ROOT
-from bench.database import BenchServer, ensure_seeded, make_sessions
+from bench.contenders import ROOT, cpu_seconds, postmaster_pid
+from bench.database import BENCH_DIR, BenchServer, ensure_seeded, make_sessions
 from bench.profile import RESULTS_DIR
 from bench.raw_asyncpg import create_raw_app
 from core.settings import load_settings
@@ -157,12 +157,17 @@ async def measure_direct(dsn: str, tokens: list[str], args: argparse.Namespace, 
 
         for i in range(WARM_UP):
             await one(i)
-        rounds = []
-        for _ in range(args.rounds):
-            started = time.process_time()
-            for i in range(args.requests):
+        async def worker(start: int) -> None:
+            for i in range(start, args.requests, args.concurrency):
                 await one(i)
+
+        rounds, database = [], []
+        db_pid = postmaster_pid(BENCH_DIR / "postgres")
+        for _ in range(args.rounds):
+            started, db_started = time.process_time(), cpu_seconds(db_pid)
+            await asyncio.gather(*(worker(k) for k in range(args.concurrency)))
             rounds.append((time.process_time() - started) * 1000 / args.requests)
+            database.append((cpu_seconds(db_pid) - db_started) * 1000 / args.requests)
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
@@ -172,7 +177,8 @@ async def measure_direct(dsn: str, tokens: list[str], args: argparse.Namespace, 
             report(profiler, f"direct-{args.document}-{'raw' if args.raw else args.executor}")
     listed = ", ".join(f"{r:.3f}" for r in rounds)
     executor = "raw endpoint" if args.raw else args.executor
-    print(f"{args.document}, {executor}, direct: {min(rounds):.3f} ms CPU per request (rounds {listed})")
+    print(f"{args.document}, {executor}, direct: {min(rounds):.3f} ms CPU per request (rounds {listed}); "
+          f"PostgreSQL {min(database):.3f} ms (rounds {', '.join(f'{d:.3f}' for d in database)})")
 
 
 def main() -> int:
@@ -185,6 +191,9 @@ def main() -> int:
     parser.add_argument("--direct", action="store_true", help="no HTTP client: ASGI messages, on uvloop")
     parser.add_argument("--raw", action="store_true", help="with --direct: bench/raw_asyncpg.py's endpoint instead")
     parser.add_argument("--rounds", type=int, default=3, help="with --direct: the best of this many")
+    parser.add_argument(
+        "--concurrency", type=int, default=1, help="with --direct: requests in flight at once (16: as wrk -c16 sends)"
+    )
     args = parser.parse_args()
     with BenchServer() as server:
         dsn = ensure_seeded(server, args.persons)

@@ -1,6 +1,7 @@
 """Instructions the worker's process executes per request (valgrind's cachegrind), for this checkout or another.
 
     .venv/bin/python bench/instructions.py [--document Home|MedicalHistory|Me] [--baseline REV] [--requests 300]
+        [--concurrency 16]
 
 Times on this shared machine move by ±10 % from one run to the next, which hides a change of 2 %. The count of
 instructions does not depend on the neighbours: it runs `bench/inprocess_profile.py --direct` (the app called with
@@ -11,7 +12,10 @@ start-up and warm-up taken out. Repeated runs agree within about 0.5 %. It count
 in it): use it to compare two versions of the same code, then confirm under load with bench/run.py.
 
 With `--baseline REV`, the same is measured for REV from its worktree (as `bench/run.py --baseline` makes it) and
-the ratio is printed. Needs Debian's valgrind (`apt-get install -y valgrind`); about a minute per count.
+the ratio is printed; the harness (`bench/inprocess_profile.py`) is this checkout's in both, copied into the
+worktree. `--concurrency 16` keeps 16 requests in flight, as `wrk -c16` does under load: the event loop then
+wakes once for several answers of the database, as it does under load, and the figure follows the load's (a
+request alone pays a wake-up per statement). Needs Debian's valgrind (`apt-get install -y valgrind`); about a minute per count.
 """
 
 from __future__ import annotations
@@ -32,12 +36,12 @@ FIRST = 100
 REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 
-def count(checkout: Path, document: str, requests: int) -> int:
+def count(checkout: Path, document: str, requests: int, concurrency: int) -> int:
     """The instructions of the whole run of `requests` requests (plus the harness's warm-up) in `checkout`."""
     command = [
         "valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
         sys.executable, "bench/inprocess_profile.py", "--direct", "--document", document,
-        "--requests", str(requests), "--rounds", "1",
+        "--requests", str(requests), "--rounds", "1", "--concurrency", str(concurrency),
     ]  # fmt: skip
     done = subprocess.run(command, cwd=checkout, capture_output=True, text=True, check=False)  # noqa: S603
     found = REFS.search(done.stderr)
@@ -46,8 +50,9 @@ def count(checkout: Path, document: str, requests: int) -> int:
     return int(found[1].replace(",", ""))
 
 
-def per_request(checkout: Path, document: str, requests: int) -> float:
-    return (count(checkout, document, FIRST + requests) - count(checkout, document, FIRST)) / requests
+def per_request(checkout: Path, document: str, requests: int, concurrency: int) -> float:
+    more, fewer = count(checkout, document, FIRST + requests, concurrency), count(checkout, document, FIRST, concurrency)
+    return (more - fewer) / requests
 
 
 def main() -> int:
@@ -55,17 +60,19 @@ def main() -> int:
     parser.add_argument("--document", choices=("Home", "MedicalHistory", "Me"), default="Home")
     parser.add_argument("--baseline", help="a git revision to compare with (run from its worktree)")
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=1, help="requests in flight at once (16: as under load)")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         sys.exit("valgrind is missing: apt-get install -y valgrind")
-    here = per_request(ROOT, args.document, args.requests)
+    here = per_request(ROOT, args.document, args.requests, args.concurrency)
     print(f"{args.document}: {here / 1000:,.0f} k instructions per request (this checkout)")
     if args.baseline:
         worktree = baseline_worktree(args.baseline)
         shared = worktree / ".bench"
         if not shared.exists():  # the bench's database, not a second one seeded for the worktree
             shared.symlink_to(ROOT / ".bench")
-        before = per_request(worktree, args.document, args.requests)
+        shutil.copy(ROOT / "bench" / "inprocess_profile.py", worktree / "bench" / "inprocess_profile.py")
+        before = per_request(worktree, args.document, args.requests, args.concurrency)
         print(f"{args.document}: {before / 1000:,.0f} k instructions per request ({args.baseline}); "
               f"this checkout / {args.baseline}: {here / before:.3f}")
     return 0

@@ -87,7 +87,10 @@ class Lease:
 
     async def __aenter__(self) -> asyncpg.Connection:
         try:
-            self._conn = await self._pool.acquire(timeout=self._timeout)
+            # The bound as a deadline on this task, not asyncpg's `timeout=` (its `wait_for` runs the acquire in a
+            # task of its own, one per request); asyncpg puts a holder back if the wait is cancelled.
+            async with asyncio.timeout(self._timeout):
+                self._conn = await self._pool.acquire()
         except TimeoutError:
             raise ServiceUnavailable(UnavailableReason.OVERLOADED) from None
         except Exception as exc:
