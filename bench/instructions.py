@@ -15,7 +15,8 @@ With `--baseline REV`, the same is measured for REV from its worktree (as `bench
 the ratio is printed; the harness (`bench/inprocess_profile.py`) is this checkout's in both, copied into the
 worktree. `--concurrency 16` keeps 16 requests in flight, as `wrk -c16` does under load: the event loop then
 wakes once for several answers of the database, as it does under load, and the figure follows the load's (a
-request alone pays a wake-up per statement). Needs Debian's valgrind (`apt-get install -y valgrind`); about a minute per count.
+request alone pays a wake-up per statement; instructions barely change, the kernel's share does). Needs Debian's
+valgrind (`apt-get install -y valgrind`); about a minute per count.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def count(checkout: Path, document: str, requests: int, concurrency: int) -> int
 
 
 def per_request(checkout: Path, document: str, requests: int, concurrency: int) -> float:
-    more, fewer = count(checkout, document, FIRST + requests, concurrency), count(checkout, document, FIRST, concurrency)
+    more = count(checkout, document, FIRST + requests, concurrency)
+    fewer = count(checkout, document, FIRST, concurrency)
     return (more - fewer) / requests
 
 

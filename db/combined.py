@@ -13,10 +13,10 @@ with each statement's parameters renumbered after the previous ones'. PostgreSQL
 round trip; asyncpg decodes each array of rows with their types, and each row comes back as a dict of its
 statement's column names (read once per statement text with `prepare`) to its values. A statement whose columns
 are all of types whose JSON form converts back exactly (db/json_rows.py: integers, text, booleans, timestamps,
-dates...) is sent as `(select json_agg(q) from (<statement>) q)` instead, read by orjson in a third of the time.
-One read alone goes as it is. If the combined statement fails, each read is sent again on its own, so an error
-belongs to the read that caused it; a combined statement that ran out of time (statement_timeout) fails all its
-reads at once instead. Reads in a transaction, and writes, never come here.
+dates...) is sent as `(select json_agg(q) from (<statement>) q)` instead (as its UTF-8 bytes), read by orjson in
+a third of the time. One read alone goes as it is. If the combined statement fails, each read is sent again on its
+own, so an error belongs to the read that caused it; a combined statement that ran out of time (statement_timeout)
+fails all its reads at once instead. Reads in a transaction, and writes, never come here.
 
 A read may also ride with the next batch (`ride`): it starts no wait of its own and goes with whatever the request
 reads next, or alone when its reader asks for it first (`send_riders`). The session of a request whose viewer was
@@ -74,7 +74,8 @@ def _written(shape: tuple[tuple[str, int, bool], ...]) -> str:
     for query, count, json in shape:
         renumbered = _PARAMETER.sub(lambda m, offset=offset: f"${int(m[1]) + offset}", query)  # type: ignore[misc]
         parts.append(
-            f"(select json_agg(q) from ({renumbered}) q)" if json else f"array(select q from ({renumbered}) q)"
+            f"(select convert_to(json_agg(q)::text, 'UTF8') from ({renumbered}) q)" if json
+            else f"array(select q from ({renumbered}) q)"
         )
         offset += count
     return "select " + ",\n       ".join(parts)

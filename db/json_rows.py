@@ -74,8 +74,10 @@ def json_conversions(attributes: Sequence[Any]) -> Conversions | None:
     return tuple(conversions)
 
 
-def rows_from_json(text: str | None, conversions: Conversions) -> list[dict[str, Any]]:
-    """The rows of one `json_agg` (None for no rows), with their values as asyncpg decodes them."""
+def rows_from_json(text: bytes | str | None, conversions: Conversions) -> list[dict[str, Any]]:
+    """The rows of one `json_agg` (None for no rows), with their values as asyncpg decodes them. The combined
+    statement sends it as its UTF-8 bytes: orjson reads bytes in about half the time of a str that asyncpg would
+    first decode (orjson then encodes it back to UTF-8)."""
     if text is None:
         return []
     rows: list[dict[str, Any]] = orjson.loads(text)

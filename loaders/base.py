@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar, cast
 
 import asyncpg
-from aiodataloader import DataLoader, Loader, dispatch_queue
+from aiodataloader import DataLoader, Loader
 
 from auth.viewer import Viewer
 from core.metrics import observe_batch
@@ -84,9 +84,35 @@ class BaseLoader(DataLoader[Any, Any]):
         self._queue.append(Loader(key=key, future=future))
         if len(self._queue) == 1:
             if self.batch:
-                self.loop.call_soon(dispatch_queue, self)
+                self.loop.call_soon(self._dispatch)
             else:
-                dispatch_queue(self)
+                self._dispatch()
+
+    def _dispatch(self) -> None:
+        queue, self._queue = self._queue, []
+        self.loop.create_task(self._settle_batch(queue))
+
+    async def _settle_batch(self, queue: list[Loader]) -> None:
+        """aiodataloader's `dispatch_queue_batch` for our own `batch_load_fn` (a coroutine answering a list, one
+        value per key: its type checks, an `isinstance` against `typing.Iterable` per batch, are left out). An
+        exception as a value rejects its key; a failed batch rejects every key and caches none of them."""
+        keys = [loader.key for loader in queue]
+        try:
+            values = await self.batch_load_fn(keys)
+            if len(values) != len(keys):
+                raise TypeError(f"{type(self).__name__} answered {len(values)} values for {len(keys)} keys")
+        except Exception as error:
+            for loader in queue:
+                self._cache.pop(self.get_cache_key(loader.key), None)
+                if not loader.future.done():
+                    loader.future.set_exception(error)
+            return
+        for loader, value in zip(queue, values, strict=True):
+            if not loader.future.done():
+                if isinstance(value, Exception):
+                    loader.future.set_exception(value)
+                else:
+                    loader.future.set_result(value)
 
     def peek(self, key: Any) -> Any:
         """The row of `key` if this request or (a shared loader) the worker has it at hand, else MISSING."""

@@ -13,6 +13,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from auth.passwords import gate as password_gate
@@ -72,6 +73,27 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ready"} | ({"replicas": replicas.report()} if replicas is not None else {}))
 
 
+class GraphQLPosts:
+    """The innermost middleware: a POST to a GraphQL endpoint goes straight to its app.
+
+    Every operation a client sends is such a POST; Starlette's exception middleware and router would only find the
+    same app after two more layers and two wrappers of `send` per request. The endpoints answer their own errors
+    (service/graphql.py) and read nothing the router adds to the scope. Any other request takes the router.
+    """
+
+    def __init__(self, app: ASGIApp, posts: dict[str, ASGIApp]) -> None:
+        self.app = app
+        self.posts = posts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            endpoint = self.posts.get(scope["path"])
+            if endpoint is not None:
+                await endpoint(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None) -> Starlette:
     """Build the app; it opens its own pool on `dsn` in the lifespan unless one is handed in (tests)."""
     configure_keys(settings)
@@ -107,10 +129,11 @@ def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None
                 await database.close(grace_seconds=settings.shutdown_timeout_seconds / 2)
 
     graphql_app = GraphQLApp(schema, settings)
+    partner_app = GraphQLApp(schema, settings, Endpoint.PARTNER)
     routes = [
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql_app),  # subscriptions (graphql-transport-ws)
-        Route("/graphql/partner", GraphQLApp(schema, settings, Endpoint.PARTNER), methods=["GET", "POST"]),
+        Route("/graphql/partner", partner_app, methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
@@ -118,7 +141,11 @@ def create_app(settings: Settings, dsn: str, *, pool: asyncpg.Pool | None = None
     ]
     if not settings.is_production:  # GraphiQL's files, served with its pages (development only)
         routes.append(Route(ASSET_PREFIX + "/{name}", graphiql_asset, methods=["GET"]))
-    middleware = [Middleware(RequestLanguage), Middleware(RequestObservation)]
+    middleware = [
+        Middleware(RequestLanguage),
+        Middleware(RequestObservation),
+        Middleware(GraphQLPosts, posts={"/graphql": graphql_app, "/graphql/partner": partner_app}),
+    ]
     if settings.trusted_proxies:
         # Outermost: everything inside sees the client the trusted proxy reports, and only a trusted proxy's word.
         middleware.insert(0, Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)))

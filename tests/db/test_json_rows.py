@@ -53,6 +53,10 @@ async def test_every_type_read_as_json_comes_back_as_asyncpg_decodes_it(conn: as
     read = rows_from_json(await conn.fetchval(f"select json_agg(q) from ({EVERY_TYPE}) q"), conversions)
 
     assert _typed(read) == _typed(expected)
+    # As the combined statement sends it (db/combined.py): the JSON's UTF-8 bytes, Vietnamese text included.
+    as_bytes = await conn.fetchval(f"select convert_to(json_agg(q)::text, 'UTF8') from ({EVERY_TYPE}) q")
+    assert type(as_bytes) is bytes
+    assert _typed(rows_from_json(as_bytes, conversions)) == _typed(expected)
     # The same instant and the same zone object as asyncpg's (UTC), so code comparing or writing them cannot tell.
     assert read[0]["at"].tzinfo is expected[0]["at"].tzinfo is dt.UTC
     assert read[1]["at"] == dt.datetime(1960, 3, 1, 4, tzinfo=dt.UTC)
