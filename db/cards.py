@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from db.lists import KeysetList
-from db.readable import readable_by
+from db.readable import for_keys, readable_by
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -51,7 +51,8 @@ async def cards_valid_today(
 ) -> list[asyncpg.Record]:
     """The card valid today in Vietnam, whatever the server's clock zone."""
     today = dt.datetime.now(VIETNAM).date()
-    return await conn.fetch(SELECT_VALID_ON_FOR_VIEWER, list(person_ids), viewer_id, today)
+    statement = for_keys(SELECT_VALID_ON_FOR_VIEWER, person_ids, viewer_id)
+    return await conn.fetch(statement, list(person_ids), viewer_id, today)
 
 
 async def beneficiary_groups_by_code(conn: asyncpg.Connection, codes: Sequence[str]) -> list[asyncpg.Record]:

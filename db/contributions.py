@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from db.lists import KeysetList
-from db.readable import readable_by
+from db.readable import for_keys, readable_by
 
 # Nợ đóng owed on an UNPAID period: its past-due months (due by the last day of the next month, Luật BHXH 2024
 # art. 34, so in Vietnam's current month only months up to two before it are past due) times the salary basis
@@ -75,7 +75,7 @@ order by person_id, scheme nulls first
 
 
 async def summaries(conn: asyncpg.Connection, person_ids: Sequence[int], *, viewer_id: int) -> list[asyncpg.Record]:
-    return await conn.fetch(SELECT_SUMMARY_FOR_VIEWER, list(person_ids), viewer_id)
+    return await conn.fetch(for_keys(SELECT_SUMMARY_FOR_VIEWER, person_ids, viewer_id), list(person_ids), viewer_id)
 
 
 # The book (sổ BHXH điện tử): the person's own periods with their employer's name, oldest first. Bounded: 40 years

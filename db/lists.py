@@ -14,7 +14,7 @@ from typing import Any
 
 import asyncpg
 
-from db.readable import readable_by
+from db.readable import for_keys, readable_by
 
 
 class KeysetList:
@@ -73,12 +73,14 @@ class KeysetList:
         """In list order; `after` is the (order column, id) of the last row of the previous page."""
         order_key, last_id = after if after else (None, None)
         arguments = self._arguments(owner_id, viewer_id, value)
-        return await conn.fetch(self.select_page_sql, *arguments, order_key, last_id, limit)
+        statement = for_keys(self.select_page_sql, (owner_id,), viewer_id) if self.owner else self.select_page_sql
+        return await conn.fetch(statement, *arguments, order_key, last_id, limit)
 
     async def count(
         self, conn: asyncpg.Connection, *, owner_id: int | None = None, viewer_id: int | None = None, value: Any = None
     ) -> int:
-        count: int = await conn.fetchval(self.count_sql, *self._arguments(owner_id, viewer_id, value))
+        statement = for_keys(self.count_sql, (owner_id,), viewer_id) if self.owner else self.count_sql
+        count: int = await conn.fetchval(statement, *self._arguments(owner_id, viewer_id, value))
         return count
 
     async def by_id(

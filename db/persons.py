@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from db.readable import PERSON, readable_by
+from db.readable import PERSON, for_keys, readable_by
 
 COLUMNS = (
     "id, social_insurance_code, national_id, full_name, date_of_birth, gender, phone, email, address, province_code"
@@ -18,4 +18,4 @@ SELECT_BY_ID_FOR_VIEWER = (
 
 
 async def persons_by_id(conn: asyncpg.Connection, ids: Sequence[int], *, viewer_id: int) -> list[asyncpg.Record]:
-    return await conn.fetch(SELECT_BY_ID_FOR_VIEWER, list(ids), viewer_id)
+    return await conn.fetch(for_keys(SELECT_BY_ID_FOR_VIEWER, ids, viewer_id), list(ids), viewer_id)

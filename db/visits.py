@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from db.lists import KeysetList
-from db.readable import readable_by
+from db.readable import for_keys, readable_by
 
 # Years are calendar years in Vietnam, whatever the session's time zone.
 LOCAL_YEAR = "extract(year from admitted_at at time zone 'Asia/Ho_Chi_Minh')::integer"
@@ -47,7 +47,7 @@ SELECT_DIAGNOSES_BY_CODE = "select code, name from icd10_codes where code = any(
 
 
 async def visit_years(conn: asyncpg.Connection, person_ids: Sequence[int], *, viewer_id: int) -> list[asyncpg.Record]:
-    return await conn.fetch(SELECT_YEARS_FOR_VIEWER, list(person_ids), viewer_id)
+    return await conn.fetch(for_keys(SELECT_YEARS_FOR_VIEWER, person_ids, viewer_id), list(person_ids), viewer_id)
 
 
 async def diagnoses_by_code(conn: asyncpg.Connection, codes: Sequence[str]) -> list[asyncpg.Record]:
