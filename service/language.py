@@ -8,7 +8,8 @@ any Vary already there).
 
 from __future__ import annotations
 
-from starlette.datastructures import Headers, MutableHeaders
+from collections.abc import Iterable
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.texts import negotiate, reset, use
@@ -22,13 +23,14 @@ class RequestLanguage:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        language = negotiate(Headers(scope=scope).get("accept-language"))
+        # The header names as ASGI servers give them (lower case), read as Starlette's `Headers` reads them.
+        accept = next((value for name, value in scope["headers"] if name == b"accept-language"), None)
+        language = negotiate(None if accept is None else accept.decode("latin-1"))
+        content_language = language.value.encode("latin-1")
 
         async def send_with_language(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers["Content-Language"] = language.value
-                headers.add_vary_header("Accept-Language")
+                message["headers"] = with_language(message.get("headers", ()), content_language)
             await send(message)
 
         token = use(language)
@@ -36,3 +38,31 @@ class RequestLanguage:
             await self.app(scope, receive, send_with_language if scope["type"] == "http" else send)
         finally:
             reset(token)
+
+
+def with_language(headers: Iterable[tuple[bytes, bytes]], language: bytes) -> list[tuple[bytes, bytes]]:
+    """The answer's headers with its `Content-Language` (in place of any) and `Accept-Language` added to its
+    `Vary`, as Starlette's `MutableHeaders` would set them (a header's first place kept, later copies dropped)."""
+    out: list[tuple[bytes, bytes]] = []
+    vary: list[bytes] = []
+    vary_at = language_at = -1
+    for name, value in headers:
+        if name == b"vary":
+            vary.append(value)
+            if vary_at < 0:
+                vary_at = len(out)
+                out.append((name, value))
+        elif name == b"content-language":
+            if language_at < 0:
+                language_at = len(out)
+                out.append((name, language))
+        else:
+            out.append((name, value))
+    if language_at < 0:
+        out.append((b"content-language", language))
+    joined = b", ".join([*vary, b"Accept-Language"])
+    if vary_at < 0:
+        out.append((b"vary", joined))
+    else:
+        out[vary_at] = (b"vary", joined)
+    return out

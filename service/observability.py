@@ -28,6 +28,7 @@ from core.texts import text
 
 log = logging.getLogger("vssid.request")
 REQUEST_ID_HEADER = "x-request-id"
+_REQUEST_ID_NAME = REQUEST_ID_HEADER.encode()
 # A caller's (or a proxy's) id is kept when it looks like one; anything else is replaced.
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 ROUTES = frozenset({"/graphql", "/graphql/partner", "/healthz", "/readyz", "/metrics"})
@@ -128,7 +129,7 @@ def _observe_error(info: RequestInfo, error: GraphQLError) -> None:
 
 def _incoming_request_id(scope: Scope) -> str | None:
     for name, value in scope.get("headers", ()):
-        if name == REQUEST_ID_HEADER.encode():
+        if name == _REQUEST_ID_NAME:
             text = value.decode("latin-1")
             return text if REQUEST_ID.fullmatch(text) else None
     return None
@@ -153,7 +154,7 @@ class RequestObservation:
             if message["type"] == "http.response.start":
                 response_started = True
                 headers = list(message.get("headers", []))
-                headers.append((REQUEST_ID_HEADER.encode(), info.request_id.encode()))
+                headers.append((_REQUEST_ID_NAME, info.request_id.encode()))
                 status = message["status"]
                 if info.retry_after_seconds is not None and status == 200:
                     # The operation met SERVICE_UNAVAILABLE: tell HTTP clients and proxies to retry later.

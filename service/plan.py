@@ -98,11 +98,7 @@ class SelectionPlan:
     object_type: GraphQLObjectType
     fields: list[FieldPlan] = field(default_factory=list)
     pure: bool = False
-    # For the run's hottest loop (plan_run.py): the response keys, the plain leaves (key, attribute, serialise,
-    # non-null) and the other selections, in order.
-    names: tuple[str, ...] = ()
-    leaves: tuple[tuple[str, str, Callable[[Any], Any], bool], ...] = ()
-    others: tuple[FieldPlan, ...] = ()
+    compiled: Any = None  # the selection's fill function (service/plan_compile.py), written on first use
 
 
 @dataclass(slots=True)
@@ -151,12 +147,6 @@ class Planner:
         for response_name, details_list in grouped.items():
             plan.fields.append(self.field(object_type, response_name, details_list))
         plan.pure = _checks_nothing_of_the_viewer(object_type) and all(map(_pure, plan.fields))
-        plan.names = tuple(f.response_name for f in plan.fields)
-        plan.others = tuple(f for f in plan.fields if f.kind is not Kind.LEAF or f.is_list)
-        plan.leaves = tuple(
-            (f.response_name, f.attribute, f.serialize, f.non_null)  # type: ignore[misc] # a leaf's is set
-            for f in plan.fields if f.kind is Kind.LEAF and not f.is_list
-        )
         return plan
 
     def field(self, parent: GraphQLObjectType, response_name: str, details_list: Any) -> FieldPlan:

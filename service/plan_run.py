@@ -29,6 +29,7 @@ from auth.permissions import reader_check
 from loaders.shared import MISSING
 from service.execution import LEAF_OVERHEAD, NUMBER_WEIGHT
 from service.plan import Fallback, FieldPlan, Kind, OperationPlan, SelectionPlan
+from service.plan_compile import compile_fill
 from service.plan_reference import IMPURE, reference_answer
 
 if TYPE_CHECKING:
@@ -113,27 +114,12 @@ class PlanRun:
         self.pending = []
 
     def fill(self, selection: SelectionPlan, source: Any, path: Path | None, out: dict[str, Any]) -> None:
-        """The selections of one object into `out`, in order; what needs awaiting is put aside."""
-        out.update(dict.fromkeys(selection.names))  # every key in the selection's order, then their values
-        # The plain leaves first, the most frequent step of all: serialised and weighed as `leaf` does, the bound
-        # checked once per object (a bound passed makes graphql-core's turn all the same).
-        weight = self.weight
-        for name, attribute, serialize, non_null in selection.leaves:
-            value = getattr(source, attribute)
-            if value is None:
-                if non_null:
-                    raise Fallback
-                continue
-            completed = serialize(value)
-            if completed is None or completed is Undefined:
-                raise Fallback
-            weight += (len(completed) if type(completed) is str else NUMBER_WEIGHT) + LEAF_OVERHEAD
-            out[name] = completed
-        self.weight = weight
-        if weight > self.limit:
-            raise Fallback
-        for plan in selection.others:
-            self.other(selection, plan, source, path, out)
+        """The selections of one object into `out`, in order, by the selection's compiled function
+        (service/plan_compile.py: its plain leaves written out, every other selection through `other`)."""
+        compiled = selection.compiled
+        if compiled is None:
+            compiled = selection.compiled = compile_fill(selection)
+        compiled(self, source, path, out)
 
     def other(
         self, selection: SelectionPlan, plan: FieldPlan, source: Any, path: Path | None, out: dict[str, Any]

@@ -13,6 +13,7 @@ import asyncpg
 import httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -21,6 +22,7 @@ from core import texts
 from core.settings import Settings
 from schema import registration
 from service import limits, ratelimit
+from service.language import with_language
 from tests.clients import app_client, asgi_client, fresh_address
 from tests.factories import PASSWORD, make_account, make_citizen
 from tests.graphql import contract, gql
@@ -193,3 +195,19 @@ def test_the_registration_instructions_speak_the_context_language() -> None:
         assert "the social insurance agency you chose" in registration.instructions("PENDING", None)
     finally:
         texts.reset(english)
+
+
+def test_the_answer_headers_get_the_language_as_starlette_would_set_them() -> None:
+    given = [
+        (b"vary", b"Authorization"),
+        (b"content-language", b"en"),
+        (b"content-type", b"application/json"),
+        (b"vary", b"X-API-Key"),
+        (b"content-language", b"fr"),
+    ]
+    expected = MutableHeaders(raw=list(given))
+    expected["Content-Language"] = "vi"
+    expected.add_vary_header("Accept-Language")
+
+    assert with_language(given, b"vi") == expected.raw
+    assert with_language([], b"en") == [(b"content-language", b"en"), (b"vary", b"Accept-Language")]
