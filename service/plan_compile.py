@@ -1,12 +1,13 @@
 """Each selection of a plan compiled once into a Python function that fills one object's answer (graphql-jit's idea).
 
 `PlanRun.fill` reads a selection's plain leaves in a loop over (key, attribute, serialiser, non-null) tuples, a
-`getattr` by name and a serialiser call per leaf. The compiled function does the same work written out, field by
-field in the selection's order: the attribute read by name in the code (the interpreter caches its look-up), the
-common serialisations inline (a `str` for String or ID, an `int` in range for Int, a `bool` for Boolean, a member
-of the enum), anything else by the type's own serialiser, the weight added up in a local. Every other selection
-goes to `PlanRun.other` as before. What it decides is what `fill` decides: a null in a non-null field, a value its
-type refuses or the answer's bound passed raise `Fallback` (graphql-core then answers the whole request).
+`getattr` by name and a serialiser call per leaf, then dispatched every other selection by its kind. The compiled
+function does the same work written out, field by field in the selection's order: the attribute read by name in
+the code (the interpreter caches its look-up), the common serialisations inline (a `str` for String or ID, an
+`int` in range for Int, a `bool` for Boolean, a member of the enum), anything else by the type's own serialiser,
+the weight added up in a local; an object, a relation or a resolver calls the run's own step for its kind
+directly. What it decides is what the loop decided: a null in a non-null field, a value its type refuses or the
+answer's bound passed end the planned answer (graphql-core then answers the whole request).
 
 The code is written from the schema alone: Python attribute names of the schema's fields (checked to be plain
 identifiers, else read with `getattr`). The document's words (aliases, field names) never enter it: response keys
@@ -27,7 +28,7 @@ from service.execution import LEAF_OVERHEAD, NUMBER_WEIGHT
 from service.plan import MAX_INT, MIN_INT, Fallback, Kind
 
 if TYPE_CHECKING:
-    from service.plan import SelectionPlan
+    from service.plan import FieldPlan, SelectionPlan
 
 Fill = Callable[[Any, Any, Any, dict[str, Any]], None]
 
@@ -41,19 +42,15 @@ def compile_fill(selection: SelectionPlan) -> Fill:
     for index, plan in enumerate(selection.fields):
         key = f"K{index}"
         constants[key] = plan.response_name
+        if plan.kind is Kind.TYPENAME:
+            constants[f"T{index}"] = selection.object_type.name  # what String's serialiser makes of it
+            lines += [f"    w += {len(selection.object_type.name) + LEAF_OVERHEAD}", f"    out[{key}] = T{index}"]
+            continue
         if plan.kind is not Kind.LEAF or plan.is_list:
             constants[f"P{index}"] = plan
-            lines += [
-                "    run.weight = w",
-                f"    run.other(SELECTION, P{index}, source, path, out)",
-                "    w = run.weight",
-            ]
+            lines += _other(plan, index)
             continue
-        attribute = plan.attribute
-        read = (
-            f"source.{attribute}" if attribute.isidentifier() and not keyword.iskeyword(attribute)
-            else f"getattr(source, {attribute!r})"  # a name from the schema's Python names, never from a document
-        )
+        read = _read(plan.attribute)
         constants[f"S{index}"] = plan.leaf_type.serialize
         lines += [f"    v = {read}", "    if v is None:"]
         lines += ["        raise Fallback"] if plan.non_null else [f"        out[{key}] = None"]
@@ -66,6 +63,45 @@ def compile_fill(selection: SelectionPlan) -> Fill:
     exec("\n".join(lines), namespace)  # noqa: S102 - code written above from the schema's names only
     fill: Fill = namespace["fill"]
     return fill
+
+
+def _read(attribute: str) -> str:
+    """The expression reading an attribute of `source`: a name of the schema's Python fields, never a document's."""
+    if attribute.isidentifier() and not keyword.iskeyword(attribute):
+        return f"source.{attribute}"
+    return f"getattr(source, {attribute!r})"
+
+
+def _other(plan: FieldPlan, index: int) -> list[str]:
+    """Lines for a selection that is not a plain leaf, as `PlanRun.other` did it: its place in the answer, the
+    field's info of this request (made on its first object), then the object, relation or resolver."""
+    key, constant = f"K{index}", f"P{index}"
+    if plan.kind is Kind.LEAF:  # a list of leaves
+        null = ["        raise Fallback"] if plan.non_null else [f"        out[{key}] = None"]
+        return [
+            "    run.weight = w", f"    v = {_read(plan.attribute)}", "    if v is None:", *null, "    else:",
+            f"        out[{key}] = run.complete({constant}, v, None)", "    w = run.weight",
+        ]
+    lines = [
+        "    run.weight = w",
+        f"    info = run.infos.get({id(plan)})",
+        "    if info is None:",
+        f"        info = run.info_of(SELECTION, {constant}, path)",
+        f"    out[{key}] = None",
+    ]
+    if plan.kind is Kind.OBJECT and not plan.is_list:
+        null = ["        raise Fallback"] if plan.non_null else []
+        lines += [
+            f"    v = {_read(plan.attribute)}", "    if v is None:", *null, "        pass", "    else:",
+            f"        out[{key}] = run.item({constant}, v, info, info.path)",
+        ]
+    elif plan.kind is Kind.OBJECT:
+        lines.append(f"    out[{key}] = run.complete({constant}, {_read(plan.attribute)}, info)")
+    elif plan.kind is Kind.RELATION:
+        lines.append(f"    run.relation({constant}, source, info, out)")
+    else:
+        lines.append(f"    run.resolve({constant}, source, info, out)")
+    return [*lines, "    w = run.weight"]
 
 
 def _serialised(leaf_type: Any, index: int, constants: dict[str, Any]) -> list[str]:

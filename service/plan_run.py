@@ -20,7 +20,6 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLString
 from graphql.execution.executor import to_nodes
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined
@@ -115,43 +114,25 @@ class PlanRun:
 
     def fill(self, selection: SelectionPlan, source: Any, path: Path | None, out: dict[str, Any]) -> None:
         """The selections of one object into `out`, in order, by the selection's compiled function
-        (service/plan_compile.py: its plain leaves written out, every other selection through `other`)."""
+        (service/plan_compile.py: its plain leaves written out, every other selection by its kind's step)."""
         compiled = selection.compiled
         if compiled is None:
             compiled = selection.compiled = compile_fill(selection)
         compiled(self, source, path, out)
 
-    def other(
-        self, selection: SelectionPlan, plan: FieldPlan, source: Any, path: Path | None, out: dict[str, Any]
-    ) -> None:
-        """Any selection but a plain leaf: `__typename`, a list of leaves, an object, a relation, a resolver."""
-        name, kind, parent_type = plan.response_name, plan.kind, selection.object_type
-        if kind is Kind.TYPENAME:
-            out[name] = self.leaf(GraphQLString.serialize, parent_type.name)
-            return
-        if kind is Kind.LEAF:  # a list of leaves
-            value = getattr(source, plan.attribute)
-            if value is None and plan.non_null:
-                raise Fallback
-            out[name] = None if value is None else self.complete(plan, value, None)
-            return
-        info = self.infos.get(id(plan))
-        if info is None:
-            field_path = Path(path, name, parent_type.name)
-            if kind is Kind.RESOLVE or (plan.relation is not None and plan.relation.part is not None):
-                info = self.executor.build_resolve_info(
-                    plan.field_def, to_nodes(plan.field_details), parent_type, field_path
-                )
-            else:
-                info = TypeCheckInfo(field_path, self.executor.context_value)
-            self.infos[id(plan)] = info
-        out[name] = None  # its place in the answer's order
-        if kind is Kind.OBJECT:
-            out[name] = self.complete(plan, getattr(source, plan.attribute), info)
-        elif kind is Kind.RELATION:
-            self.relation(plan, source, info, out)
+    def info_of(self, selection: SelectionPlan, plan: FieldPlan, path: Path | None) -> Any:
+        """The field's info for this request, made on its first object: graphql-core's for a resolver or a relation
+        that checks a reader, else only what a type check reads (`TypeCheckInfo`)."""
+        parent_type = selection.object_type
+        field_path = Path(path, plan.response_name, parent_type.name)
+        info: Any
+        if plan.kind is Kind.RESOLVE or (plan.relation is not None and plan.relation.part is not None):
+            nodes = to_nodes(plan.field_details)
+            info = self.executor.build_resolve_info(plan.field_def, nodes, parent_type, field_path)
         else:
-            self.resolve(plan, source, info, out)
+            info = TypeCheckInfo(field_path, self.executor.context_value)
+        self.infos[id(plan)] = info
+        return info
 
     def relation(self, plan: FieldPlan, source: Any, info: Any, out: dict[str, Any]) -> None:
         relation = plan.relation

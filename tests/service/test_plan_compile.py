@@ -25,14 +25,21 @@ def _me_selection(document: str) -> SelectionPlan:
 
 
 class Run:
-    """What the compiled function reads of `PlanRun`: the weight, its bound and `other`."""
+    """What the compiled function reads of `PlanRun`: the weight, its bound, the fields' infos and the steps it
+    hands a relation, an object or a resolver to (recorded here, their place in the answer marked)."""
 
     def __init__(self, limit: int = 1 << 30) -> None:
         self.weight, self.limit = 0, limit
+        self.infos: dict[int, Any] = {}
         self.others: list[str] = []
 
-    def other(self, selection: Any, plan: Any, source: Any, path: Any, out: dict[str, Any]) -> None:
+    def info_of(self, selection: Any, plan: Any, path: Any) -> Any:
+        info = self.infos[id(plan)] = SimpleNamespace(path=(path, plan.response_name))
+        return info
+
+    def relation(self, plan: Any, source: Any, info: Any, out: dict[str, Any]) -> None:
         self.others.append(plan.response_name)
+        assert out[plan.response_name] is None  # its place already taken
         out[plan.response_name] = f"<{plan.response_name}>"
 
 
@@ -46,15 +53,17 @@ def _person(**changes: Any) -> Any:
 
 
 def test_the_leaves_are_written_in_the_selection_order_with_the_others_in_their_place() -> None:
-    selection = _me_selection("query { me { fullName age: socialInsuranceCode currentCard { cardNumber } id } }")
+    selection = _me_selection(
+        "query { me { fullName age: socialInsuranceCode kind: __typename currentCard { cardNumber } id } }"
+    )
     run, out = Run(), dict[str, Any]()
     compile_fill(selection)(run, _person(), None, out)
-    assert list(out) == ["fullName", "age", "currentCard", "id"]
-    assert out == {"fullName": "Nguyễn Thị Hoa", "age": "0190000001", "currentCard": "<currentCard>",
-                   "id": "UGVyc29uOjE"}
+    assert list(out) == ["fullName", "age", "kind", "currentCard", "id"]
+    assert out == {"fullName": "Nguyễn Thị Hoa", "age": "0190000001", "kind": "Person",
+                   "currentCard": "<currentCard>", "id": "UGVyc29uOjE"}
     assert run.others == ["currentCard"]
     # each leaf weighed as service/execution.py weighs it: its text, plus 16 for its key and punctuation
-    assert run.weight == len("Nguyễn Thị Hoa") + len("0190000001") + len("UGVyc29uOjE") + 3 * 16
+    assert run.weight == len("Nguyễn Thị Hoa") + len("0190000001") + len("Person") + len("UGVyc29uOjE") + 4 * 16
 
 
 def test_dates_and_enums_are_the_scalars_own_text() -> None:
