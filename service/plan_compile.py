@@ -99,6 +99,18 @@ def _other(plan: FieldPlan, index: int) -> list[str]:
         lines.append(f"    out[{key}] = run.complete({constant}, {_read(plan.attribute)}, info)")
     elif plan.kind is Kind.RELATION:
         lines.append(f"    run.relation({constant}, source, info, out)")
+        relation = plan.relation
+        if relation is not None and relation.part is None:
+            # The same reference answer met before in this request (a page's visits share hospitals): as
+            # `PlanRun.relation` writes it, without the call or the field's info.
+            memo = [
+                f"    known = run.references.get(({id(plan)}, {_read(relation.key)}))",
+                "    if known is not None:",
+                "        w += known[1]",
+                f"        out[{key}] = known[0]",
+                "    else:",
+            ]
+            return [*memo, *(f"    {line}" for line in lines), "        w = run.weight"]
     else:
         lines.append(f"    run.resolve({constant}, source, info, out)")
     return [*lines, "    w = run.weight"]

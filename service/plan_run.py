@@ -246,5 +246,8 @@ class PlanRun:
                 return out
             if not allowed:
                 raise Fallback
-        self.fill(selection, value, path, out)
+        compiled = selection.compiled  # `fill`, without its frame: the step every object of a list takes
+        if compiled is None:
+            compiled = selection.compiled = compile_fill(selection)
+        compiled(self, value, path, out)
         return out
