@@ -28,7 +28,10 @@ def _converter(hint: Any) -> Convert | None:
     members = [a for a in typing.get_args(hint) if a is not type(None)] if _is_union(hint) else [hint]
     if len(members) == 1 and isinstance(members[0], type) and issubclass(members[0], enum.Enum):
         enum_type = members[0]
-        return lambda value: None if value is None else enum_type(value)
+        # Its members by value (filled when the enum is defined): the lookup `enum_type(value)` makes, without its
+        # metaclass call; a value not there still goes to `enum_type(value)` and is refused the same way.
+        by_value = enum_type._value2member_map_
+        return lambda value: None if value is None else by_value.get(value) or enum_type(value)
     return None
 
 

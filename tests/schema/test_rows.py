@@ -13,7 +13,7 @@ from schema.ids import from_global_id, to_global_id
 from schema.person import Person
 from schema.province import Province
 from schema.rows import _MAKERS, _PLANS, Mapped
-from schema.visit import Diagnosis, MedicalVisit
+from schema.visit import Diagnosis, MedicalVisit, VisitType
 
 
 def _by_the_loop(cls: type[Mapped], row: Any) -> dict[str, Any]:
@@ -47,3 +47,12 @@ def test_global_ids_are_base64url_of_type_and_key_without_padding() -> None:
             expected = base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
             assert to_global_id(type_name, pk) == expected
             assert from_global_id(expected) == (type_name, pk)
+
+
+def test_an_enum_column_gets_its_member_and_an_unknown_value_is_refused() -> None:
+    row = {"id": 7, "person_id": 1, "facility_id": 2, "visit_type": "INPATIENT", "admitted_at": None,
+           "discharged_at": None, "primary_diagnosis_code": "J06.9", "total_cost": 1, "insurance_paid": 1,
+           "patient_paid": 0}
+    assert MedicalVisit.from_row(row).visit_type is VisitType.INPATIENT
+    with pytest.raises(ValueError, match="NOT_A_VISIT"):
+        MedicalVisit.from_row(row | {"visit_type": "NOT_A_VISIT"})
