@@ -58,10 +58,12 @@ def compile_fill(selection: SelectionPlan) -> Fill:
         lines += [f"        {line}" for line in _serialised(plan.leaf_type, index, constants)]
         lines.append(f"        out[{key}] = c")
     lines += ["    run.weight = w", "    if w > run.limit:", "        raise Fallback"]
-    constants["SELECTION"] = selection
+    # The parent type, not the selection: the selection keeps this function, which would then keep it (a cycle
+    # that only the cyclic collector frees once the plan leaves its cache).
+    constants["PARENT"] = selection.object_type
     namespace: dict[str, Any] = dict(constants)
     exec("\n".join(lines), namespace)  # noqa: S102 - code written above from the schema's names only
-    fill: Fill = namespace["fill"]
+    fill: Fill = namespace.pop("fill")  # out of its own globals: the function and its namespace make no cycle
     return fill
 
 
@@ -86,7 +88,7 @@ def _other(plan: FieldPlan, index: int) -> list[str]:
         "    run.weight = w",
         f"    info = run.infos.get({id(plan)})",
         "    if info is None:",
-        f"        info = run.info_of(SELECTION, {constant}, path)",
+        f"        info = run.info_of(PARENT, {constant}, path)",
         f"    out[{key}] = None",
     ]
     if plan.kind is Kind.OBJECT and not plan.is_list:

@@ -1,11 +1,11 @@
 """Running an operation plan (service/plan.py) level by level, for one request.
 
-Each object's selections are read in two loops: its plain leaves from their attributes (serialised by their type
-and weighed as service/execution.py weighs them, against the answer's bound), then the others: plain objects at
-once, what needs the database (a relation's loader, a reads-only resolver) put aside with what to do with its
-value. When the level is done the put-aside work is awaited in one `gather`: every relation of a level asks its
-loader in the same tick, so one statement per loader and level, with no `Info`, coroutine or task per relation
-field. Their values make the next level's work, until none is left.
+Each object's selections are read in order by its selection's compiled function (service/plan_compile.py): its
+plain leaves from their attributes (serialised by their type and weighed as service/execution.py weighs them,
+against the answer's bound), plain objects at once, what needs the database (a relation's loader, a reads-only
+resolver) put aside with what to do with its value. When the level is done the put-aside work is awaited in one
+`gather`: every relation of a level asks its loader in the same tick, so one statement per loader and level, with
+no `Info`, coroutine or task per relation field. Their values make the next level's work, until none is left.
 
 An error anywhere (a resolver or loader raising, a null in a non-null field, an object its type's check refuses,
 the answer growing past its bound) abandons the planned answer: graphql-core then executes the operation from the
@@ -20,6 +20,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from graphql import GraphQLObjectType
 from graphql.execution.executor import to_nodes
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined
@@ -120,10 +121,9 @@ class PlanRun:
             compiled = selection.compiled = compile_fill(selection)
         compiled(self, source, path, out)
 
-    def info_of(self, selection: SelectionPlan, plan: FieldPlan, path: Path | None) -> Any:
+    def info_of(self, parent_type: GraphQLObjectType, plan: FieldPlan, path: Path | None) -> Any:
         """The field's info for this request, made on its first object: graphql-core's for a resolver or a relation
         that checks a reader, else only what a type check reads (`TypeCheckInfo`)."""
-        parent_type = selection.object_type
         field_path = Path(path, plan.response_name, parent_type.name)
         info: Any
         if plan.kind is Kind.RESOLVE or (plan.relation is not None and plan.relation.part is not None):

@@ -4,6 +4,8 @@ in non-null fields and the answer's bound refused, other selections handed back 
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import weakref
 from types import SimpleNamespace
 from typing import Any
 
@@ -33,7 +35,7 @@ class Run:
         self.infos: dict[int, Any] = {}
         self.others: list[str] = []
 
-    def info_of(self, selection: Any, plan: Any, path: Any) -> Any:
+    def info_of(self, parent_type: Any, plan: Any, path: Any) -> Any:
         info = self.infos[id(plan)] = SimpleNamespace(path=(path, plan.response_name))
         return info
 
@@ -93,3 +95,15 @@ def test_the_document_words_never_enter_the_code() -> None:
     out: dict[str, Any] = {}
     compile_fill(selection)(Run(), _person(), None, out)
     assert out == {"import": "Nguyễn Thị Hoa", "os": "0190000001"}
+
+
+def test_a_compiled_selection_goes_with_its_plan_without_the_cyclic_collector() -> None:
+    gc.disable()
+    try:
+        selection = _me_selection("query { me { fullName currentCard { cardNumber } } }")
+        selection.compiled = compile_fill(selection)
+        compiled = weakref.ref(selection.compiled)
+        del selection
+        assert compiled() is None  # freed when its plan went: it keeps no reference back to the selection
+    finally:
+        gc.enable()
