@@ -36,6 +36,7 @@ from service.caching import mark_public
 from service.documents import GuardedSchema, request_errors
 from service.observability import observe_operation
 from service.plan import PLANS, Fallback, OperationPlan
+from service.plan_context import PlanContext
 from service.plan_run import PlanRun
 from service.planned import FELL_BACK, PLANNED, RAN_PLANNED, PlannedExecutionContext
 
@@ -79,7 +80,7 @@ async def execute_lean(schema: GuardedSchema, context: Context, data: GraphQLReq
 
 def _planned(
     schema: GuardedSchema, context: Context, data: GraphQLRequestData
-) -> tuple[PlannedExecutionContext, OperationPlan, frozenset[str]] | None:
+) -> tuple[PlanContext | PlannedExecutionContext, OperationPlan, frozenset[str]] | None:
     """The execution context and plan of a query that may take the lean path (module docstring), else None."""
     query = data.query
     prepared = schema.documents.prepare(query) if query and context.settings.executor == PLANNED else None
@@ -93,15 +94,20 @@ def _planned(
         schema, query, prepared, data.operation_name, data.variables, context
     ):
         return None
-    built = PlannedExecutionContext.build(
-        schema._schema, prepared.document, None, context, data.variables, data.operation_name,
-        is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type] # Strawberry's, as Schema.execute hands it
-        hide_suggestions=True, operation_extensions=data.extensions,
+    executor: PlanContext | PlannedExecutionContext | None = PlanContext.build(
+        schema._schema, prepared.document, data.operation_name, data.variables, context=context,
+        is_awaitable=optimized_is_awaitable, operation_extensions=data.extensions,
     )
-    if isinstance(built, list):
-        return None  # variables that do not coerce: Strawberry's path words the errors
-    executor = cast("PlannedExecutionContext", built)
-    if not executor.planned:
-        return None
+    if executor is None:  # fragments, or anything else graphql-core's own build decides
+        built = PlannedExecutionContext.build(
+            schema._schema, prepared.document, None, context, data.variables, data.operation_name,
+            is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type] # Strawberry's, as Schema.execute hands it
+            hide_suggestions=True, operation_extensions=data.extensions,
+        )
+        if isinstance(built, list):
+            return None  # variables that do not coerce: Strawberry's path words the errors
+        executor = cast("PlannedExecutionContext", built)
+        if not executor.planned:
+            return None
     plan = PLANS.get(executor.schema, executor.fragments, executor.variable_values, executor.operation)
     return None if plan is None else (executor, plan, root_fields)

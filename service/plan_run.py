@@ -33,6 +33,7 @@ from service.plan_compile import compile_fill
 from service.plan_reference import IMPURE, reference_answer
 
 if TYPE_CHECKING:
+    from service.plan_context import PlanContext
     from service.planned import PlannedExecutionContext
 
 
@@ -54,7 +55,7 @@ class TypeCheckInfo:
 class PlanRun:
     """One request's run of one plan."""
 
-    def __init__(self, executor: PlannedExecutionContext) -> None:
+    def __init__(self, executor: PlannedExecutionContext | PlanContext) -> None:
         self.executor = executor
         self.loaders = executor.context_value.loaders
         self.is_awaitable = executor.is_awaitable
