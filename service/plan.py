@@ -228,11 +228,20 @@ def leaf_serializer(leaf_type: GraphQLScalarType | GraphQLEnumType) -> Callable[
         return lambda value: value if type(value) is int and MIN_INT <= value <= MAX_INT else serialize(value)
     if leaf_type is GraphQLBoolean:
         return lambda value: value if type(value) is bool else serialize(value)
-    members = getattr(leaf_type, "wrapped_cls", None)  # Strawberry's enum: a member's name found by a scan
-    if isinstance(leaf_type, GraphQLEnumType) and isinstance(members, type) and issubclass(members, enum.Enum):
-        names = {member: serialize(member) for member in members}
+    named = enum_names(leaf_type)
+    if named is not None:
+        members, names = named
         return lambda value: names[value] if type(value) is members else serialize(value)
     return serialize
+
+
+def enum_names(leaf_type: GraphQLScalarType | GraphQLEnumType) -> tuple[type[enum.Enum], dict[Any, Any]] | None:
+    """For Strawberry's enum type, its Python enum and each member's GraphQL name (the type's serialiser finds a
+    member's name by a scan); None for any other leaf type."""
+    members = getattr(leaf_type, "wrapped_cls", None)
+    if isinstance(leaf_type, GraphQLEnumType) and isinstance(members, type) and issubclass(members, enum.Enum):
+        return members, {member: leaf_type.serialize(member) for member in members}
+    return None
 
 
 def directive_variables(operation: OperationDefinitionNode, fragments: Any) -> tuple[str, ...]:

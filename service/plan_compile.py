@@ -16,16 +16,15 @@ and serialisers are constants handed to the function.
 
 from __future__ import annotations
 
-import enum
 import keyword
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLBoolean, GraphQLEnumType, GraphQLID, GraphQLInt, GraphQLString
+from graphql import GraphQLBoolean, GraphQLID, GraphQLInt, GraphQLString
 from graphql.pyutils import Undefined
 
 from service.execution import LEAF_OVERHEAD, NUMBER_WEIGHT
-from service.plan import MAX_INT, MIN_INT, Fallback, Kind
+from service.plan import MAX_INT, MIN_INT, Fallback, Kind, enum_names
 
 if TYPE_CHECKING:
     from service.plan import FieldPlan, SelectionPlan
@@ -75,8 +74,8 @@ def _read(attribute: str) -> str:
 
 
 def _other(plan: FieldPlan, index: int) -> list[str]:
-    """Lines for a selection that is not a plain leaf, as `PlanRun.other` did it: its place in the answer, the
-    field's info of this request (made on its first object), then the object, relation or resolver."""
+    """Lines for a selection that is not a plain leaf: its place in the answer, the field's info of this request
+    (made on its first object, `PlanRun.info_of`), then the run's step for an object, a relation or a resolver."""
     key, constant = f"K{index}", f"P{index}"
     if plan.kind is Kind.LEAF:  # a list of leaves
         null = ["        raise Fallback"] if plan.non_null else [f"        out[{key}] = None"]
@@ -119,7 +118,8 @@ def _other(plan: FieldPlan, index: int) -> list[str]:
 
 
 def _serialised(leaf_type: Any, index: int, constants: dict[str, Any]) -> list[str]:
-    """Lines that set `c` to the leaf's serialised value `v` and add its weight to `w` (as `PlanRun.fill` does)."""
+    """Lines that set `c` to the leaf's serialised value `v` and add its weight to `w` (as service/execution.py
+    weighs a leaf); the fast cases are `service.plan.leaf_serializer`'s, written inline."""
     string_weight = f"w += len(c) + {LEAF_OVERHEAD}"
     number_weight = f"w += {NUMBER_WEIGHT + LEAF_OVERHEAD}"
     general = [
@@ -136,10 +136,9 @@ def _serialised(leaf_type: Any, index: int, constants: dict[str, Any]) -> list[s
                 *(f"    {g}" for g in general)]
     if leaf_type is GraphQLBoolean:
         return ["if type(v) is bool:", "    c = v", f"    {number_weight}", "else:", *(f"    {g}" for g in general)]
-    members = getattr(leaf_type, "wrapped_cls", None)  # Strawberry's enum: its members' names, found once
-    if isinstance(leaf_type, GraphQLEnumType) and isinstance(members, type) and issubclass(members, enum.Enum):
-        constants[f"E{index}"] = members
-        constants[f"N{index}"] = {member: leaf_type.serialize(member) for member in members}
+    named = enum_names(leaf_type)
+    if named is not None:
+        constants[f"E{index}"], constants[f"N{index}"] = named
         return [f"if type(v) is E{index}:", f"    c = N{index}[v]", f"    {string_weight}", "else:",
                 *(f"    {g}" for g in general)]
     return general
