@@ -1,7 +1,7 @@
 """Instructions the worker's process executes per request (valgrind's cachegrind), for this checkout or another.
 
     .venv/bin/python bench/instructions.py [--document Home|MedicalHistory|Me] [--baseline REV] [--requests 300]
-        [--concurrency 16]
+        [--concurrency 16] [--raw]
 
 Times on this shared machine move by ±10 % from one run to the next, which hides a change of 2 %. The count of
 instructions does not depend on the neighbours: it runs `bench/inprocess_profile.py --direct` (the app called with
@@ -16,7 +16,8 @@ the ratio is printed; the harness (`bench/inprocess_profile.py`) is this checkou
 worktree. `--concurrency 16` keeps 16 requests in flight, as `wrk -c16` does under load: the event loop then
 wakes once for several answers of the database, as it does under load, and the figure follows the load's (a
 request alone pays a wake-up per statement; instructions barely change, the kernel's share does). Needs Debian's
-valgrind (`apt-get install -y valgrind`); about a minute per count.
+valgrind (`apt-get install -y valgrind`); about a minute per count. `--raw` counts bench/raw_asyncpg.py's endpoint
+instead (Home or MedicalHistory): the same answer without GraphQL, the floor the service is compared with.
 """
 
 from __future__ import annotations
@@ -37,12 +38,12 @@ FIRST = 100
 REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 
-def count(checkout: Path, document: str, requests: int, concurrency: int) -> int:
+def count(checkout: Path, document: str, requests: int, concurrency: int, *, raw: bool = False) -> int:
     """The instructions of the whole run of `requests` requests (plus the harness's warm-up) in `checkout`."""
     command = [
         "valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
         sys.executable, "bench/inprocess_profile.py", "--direct", "--document", document,
-        "--requests", str(requests), "--rounds", "1", "--concurrency", str(concurrency),
+        "--requests", str(requests), "--rounds", "1", "--concurrency", str(concurrency), *(["--raw"] if raw else []),
     ]  # fmt: skip
     done = subprocess.run(command, cwd=checkout, capture_output=True, text=True, check=False)  # noqa: S603
     found = REFS.search(done.stderr)
@@ -51,9 +52,9 @@ def count(checkout: Path, document: str, requests: int, concurrency: int) -> int
     return int(found[1].replace(",", ""))
 
 
-def per_request(checkout: Path, document: str, requests: int, concurrency: int) -> float:
-    more = count(checkout, document, FIRST + requests, concurrency)
-    fewer = count(checkout, document, FIRST, concurrency)
+def per_request(checkout: Path, document: str, requests: int, concurrency: int, *, raw: bool = False) -> float:
+    more = count(checkout, document, FIRST + requests, concurrency, raw=raw)
+    fewer = count(checkout, document, FIRST, concurrency, raw=raw)
     return (more - fewer) / requests
 
 
@@ -63,11 +64,15 @@ def main() -> int:
     parser.add_argument("--baseline", help="a git revision to compare with (run from its worktree)")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=1, help="requests in flight at once (16: as under load)")
+    parser.add_argument("--raw", action="store_true", help="bench/raw_asyncpg.py's endpoint (Home, MedicalHistory)")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         sys.exit("valgrind is missing: apt-get install -y valgrind")
-    here = per_request(ROOT, args.document, args.requests, args.concurrency)
-    print(f"{args.document}: {here / 1000:,.0f} k instructions per request (this checkout)")
+    if args.raw and (args.document == "Me" or args.baseline):
+        sys.exit("--raw counts Home or MedicalHistory, without --baseline")
+    here = per_request(ROOT, args.document, args.requests, args.concurrency, raw=args.raw)
+    what = "the raw endpoint" if args.raw else "this checkout"
+    print(f"{args.document}: {here / 1000:,.0f} k instructions per request ({what})")
     if args.baseline:
         worktree = baseline_worktree(args.baseline)
         shared = worktree / ".bench"
