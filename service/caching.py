@@ -22,6 +22,7 @@ from service.documents import GuardedSchema
 
 PUBLIC_CACHE_CONTROL = "public, max-age={}"
 NO_STORE = "no-store"
+NO_STORE_BYTES = NO_STORE.encode("latin-1")
 CREDENTIAL_HEADERS = ("authorization", "x-api-key", "cookie")
 
 
@@ -71,9 +72,14 @@ def mark_public(schema: GuardedSchema, context: Any, root_fields: frozenset[str]
 
 def apply_cache_headers(request: Request, response: Response) -> Response:
     """Called on every GraphQL HTTP response: ETag and 304 for public answers, no-store for all others."""
-    cache_control = response.headers.get("Cache-Control", "")
+    # Read on the raw headers (a header's first value, as `Headers.get` reads it): most answers have none yet.
+    raw = next((value for name, value in response.raw_headers if name == b"cache-control"), None)
+    cache_control = "" if raw is None else raw.decode("latin-1")
     if not cache_control.startswith("public") or response.status_code != 200:
-        response.headers["Cache-Control"] = NO_STORE
+        if raw is None:
+            response.raw_headers.append((b"cache-control", NO_STORE_BYTES))
+        else:
+            response.headers["Cache-Control"] = NO_STORE
         return response
     etag = '"' + hashlib.sha256(bytes(response.body)).hexdigest()[:32] + '"'
     # Credentials change the answer (and forbid caching it): shared caches must key on them.

@@ -70,6 +70,33 @@ def refusal_response(error: RequestError) -> Response:
     return Response(error.body(), status_code=error.status, media_type="application/json", headers=headers)
 
 
+class SubResponse(Response):
+    """What resolvers may set on `info.context.response` (a status, headers): Strawberry's sub-response is a whole
+    `Response` whose empty body is rendered and whose content-length header is added, then deleted, per request."""
+
+    def __init__(self) -> None:  # noqa: PLW0231 - nothing of Response.__init__ is wanted
+        self.status_code = None  # type: ignore[assignment] # unset: the answer's own status stands
+        self.background = None
+        self.body = b""
+        self.raw_headers = []
+
+
+class Answer(Response):
+    """A JSON answer whose headers are written at once (Strawberry's `create_response` makes a `Response`, then
+    extends its headers with the sub-response's and sets their status and background one by one)."""
+
+    media_type = JSON
+
+    def __init__(self, body: bytes, sub_response: Response) -> None:  # noqa: PLW0231
+        self.status_code = sub_response.status_code or 200
+        self.background = sub_response.background
+        self.body = body
+        self.raw_headers = [
+            (b"content-length", str(len(body)).encode("latin-1")), (b"content-type", b"application/json"),
+            *sub_response.raw_headers,
+        ]
+
+
 class BoundedRequestAdapter(StarletteRequestAdapter):
     """Starlette's adapter, with the request in reach so the view can read the body within its limit."""
 
@@ -143,6 +170,14 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        return SubResponse()
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        return Answer(self.encode_json(response_data), sub_response)
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)
