@@ -11,10 +11,22 @@ error is Strawberry's own. Any other field keeps Strawberry's wrapper (`field_de
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLField, GraphQLResolveInfo, GraphQLSchema
+from graphql import (
+    FieldNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    ListValueNode,
+    ObjectValueNode,
+    ValueNode,
+    VariableNode,
+)
+from graphql.execution.values import get_argument_values
 from strawberry.permission import PermissionExtension
 from strawberry.types.base import StrawberryOptional
 
@@ -87,3 +99,29 @@ def direct_call(schema: GraphQLSchema, field_def: GraphQLField) -> DirectCall | 
         passes_self=resolver.self_parameter is not None, info_name=info.name if info is not None else None,
         source_names=sources, names=tuple(names), permissions=permissions,
     )
+
+
+def constant_arguments(field_def: GraphQLField, node: FieldNode) -> dict[str, Any] | None:
+    """The field's argument values when the document writes every one as a literal (or leaves it to its default):
+    the same for every request of the plan, so coerced once, when the plan is made. None when a variable is among
+    them, a literal does not coerce (the request's own coercion then words the error), or a value is not a scalar
+    (a resolver could change a list or an input object it was handed)."""
+    if any(_has_variable(argument.value) for argument in node.arguments or ()):
+        return None
+    try:
+        values = get_argument_values(field_def, node)
+    except GraphQLError:
+        return None
+    if all(value is None or isinstance(value, int | float | str | enum.Enum) for value in values.values()):
+        return values
+    return None
+
+
+def _has_variable(value: ValueNode) -> bool:
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_has_variable(item) for item in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_has_variable(item.value) for item in value.fields)
+    return False

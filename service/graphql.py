@@ -74,7 +74,7 @@ class SubResponse(Response):
     """What resolvers may set on `info.context.response` (a status, headers): Strawberry's sub-response is a whole
     `Response` whose empty body is rendered and whose content-length header is added, then deleted, per request."""
 
-    def __init__(self) -> None:  # noqa: PLW0231 - nothing of Response.__init__ is wanted
+    def __init__(self) -> None:  # nothing of Response.__init__ is wanted
         self.status_code = None  # type: ignore[assignment] # unset: the answer's own status stands
         self.background = None
         self.body = b""
@@ -87,7 +87,7 @@ class Answer(Response):
 
     media_type = JSON
 
-    def __init__(self, body: bytes, sub_response: Response) -> None:  # noqa: PLW0231
+    def __init__(self, body: bytes, sub_response: Response) -> None:
         self.status_code = sub_response.status_code or 200
         self.background = sub_response.background
         self.body = body

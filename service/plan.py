@@ -43,7 +43,7 @@ from graphql import (
 from graphql.execution.collect_fields import collect_fields, collect_subfields
 
 from core.policy import POLICY, RELATION, Relation
-from service.direct import DirectCall, direct_call
+from service.direct import DirectCall, constant_arguments, direct_call
 from service.policy import DEFINITION as STRAWBERRY_DEFINITION
 
 PLAN_CACHE_SIZE = 256
@@ -84,6 +84,7 @@ class FieldPlan:
     selection: SelectionPlan | None = None
     relation: Relation | None = None
     has_arguments: bool = False
+    arguments: dict[str, Any] | None = None  # written as literals only: coerced once (service/direct.py)
     # A reads-only resolver called without Strawberry's wrapper (service/direct.py), or None: `field_def.resolve`.
     call: DirectCall | None = None
     # A leaf's serialisation: the scalar's or enum's own, or a shortcut for a value already of the right type.
@@ -171,7 +172,7 @@ class Planner:
         elif isinstance(relation, Relation) and relation.target is not None and not plan.has_arguments:
             plan.kind, plan.relation = Kind.RELATION, relation
         elif reads_only(definition):
-            plan.call = direct_call(self.schema, field_def)
+            plan.call, plan.arguments = direct_call(self.schema, field_def), constant_arguments(field_def, node)
         else:
             raise Unplannable
         if plan.object_type is not None:

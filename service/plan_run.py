@@ -194,9 +194,9 @@ class PlanRun:
 
     def resolve(self, plan: FieldPlan, source: Any, info: Any, out: dict[str, Any]) -> None:
         executor = self.executor
-        args = {}
-        if plan.has_arguments:
-            args = get_argument_values(
+        args = plan.arguments
+        if args is None:
+            args = {} if not plan.has_arguments else get_argument_values(
                 plan.field_def, plan.field_details[0].node, executor.variable_values, None, executor.hide_suggestions
             )
         call = plan.call

@@ -17,7 +17,7 @@ from typing import Any
 import graphql
 import pytest
 
-from service.direct import DirectCall, PermissionUndecided, direct_call
+from service.direct import DirectCall, PermissionUndecided, constant_arguments, direct_call
 from service.documents import GuardedSchema
 from service.logs import JsonFormatter
 from service.plan import leaf_serializer
@@ -118,6 +118,40 @@ def test_reads_only_resolvers_with_plain_arguments_are_called_directly() -> None
     assert inbox is not None and ("unreadOnly", "unread_only") in inbox.names
     # An enum argument (its Python value is converted by Strawberry): the wrapper stays.
     assert direct_call(schema, _field("Person", "contributionPeriods")) is None
+
+
+def _node(document: str) -> graphql.FieldNode:
+    """The first field inside `me { ... }` of a document."""
+    operation = graphql.parse(document).definitions[0]
+    assert isinstance(operation, graphql.OperationDefinitionNode)
+    me = operation.selection_set.selections[0]
+    assert isinstance(me, graphql.FieldNode) and me.selection_set is not None
+    field = me.selection_set.selections[0]
+    assert isinstance(field, graphql.FieldNode)
+    return field
+
+
+def test_arguments_written_as_literals_are_coerced_once_with_their_defaults() -> None:
+    visits = _field("Person", "medicalVisits")
+    literal = constant_arguments(visits, _node("{ me { medicalVisits(first: 5) { totalCount } } }"))
+    assert literal == graphql.execution.values.get_argument_values(
+        visits, _node("{ me { medicalVisits(first: 5) { totalCount } } }")
+    )
+    assert literal is not None and literal["first"] == 5
+    assert constant_arguments(visits, _node("{ me { medicalVisits { totalCount } } }")) is not None
+    # A variable anywhere, or a literal that does not coerce: coerced per request, as graphql-core does.
+    variable = _node("query ($n: Int) { me { medicalVisits(first: $n) { totalCount } } }")
+    assert constant_arguments(visits, variable) is None
+    assert constant_arguments(visits, _node('{ me { medicalVisits(first: "many") { totalCount } } }')) is None
+
+
+async def test_literal_and_variable_arguments_answer_alike(pair: Pair) -> None:
+    literal = await pair.both("owner", "/graphql", "{ me { medicalVisits(first: 2) { edges { node { id } } } } }")
+    variable = await pair.both(
+        "owner", "/graphql", "query ($n: Int) { me { medicalVisits(first: $n) { edges { node { id } } } } }", {"n": 2}
+    )
+    assert json.loads(literal) == json.loads(variable)
+    assert len(json.loads(literal)["data"]["me"]["medicalVisits"]["edges"]) == 2
 
 
 def _field(type_name: str, field_name: str) -> graphql.GraphQLField:
