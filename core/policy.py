@@ -77,7 +77,7 @@ PUBLIC_DIRECTORY = FieldPolicy(cache_max_age=300, rate_limit="directory")
 class Relation:
     """A field whose value a loader finds by one attribute of its parent (for the reader of the plan)."""
 
-    loader: type
+    loader: type[Any]  # a loaders.base.BaseLoader subclass (core does not import loaders)
     key: str
     many: bool = False
     # What the planned executor needs to run it without the resolver: the row's mapping and the part checked.

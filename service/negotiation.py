@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from strawberry.http.parse_content_type import parse_content_type
 
 from core.errors import ErrorCode, RequestError
@@ -96,12 +96,25 @@ def check_post_headers(request: Request, limit: int) -> None:
 
 
 async def read_bounded(request: Request, limit: int) -> bytes:
-    """The body, refused with 413 as soon as it grows past `limit` bytes (never buffered beyond that)."""
+    """The body, refused with 413 as soon as it grows past `limit` bytes (never buffered beyond that).
+
+    Read from the ASGI messages as Starlette's `Request.stream` reads them (a client gone: ClientDisconnect), without
+    its async generator, which the event loop registers and forgets again for every request. The body is read once,
+    here: the request's own `body()` is not called after it."""
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    receive = request.receive
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect
+        if message["type"] != "http.request":
+            continue
+        chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             raise _too_large(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
+        if chunk:
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)

@@ -147,13 +147,12 @@ class PlanRun:
             out[plan.response_name] = known[0]
             return
         recorded = None if relation.part is None else reader_check(info, source.person_id, relation.part)
-        loader = self.loaders.get(relation.loader)
         target = relation.target
         shared = self.loaders.shared
         selection = plan.selection
         if (
-            selection is not None and selection.pure and key is not None and shared is not None and loader.shared
-            and recorded is None and not relation.many
+            selection is not None and selection.pure and key is not None and shared is not None
+            and relation.loader.shared and recorded is None and not relation.many
         ):
             entry = shared.entry(relation.loader, key)
             before = self.weight
@@ -163,6 +162,7 @@ class PlanRun:
                 if relation.part is None:
                     self.references[(id(plan), key)] = (answer, self.weight - before)
                 return
+        loader = self.loaders.get(relation.loader)  # made only now: a shared row answered above needs none
         if loader.shared and shared is not None and shared.seconds > 0 and target is not None:
             # A reference row shared by the worker's requests: its object too (loaders/shared.py).
             mapped, make = shared.mapped, target

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
+from starlette.requests import ClientDisconnect, Request
 
-from service.negotiation import GRAPHQL_RESPONSE, preferred
+from core.errors import RequestError
+from service.negotiation import GRAPHQL_RESPONSE, preferred, read_bounded
 
 BROKEN = {"query": "{ provinces { nonsense } }"}
 FINE = {"query": "{ provinces { code } }"}
@@ -56,3 +60,30 @@ async def test_a_client_accepting_neither_type_is_told_406(shared_client: httpx.
 )
 def test_the_media_type_follows_the_accept_header(accept: str | None, chosen: str | None) -> None:
     assert preferred(accept) == chosen
+
+
+def _request(*messages: dict[str, Any]) -> Request:
+    queue = list(messages)
+
+    async def receive() -> dict[str, Any]:
+        return queue.pop(0)
+
+    return Request({"type": "http", "method": "POST", "headers": []}, receive)
+
+
+async def test_a_body_in_chunks_is_read_whole_and_refused_past_the_limit() -> None:
+    chunks = (
+        {"type": "http.request", "body": b'{"query": ', "more_body": True},
+        {"type": "http.request", "body": b"", "more_body": True},
+        {"type": "http.request", "body": b'"{ __typename }"}'},
+    )
+    assert await read_bounded(_request(*chunks), 100) == b'{"query": "{ __typename }"}'
+    with pytest.raises(RequestError) as refused:
+        await read_bounded(_request(*chunks), 12)
+    assert refused.value.status == 413
+
+
+async def test_a_client_gone_while_its_body_is_read_is_a_disconnect() -> None:
+    with pytest.raises(ClientDisconnect):
+        first = {"type": "http.request", "body": b"{", "more_body": True}
+        await read_bounded(_request(first, {"type": "http.disconnect"}), 100)
