@@ -228,16 +228,19 @@ class GraphQLApp(GraphQL[Context, None]):
         if parsed is not None:
             return parsed  # parsed before the viewer (service/replicas.py)
         if request.method == "GET":
-            data = self.parse_query_params(request.query_params)
-        else:
-            data = self.parse_json(await read_bounded(request.request, self.settings.max_body_bytes))
+            return self.request_data(self.parse_query_params(request.query_params))
+        return await self.parse_post(request.request)
+
+    async def parse_post(self, request: Request) -> GraphQLRequestData:
+        """A POST's body (its headers checked by `run`), read within the limit and parsed."""
+        return self.request_data(self.parse_json(await read_bounded(request, self.settings.max_body_bytes)))
+
+    def request_data(self, data: object) -> GraphQLRequestData:
+        """The operation a request's parsed body (or query string) asks for, its shape checked."""
         if isinstance(data, list):
             raise RequestError(400, ErrorCode.BATCHING_NOT_SUPPORTED, text(TextId.BATCHING_NOT_SUPPORTED))
         if not isinstance(data, dict):
             raise RequestError(400, ErrorCode.BAD_REQUEST, text(TextId.BODY_NOT_OBJECT))
-        return self._request_data(data)
-
-    def _request_data(self, data: dict[str, Any]) -> GraphQLRequestData:
         query, variables = data.get("query"), data.get("variables")
         operation_name, extensions = data.get("operationName"), data.get("extensions")
         if not isinstance(query, str | None) or not isinstance(operation_name, str | None):
@@ -261,7 +264,11 @@ class GraphQLApp(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        is_get = request_adapter.method == "GET"
+        return await self.execute_request(request, context, request_data, is_get=request_adapter.method == "GET")
+
+    async def execute_request(
+        self, request: Request, context: Context, request_data: GraphQLRequestData, *, is_get: bool
+    ) -> ExecutionResult:
         allowed = QUERIES_ONLY if is_get or self.endpoint is Endpoint.PARTNER else ALL_OPERATIONS
         try:
             result = await replicas.execute_routed(
@@ -324,10 +331,12 @@ class GraphQLApp(GraphQL[Context, None]):
         return response
 
     async def _post(self, request: Request) -> Response:
-        """Strawberry's `run` for a POST, without what only its other transports need (pages, sockets, streams)."""
-        adapter = self.request_adapter_class(request)
-        sub_response = await self.get_sub_response(request)
+        """Strawberry's `run` for a POST, without what only its other transports need (pages, sockets, streams)
+        and without its request adapter: the body is parsed by `get_context` (before the viewer) and kept."""
+        sub_response = SubResponse()
         context = await self.get_context(request, response=sub_response)
-        data = await self.parse_http_body(adapter)
-        result = await self.execute_single(request, adapter, sub_response, context, None, data)
-        return self.create_response(await self.process_result(request, result), sub_response)
+        data: GraphQLRequestData = request.state.request_data
+        result = await self.execute_request(request, context, data, is_get=False)
+        if result.errors or result.extensions:
+            return self.create_response(await self.process_result(request, result), sub_response)
+        return Answer(self.encode_json({"data": result.data}), sub_response)  # what process_result makes of it

@@ -37,11 +37,15 @@ from service.state import replicas_of
 async def parse_early(view: Any, request: Request) -> None:
     """Parse the request (a service.graphql.GraphQLApp's) before its viewer is resolved, for the view to use, and
     note whether it is a query: that decides where the request reads, its viewer's session included."""
-    adapter = view.request_adapter_class(request)
-    if request.method in {"GET", "POST"} and not view.should_render_graphql_ide(adapter):
+    method = request.method
+    if method == "POST":
+        data = await view.parse_post(request)
+    elif method == "GET" and not view.should_render_graphql_ide(adapter := view.request_adapter_class(request)):
         data = await view.parse_http_body(adapter)
-        classify(request, view.guarded_schema.documents, data)
-        request.state.request_data = data
+    else:
+        return
+    classify(request, view.guarded_schema.documents, data)
+    request.state.request_data = data
 
 
 def classify(request: Request, documents: DocumentCache, data: GraphQLRequestData) -> None:
