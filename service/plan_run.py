@@ -237,16 +237,17 @@ class PlanRun:
         is_type_of = object_type.is_type_of
         if is_type_of is not None:
             allowed = is_type_of(value, info)
-            if self.is_awaitable(allowed):
-                def then(passed: Any) -> None:
-                    if not passed:
-                        raise Fallback
-                    self.fill(selection, value, path, out)
+            if allowed is not True:  # True (the owner, a reference type) is every object of a personal page
+                if self.is_awaitable(allowed):
+                    def then(passed: Any) -> None:
+                        if not passed:
+                            raise Fallback
+                        self.fill(selection, value, path, out)
 
-                self.pending.append((allowed, then))
-                return out
-            if not allowed:
-                raise Fallback
+                    self.pending.append((allowed, then))
+                    return out
+                if not allowed:
+                    raise Fallback
         compiled = selection.compiled  # `fill`, without its frame: the step every object of a list takes
         if compiled is None:
             compiled = selection.compiled = compile_fill(selection)
