@@ -17,7 +17,6 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException, StarletteRequestAdapter
-from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -43,14 +42,14 @@ from db.pool import RequestConnection
 from loaders.context import Context
 from loaders.shared import SharedRows
 from service import negotiation, replicas, speculation, subscriptions
+from service.answers import Answer, SubResponse, needs_touching, never_executed, refusal_response, touched
 from service.caching import apply_cache_headers
-from service.documents import GuardedSchema, with_code
+from service.documents import GuardedSchema
 from service.execution import too_large
 from service.graphiql import build_page, page_response
 from service.lean import execute
 from service.mistakes import InvalidRequestBudget
-from service.negotiation import GRAPHQL_RESPONSE, JSON, REQUEST_ERROR_CODES, check_post_headers, preferred, read_bounded
-from service.observability import note_refusal
+from service.negotiation import GRAPHQL_RESPONSE, JSON, check_post_headers, preferred, read_bounded
 from service.persisted import PersistedQueries
 from service.state import database_of
 
@@ -63,62 +62,12 @@ class Endpoint(enum.Enum):
     PARTNER = "partner"
 
 
-def refusal_response(error: RequestError) -> Response:
-    """The answer to a request refused before it ran; its code also goes into the request's log line."""
-    note_refusal(error.code.value)
-    headers = {"Cache-Control": "no-store", **error.headers}
-    return Response(error.body(), status_code=error.status, media_type="application/json", headers=headers)
-
-
-class SubResponse(Response):
-    """What resolvers may set on `info.context.response` (a status, headers): Strawberry's sub-response is a whole
-    `Response` whose empty body is rendered and whose content-length header is added, then deleted, per request."""
-
-    def __init__(self) -> None:  # nothing of Response.__init__ is wanted
-        self.status_code = None  # type: ignore[assignment] # unset: the answer's own status stands
-        self.background = None
-        self.body = b""
-        self.raw_headers = []
-
-
-class Answer(Response):
-    """A JSON answer whose headers are written at once (Strawberry's `create_response` makes a `Response`, then
-    extends its headers with the sub-response's and sets their status and background one by one)."""
-
-    media_type = JSON
-
-    def __init__(self, body: bytes, sub_response: Response) -> None:
-        self.status_code = sub_response.status_code or 200
-        self.background = sub_response.background
-        self.body = body
-        self.raw_headers = [
-            (b"content-length", str(len(body)).encode("latin-1")), (b"content-type", b"application/json"),
-            *sub_response.raw_headers,
-        ]
-
-
 class BoundedRequestAdapter(StarletteRequestAdapter):
     """Starlette's adapter, with the request in reach so the view can read the body within its limit."""
 
     def __init__(self, request: Request) -> None:
         super().__init__(request)
         self.request = request
-
-
-def _never_executed(result: ExecutionResult) -> bool:
-    """Whether the result is of a request refused before execution (parse, validation, variables, limits)."""
-    codes = {(error.extensions or {}).get("code") for error in result.errors or ()}
-    return result.data is None and bool(codes) and codes <= REQUEST_ERROR_CODES
-
-
-def _needs_touching(error: GraphQLError) -> bool:
-    return "Did you mean" in error.message or not (error.extensions or {}).get("code")
-
-
-def _touched(error: GraphQLError) -> GraphQLError:
-    # graphql-core's own request errors (bad variable values) come without a code and outside any field.
-    uncoded = not (error.extensions or {}).get("code") and error.path is None
-    return with_code(error, ErrorCode.BAD_USER_INPUT if uncoded else None)
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -289,17 +238,17 @@ class GraphQLApp(GraphQL[Context, None]):
             raise RequestError(400, ErrorCode.BAD_REQUEST, unknown) from None
         except MissingQueryError:
             raise RequestError(400, ErrorCode.BAD_REQUEST, text(TextId.NO_QUERY)) from None
-        if result.errors and any(_needs_touching(error) for error in result.errors):
-            errors = [_touched(error) if _needs_touching(error) else error for error in result.errors]
+        if result.errors and any(needs_touching(error) for error in result.errors):
+            errors = [touched(error) if needs_touching(error) else error for error in result.errors]
             result = ExecutionResult(data=result.data, errors=errors, extensions=result.extensions)
         refused = too_large(result.errors)
-        if refused is None and _never_executed(result):
+        if refused is None and never_executed(result):
             refused = await self.mistakes.spend(context)  # None while the caller's budget lasts
         return result if refused is None else ExecutionResult(data=None, errors=[refused])
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         answer = process_result(result)
-        if getattr(request.state, "media_type", JSON) == GRAPHQL_RESPONSE and _never_executed(result):
+        if getattr(request.state, "media_type", JSON) == GRAPHQL_RESPONSE and never_executed(result):
             # graphql-response+json: a request that never executed has no `data` and a 4xx status (set in run).
             request.state.never_executed = True
             answer.pop("data", None)
