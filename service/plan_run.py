@@ -237,7 +237,7 @@ class PlanRun:
         is_type_of = object_type.is_type_of
         if is_type_of is not None:
             allowed = is_type_of(value, info)
-            if allowed is not True:  # True (the owner, a reference type) is every object of a personal page
+            if allowed is not True:  # True at once (the owner's objects, reference types): nothing to await
                 if self.is_awaitable(allowed):
                     def then(passed: Any) -> None:
                         if not passed:
