@@ -248,7 +248,7 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         answer = process_result(result)
-        if getattr(request.state, "media_type", JSON) == GRAPHQL_RESPONSE and never_executed(result):
+        if result.errors and getattr(request.state, "media_type", JSON) == GRAPHQL_RESPONSE and never_executed(result):
             # graphql-response+json: a request that never executed has no `data` and a 4xx status (set in run).
             request.state.never_executed = True
             answer.pop("data", None)
@@ -286,6 +286,4 @@ class GraphQLApp(GraphQL[Context, None]):
         context = await self.get_context(request, response=sub_response)
         data: GraphQLRequestData = request.state.request_data
         result = await self.execute_request(request, context, data, is_get=False)
-        if result.errors or result.extensions:
-            return self.create_response(await self.process_result(request, result), sub_response)
-        return Answer(self.encode_json({"data": result.data}), sub_response)  # what process_result makes of it
+        return self.create_response(await self.process_result(request, result), sub_response)

@@ -83,7 +83,6 @@ class FieldPlan:
     object_type: GraphQLObjectType | None = None
     selection: SelectionPlan | None = None
     relation: Relation | None = None
-    has_arguments: bool = False
     arguments: dict[str, Any] | None = None  # written as literals only: coerced once (service/direct.py)
     # A reads-only resolver called without Strawberry's wrapper (service/direct.py), or None: `field_def.resolve`.
     call: DirectCall | None = None
@@ -163,13 +162,13 @@ class Planner:
         if field_def is None or definition is None:
             raise Unplannable  # introspection (__schema, __type) and anything not Strawberry's
         plan = FieldPlan(response_name, Kind.RESOLVE, name, field_def, details_list)
-        plan.has_arguments = bool(field_def.args or node.arguments)
+        has_arguments = bool(field_def.args or node.arguments)
         self.shape(plan, field_def.type)
         relation = (getattr(definition, "metadata", None) or {}).get(RELATION)
         if is_basic_field(definition, field_def) and not node.arguments:
             plan.kind = Kind.OBJECT if plan.object_type is not None else Kind.LEAF
             plan.attribute = definition.python_name
-        elif isinstance(relation, Relation) and relation.target is not None and not plan.has_arguments:
+        elif isinstance(relation, Relation) and relation.target is not None and not has_arguments:
             plan.kind, plan.relation = Kind.RELATION, relation
         elif reads_only(definition):
             plan.call, plan.arguments = direct_call(self.schema, field_def), constant_arguments(field_def, node)

@@ -163,7 +163,7 @@ class PlanRun:
                     self.references[(id(plan), key)] = (answer, self.weight - before)
                 return
         loader = self.loaders.get(relation.loader)  # made only now: a shared row answered above needs none
-        if loader.shared and shared is not None and shared.seconds > 0 and target is not None:
+        if relation.loader.shared and shared is not None and shared.seconds > 0 and target is not None:
             # A reference row shared by the worker's requests: its object too (loaders/shared.py).
             mapped, make = shared.mapped, target
             target = lambda row: mapped(make, row)  # noqa: E731
@@ -194,9 +194,9 @@ class PlanRun:
 
     def resolve(self, plan: FieldPlan, source: Any, info: Any, out: dict[str, Any]) -> None:
         executor = self.executor
-        args = plan.arguments
+        args = plan.arguments  # coerced when the plan was made, unless a variable is among them (service/direct.py)
         if args is None:
-            args = {} if not plan.has_arguments else get_argument_values(
+            args = get_argument_values(
                 plan.field_def, plan.field_details[0].node, executor.variable_values, None, executor.hide_suggestions
             )
         call = plan.call
