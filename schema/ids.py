@@ -11,12 +11,12 @@ from core.errors import ApiError, ErrorCode
 from core.text_ids import TextId
 from core.texts import text
 
-_URL_SAFE = bytes.maketrans(b"+/", b"-_")
+URL_SAFE = bytes.maketrans(b"+/", b"-_")
 
 
 def to_global_id(type_name: str, pk: int) -> strawberry.ID:
     # base64.urlsafe_b64encode's work in two C calls (every row of a page makes one).
-    encoded = binascii.b2a_base64(f"{type_name}:{pk}".encode(), newline=False).translate(_URL_SAFE)
+    encoded = binascii.b2a_base64(f"{type_name}:{pk}".encode(), newline=False).translate(URL_SAFE)
     return strawberry.ID(encoded.rstrip(b"=").decode())
 
 

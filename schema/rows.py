@@ -8,6 +8,7 @@ stays in the row). What a row does not hold is passed as a keyword (`Facility.fr
 
 from __future__ import annotations
 
+import binascii
 import dataclasses
 import enum
 import types
@@ -16,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Self
 
 from loaders.base import Row
-from schema.ids import to_global_id
+from schema.ids import URL_SAFE, to_global_id
 
 Convert = Callable[[Any], Any]
 # Per field: its name, its column, and how the column's value becomes the field's (None: as it is).
@@ -31,7 +32,9 @@ def _converter(hint: Any) -> Convert | None:
         # Its members by value (filled when the enum is defined): the lookup `enum_type(value)` makes, without its
         # metaclass call; a value not there still goes to `enum_type(value)` and is refused the same way.
         by_value = enum_type._value2member_map_
-        return lambda value: None if value is None else by_value.get(value) or enum_type(value)
+        convert: Convert = lambda value: None if value is None else by_value.get(value) or enum_type(value)  # noqa: E731
+        _INLINE[convert] = ("enum", (by_value, enum_type))
+        return convert
     return None
 
 
@@ -69,6 +72,8 @@ _MAKERS: dict[type[Mapped], Callable[[Row], Any]] = {}
 
 
 _PLANS: dict[type[Mapped], Plan] = {}
+# The conversions a maker writes inline, by the function `_converter` or `_global_id` made: what each does.
+_INLINE: dict[Convert, tuple[str, Any]] = {}
 # The types whose dataclass __init__ only assigns its arguments (no __post_init__, no default factory it runs).
 _PLAIN: set[type[Mapped]] = set()
 
@@ -97,20 +102,37 @@ def _plan(cls: type[Mapped]) -> Plan:
 
 
 def _maker(cls: type[Mapped], plan: list[tuple[str, str, Convert | None]]) -> Callable[[Row], Any]:
-    names: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    """`from_row` of a plain type written out: each column read by name, an enum's member and a Node's global ID
+    made inline (what `_converter` and `_global_id` do, without a call per value), any other conversion called."""
+    names: dict[str, Any] = {"new": object.__new__, "cls": cls, "b2a": binascii.b2a_base64, "URL_SAFE": URL_SAFE}
+    lines = ["def make(row):", "    made = new(cls)"]
     items = []
     for index, (name, column, convert) in enumerate(plan):
         read = f"row[{column!r}]"
-        if convert is not None:
+        inline = _INLINE.get(convert) if convert is not None else None
+        if inline is not None and inline[0] == "enum":
+            names[f"members_{index}"], names[f"enum_{index}"] = inline[1]
+            lines += [f"    v{index} = {read}",
+                      f"    if v{index} is not None:",
+                      f"        v{index} = members_{index}.get(v{index}) or enum_{index}(v{index})"]
+            read = f"v{index}"
+        elif inline is not None:  # a global ID: to_global_id's work
+            names[f"prefix_{index}"] = f"{inline[1]}:"
+            read = (f"b2a((prefix_{index} + str({read})).encode(), newline=False)"
+                    ".translate(URL_SAFE).rstrip(b'=').decode()")
+        elif convert is not None:
             names[f"convert_{index}"] = convert
             read = f"convert_{index}({read})"
         items.append(f"{name!r}: {read}")
-    source = f"def make(row):\n    made = new(cls)\n    made.__dict__.update({{{', '.join(items)}}})\n    return made\n"
+    lines += [f"    made.__dict__.update({{{', '.join(items)}}})", "    return made", ""]
+    source = "\n".join(lines)
     exec(compile(source, f"<from_row {cls.__name__}>", "exec"), names)  # noqa: S102 - written from the type's fields
-    made: Callable[[Row], Any] = names["make"]
+    made: Callable[[Row], Any] = names.pop("make")  # out of its own globals: no reference cycle
     return made
 
 
 def _global_id(cls: type[Mapped]) -> Convert:
     type_name: str = cls.__strawberry_definition__.name  # type: ignore[attr-defined]
-    return lambda pk: to_global_id(type_name, pk)
+    convert: Convert = lambda pk: to_global_id(type_name, pk)  # noqa: E731
+    _INLINE[convert] = ("global_id", type_name)
+    return convert

@@ -54,5 +54,7 @@ def test_an_enum_column_gets_its_member_and_an_unknown_value_is_refused() -> Non
            "discharged_at": None, "primary_diagnosis_code": "J06.9", "total_cost": 1, "insurance_paid": 1,
            "patient_paid": 0}
     assert MedicalVisit.from_row(row).visit_type is VisitType.INPATIENT
+    assert MedicalVisit.from_row(row | {"visit_type": None}).visit_type is None
+    assert MedicalVisit.from_row(row).id == to_global_id("MedicalVisit", 7)
     with pytest.raises(ValueError, match="NOT_A_VISIT"):
         MedicalVisit.from_row(row | {"visit_type": "NOT_A_VISIT"})
