@@ -41,9 +41,9 @@ Then = Callable[[Any], None]
 
 
 class TypeCheckInfo:
-    """The info of an object or a relation that checks no reader: what its type's `is_type_of` reads (the context:
-    auth/permissions.py) and the path of the fields below, without graphql-core's full `Info`. A check that reads
-    more raises AttributeError, and the request goes to graphql-core like any error in the plan."""
+    """The info of an object or a relation: what its type's `is_type_of` and a relation's reader check read (the
+    context: auth/permissions.py) and the path of the fields below, without graphql-core's full `Info`. A check
+    that reads more raises AttributeError, and the request goes to graphql-core like any error in the plan."""
 
     __slots__ = ("context", "path")
 
@@ -123,11 +123,11 @@ class PlanRun:
         compiled(self, source, path, out)
 
     def info_of(self, parent_type: GraphQLObjectType, plan: FieldPlan, path: Path | None) -> Any:
-        """The field's info for this request, made on its first object: graphql-core's for a resolver or a relation
-        that checks a reader, else only what a type check reads (`TypeCheckInfo`)."""
+        """The field's info for this request, made on its first object: graphql-core's for a resolver, else only
+        what a type check and a relation's reader check read (`TypeCheckInfo`: the context)."""
         field_path = Path(path, plan.response_name, parent_type.name)
         info: Any
-        if plan.kind is Kind.RESOLVE or (plan.relation is not None and plan.relation.part is not None):
+        if plan.kind is Kind.RESOLVE:
             nodes = to_nodes(plan.field_details)
             info = self.executor.build_resolve_info(plan.field_def, nodes, parent_type, field_path)
         else:
