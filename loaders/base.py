@@ -139,8 +139,12 @@ class BaseLoader(DataLoader[Any, Any]):
     async def _batch(self, keys: Sequence[Any]) -> list[Any]:
         # One histogram observation per batch (the metric of batching).
         observe_batch(type(self).__name__, len(keys))
-        if self.writes and self.loaders is not None and self.loaders.guessed:
-            raise GuessedViewerWrite  # nothing is written for a viewer not yet verified (service/speculation.py)
+        loaders = self.loaders
+        # Nothing is written for a viewer not yet verified (service/speculation.py): its session is checked first,
+        # and a viewer it does not confirm writes nothing.
+        guessed = self.writes and loaders is not None and loaders.guessed
+        if guessed and (loaders is None or loaders.verify is None or not await loaders.verify()):
+            raise GuessedViewerWrite
         reads = self.loaders.reads if self.loaders is not None and not self.writes else None
         if reads is not None:  # sent with the other reads of the same moment (db/combined.py)
             return self.arrange(keys, await self.rows(reads, keys))
@@ -187,9 +191,10 @@ class PersonalLoader(BaseLoader):
 class Loaders:
     """The request's loaders, created on first use: `info.context.loaders.get(FacilityByIdLoader)`; `shared`: the
     worker's reference rows (loaders/shared.py), None for none; `reads`: the request's combined reads; `guessed`:
-    the viewer is a guess not verified yet (service/speculation.py), so no loader may write."""
+    the viewer is a guess not verified yet (service/speculation.py), so no loader may write before `verify` (the
+    guess's check: True when the session confirmed it) says it may."""
 
-    __slots__ = ("__weakref__", "_loaders", "_ref", "guessed", "reads", "shared", "source", "viewer")
+    __slots__ = ("__weakref__", "_loaders", "_ref", "guessed", "reads", "shared", "source", "verify", "viewer")
 
     def __init__(self, source: ConnectionSource, viewer: Viewer, shared: SharedRows | None = None) -> None:
         self.source = source
@@ -198,6 +203,7 @@ class Loaders:
         # A request's reads (not a subscription's, not a job's) are combined when they meet (db/combined.py).
         self.reads = CombinedReads(source) if isinstance(source, RequestConnection) else None
         self.guessed = False
+        self.verify: Callable[[], Awaitable[bool]] | None = None
         self._loaders: dict[type[Any], Any] = {}
         self._ref = weakref.ref(self)
 

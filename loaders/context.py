@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeAlias
@@ -20,7 +21,7 @@ from loaders.personal import PersonByIdLoader
 from loaders.shared import SharedRows
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)
 class Context:
     # A subscription's are its WebSocket (service/subscriptions.py); only subscription fields run there.
     request: Request
@@ -39,8 +40,9 @@ class Context:
     shared_rows: SharedRows | None = None
     # Set when a planned answer met an error and was thrown away (service/lean.py): graphql-core answers alone.
     plan_abandoned: bool = False
-    # The verification of a guessed viewer, until it is done (service/speculation.py); None: the viewer is known.
-    viewer_check: Callable[[], Awaitable[Viewer | None]] | None = None
+    # The verification of a guessed viewer, until it is done (service/speculation.py): the check to run, then its
+    # outcome while it runs; None: the viewer is known.
+    viewer_check: Callable[[], Awaitable[Viewer | None]] | asyncio.Future[bool] | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

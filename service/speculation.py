@@ -11,8 +11,10 @@ starts on the hinted viewer; its session statement rides with the query's first 
 - anything else (revoked, expired, another access, a changed record): the guess missed; whatever ran on it is
   thrown away, the request goes on as the viewer the session gives, from the start (Strawberry's path).
 
-While the viewer is a guess nothing is written (a loader that writes, the access log, refuses, and the plan falls
-back: service/plan_run.py): a missed guess has read rows it never shows, and written none. Only queries guess
+While the viewer is a guess nothing is written: a loader that writes (the access log of a guardian's or grantee's
+read) first has the guess checked (`settle`, the session sent at once if it has not gone yet) and writes only for
+a viewer the session confirms; a missed guess refuses the write, the plan falls back, and the request starts again
+as the viewer the session gives. A missed guess has read rows it never shows, and written none. Only queries guess
 (`reads_only`, decided when the body was parsed); mutations, API keys, subscriptions and a service with read
 replicas (whose routing reads the session on the replica chosen: service/replicas.py) read the session first,
 as before. `VSSID_VIEWER_HINTS=0` turns guessing off.
@@ -20,8 +22,10 @@ as before. `VSSID_VIEWER_HINTS=0` turns guessing off.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
-from collections.abc import Mapping
+import weakref
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,15 +96,42 @@ def start(guess: Guess, context: Context) -> None:
         return viewer
 
     context.viewer_check = check
+    # A write the query needs (a guardian's read logged) waits for the check instead of giving the plan up. The
+    # context is held weakly: the loaders it holds would otherwise hold it back (a cycle left to the collector).
+    request_context = weakref.ref(context)
+
+    async def verify() -> bool:
+        alive = request_context()
+        return alive is not None and await settle(alive)
+
+    context.loaders.verify = verify
 
 
 async def settle(context: Context) -> bool:
     """Verify the request's guessed viewer, if any: True if it held (or there was no guess); False if it missed,
-    and then the context serves the viewer its session gives, with fresh loaders."""
+    and then the context serves the viewer its session gives, with fresh loaders. The check runs once: a caller
+    while it runs (a write waiting for it, the plan's end) gets the same outcome."""
     check = context.viewer_check
     if check is None:
         return True
+    if isinstance(check, asyncio.Future):  # checked, or being checked by another caller
+        held: bool = await asyncio.shield(check)
+        return held
+    outcome: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    context.viewer_check = outcome
+    try:
+        held = await _verified(context, check)
+    except BaseException as exc:
+        outcome.cancel() if isinstance(exc, asyncio.CancelledError) else outcome.set_exception(exc)
+        if not outcome.cancelled():
+            outcome.exception()  # retrieved: nobody else may be waiting for it
+        raise
+    outcome.set_result(held)
     context.viewer_check = None
+    return held
+
+
+async def _verified(context: Context, check: Callable[[], Awaitable[Viewer | None]]) -> bool:
     viewer = await check()
     guessed = context.viewer
     if viewer is None or (viewer == guessed and viewer.person == guessed.person):

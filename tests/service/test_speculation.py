@@ -3,19 +3,23 @@ one statement fewer when the guess holds, and nothing of the guess shown or writ
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 import pytest
+from starlette.requests import Request
+from starlette.responses import Response
 
 from auth.request import viewer_of_session
 from auth.viewer import Viewer, ViewerKind
-from core.metrics import VIEWER_GUESSES
+from core.metrics import PLAN_OUTCOMES, VIEWER_GUESSES
 from core.settings import Settings, load_settings
 from db.pool import Database, RequestConnection
 from loaders.base import GuessedViewerWrite, Loaders
+from loaders.context import Context
 from loaders.family import AccessLogWriter
 from service import speculation
 from tests.clients import AppClient, StatementLog, app_client
@@ -166,3 +170,84 @@ async def test_the_same_session_row_verifies_the_guess_without_making_the_viewer
     fourth, _ = await _home(served, citizen.token)
     assert len(made) == 1 and _changed(before) == (2, 1)
     assert "errors" not in fourth
+
+
+GRANTED = "{ me { grantedPersons { fullName medicalVisits(first: 2) { edges { node { id admittedAt } } } } } }"
+
+
+async def _logged(db: asyncpg.Connection, person_id: int) -> int:
+    count: int = await db.fetchval("select count(*) from access_log where person_id = $1", person_id)
+    return count
+
+
+def _outcome(name: str) -> float:
+    value: float = PLAN_OUTCOMES.labels(name)._value.get()
+    return value
+
+
+async def test_a_grantees_read_on_a_guess_is_logged_once_the_session_confirms_it(
+    db: asyncpg.Connection, served: AppClient
+) -> None:
+    """The access log of a grantee's read is a write: on a guessed viewer it waits for the session's check, and
+    the plan goes on (it used to be given up for graphql-core's path whenever the viewer was guessed)."""
+    owner, grantee = await make_citizen(db), await make_citizen(db)
+    await add_grant(db, owner.id, grantee.id, "LIVE")
+    await add_visits(db, owner.id, 2)
+    first = await gql(served.http, GRANTED, token=grantee.token)  # the session read first: the hint is made
+    assert "errors" not in first and len(first["data"]["me"]["grantedPersons"][0]["medicalVisits"]["edges"]) == 2
+    logged, before = await _logged(db, owner.id), _guesses()
+    planned, fell_back = _outcome("planned"), _outcome("fallback")
+    second = await gql(served.http, GRANTED, token=grantee.token)
+    assert second == first
+    assert _changed(before) == (1, 0)
+    assert (_outcome("planned") - planned, _outcome("fallback") - fell_back) == (1, 0)
+    assert await _logged(db, owner.id) > logged
+
+
+async def test_a_grantees_read_on_a_guess_the_session_refutes_writes_nothing(
+    db: asyncpg.Connection, served: AppClient
+) -> None:
+    owner, grantee = await make_citizen(db), await make_citizen(db)
+    await add_grant(db, owner.id, grantee.id, "LIVE")
+    await gql(served.http, GRANTED, token=grantee.token)
+    await db.execute("update sessions set revoked_at = now() where person_id = $1", grantee.id)
+    logged, before = await _logged(db, owner.id), _guesses()
+    answer = await gql(served.http, GRANTED, token=grantee.token)
+    assert answer["data"] == {"me": None} and error_codes(answer) == ["UNAUTHENTICATED"]
+    assert _changed(before) == (0, 1)
+    assert await _logged(db, owner.id) == logged
+
+
+@pytest.mark.parametrize("held", [True, False])
+async def test_the_guess_is_checked_once_for_callers_at_the_same_time(
+    shared_dsn: str, quiet: Settings, held: bool
+) -> None:
+    """A write waiting for the check and the plan's end may ask at once: one check, one outcome for both."""
+    database = Database(await asyncpg.create_pool(shared_dsn, min_size=1, max_size=1))
+    guessed = Viewer(kind=ViewerKind.CITIZEN, person_id=1)
+    actual = Viewer(kind=ViewerKind.CITIZEN, person_id=2)
+    try:
+        context = Context(
+            request=Request({"type": "http", "headers": []}), response=Response(), database=database,
+            settings=quiet, viewer=guessed, connection=RequestConnection(database),
+        )
+        context.loaders.guessed = True
+        checks: list[int] = []
+        gate = asyncio.Event()
+
+        async def check() -> Viewer | None:
+            checks.append(1)
+            await gate.wait()
+            return None if held else actual
+
+        context.viewer_check = check
+        first = asyncio.ensure_future(speculation.settle(context))
+        second = asyncio.ensure_future(speculation.settle(context))
+        await asyncio.sleep(0.01)
+        assert not first.done() and not second.done()  # the second waits for the first's check
+        gate.set()
+        assert await first is held and await second is held and checks == [1]
+        assert context.viewer_check is None and await speculation.settle(context) is True
+        assert context.viewer is (guessed if held else actual) and not context.loaders.guessed
+    finally:
+        await database.pool.close()
