@@ -40,9 +40,9 @@ class Context:
     shared_rows: SharedRows | None = None
     # Set when a planned answer met an error and was thrown away (service/lean.py): graphql-core answers alone.
     plan_abandoned: bool = False
-    # The verification of a guessed viewer, until it is done (service/speculation.py): the check to run, then its
-    # outcome while it runs; None: the viewer is known.
-    viewer_check: Callable[[], Awaitable[Viewer | None]] | asyncio.Future[bool] | None = None
+    # The verification of a guessed viewer, until it is done (service/speculation.py): the check to run, then the
+    # callers waiting for its outcome while it runs; None: the viewer is known.
+    viewer_check: Callable[[], Awaitable[Viewer | None]] | list[asyncio.Future[bool]] | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

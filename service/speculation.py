@@ -110,24 +110,29 @@ def start(guess: Guess, context: Context) -> None:
 async def settle(context: Context) -> bool:
     """Verify the request's guessed viewer, if any: True if it held (or there was no guess); False if it missed,
     and then the context serves the viewer its session gives, with fresh loaders. The check runs once: a caller
-    while it runs (a write waiting for it, the plan's end) gets the same outcome."""
+    while it runs (a write waiting for it, the plan's end) waits for the same outcome."""
     check = context.viewer_check
     if check is None:
         return True
-    if isinstance(check, asyncio.Future):  # checked, or being checked by another caller
-        held: bool = await asyncio.shield(check)
-        return held
-    outcome: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-    context.viewer_check = outcome
+    if type(check) is list:  # being checked by another caller: its outcome, when it comes
+        waiter: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        check.append(waiter)
+        return await waiter
+    assert callable(check)
+    waiters: list[asyncio.Future[bool]] = []
+    context.viewer_check = waiters
     try:
         held = await _verified(context, check)
     except BaseException as exc:
-        outcome.cancel() if isinstance(exc, asyncio.CancelledError) else outcome.set_exception(exc)
-        if not outcome.cancelled():
-            outcome.exception()  # retrieved: nobody else may be waiting for it
+        context.viewer_check = check  # not checked: a later caller checks again
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_exception(exc) if isinstance(exc, Exception) else waiter.cancel()
         raise
-    outcome.set_result(held)
     context.viewer_check = None
+    for waiter in waiters:
+        if not waiter.done():
+            waiter.set_result(held)
     return held
 
 
