@@ -19,5 +19,8 @@ def test_datetimes_are_written_as_the_zone_writes_them_before_and_after_1975() -
                  for i in range(5_000)]
     assert [_serialize_datetime(i) for i in instants] == [i.astimezone(ZONE).isoformat() for i in instants]
     assert _serialize_datetime(dt.datetime(2026, 12, 4, 17, 0, tzinfo=dt.UTC)) == "2026-12-05T00:00:00+07:00"
+    # the same instants in another zone object than UTC's take the general conversion, and agree
+    plus_two = dt.timezone(dt.timedelta(hours=2))
+    assert [_serialize_datetime(i.astimezone(plus_two)) for i in instants] == [_serialize_datetime(i) for i in instants]
     # before 1975 the zone's own offsets (+08:00 in 1960), which no fixed offset would write
     assert _serialize_datetime(dt.datetime(1960, 1, 1, tzinfo=dt.UTC)).endswith("+08:00")
