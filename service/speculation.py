@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import weakref
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,27 +122,24 @@ async def settle(context: Context) -> bool:
     waiters: list[asyncio.Future[bool]] = []
     context.viewer_check = waiters
     try:
-        held = await _verified(context, check)
+        viewer = await check()
     except BaseException as exc:
         context.viewer_check = check  # not checked: a later caller checks again
         for waiter in waiters:
             if not waiter.done():
                 waiter.set_exception(exc) if isinstance(exc, Exception) else waiter.cancel()
         raise
+    guessed = context.viewer
+    held = viewer is None or (viewer == guessed and viewer.person == guessed.person)
+    if held:
+        HELD.inc()
+        context.loaders.guessed = False
+    else:
+        assert viewer is not None
+        MISSED.inc()
+        context.use_viewer(viewer)
     context.viewer_check = None
     for waiter in waiters:
         if not waiter.done():
             waiter.set_result(held)
     return held
-
-
-async def _verified(context: Context, check: Callable[[], Awaitable[Viewer | None]]) -> bool:
-    viewer = await check()
-    guessed = context.viewer
-    if viewer is None or (viewer == guessed and viewer.person == guessed.person):
-        HELD.inc()
-        context.loaders.guessed = False
-        return True
-    MISSED.inc()
-    context.use_viewer(viewer)
-    return False
