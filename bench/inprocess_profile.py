@@ -14,7 +14,8 @@ profile goes to bench/results/.
 collector tuned as a worker tunes it, so the figure is the app's own CPU per request (no HTTP parsing either:
 uvicorn adds about 0.2 ms under load); it prints the best of `--rounds` rounds. `Me` is `query Me { me { fullName
 } }`: what every request costs whatever its document. `--raw` measures bench/raw_asyncpg.py's endpoint the same
-way (Home or MedicalHistory): the same answer without GraphQL.
+way (Home or MedicalHistory): the same answer without GraphQL. `--query TEXT` sends a document of one's own
+instead (without variables), e.g. a part of Home, to see what each part costs.
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ ME = "query Me { me { fullName } }"
 RAW_PATHS = {"Home": "/home", "MedicalHistory": "/history"}
 
 
+def _name(args: argparse.Namespace) -> str:
+    """What the figures are of: the contract document's name, or "query" for a document given with --query."""
+    return "query" if args.query is not None else str(args.document)
+
+
 def package(filename: str) -> str:
     if "site-packages/" in filename:
         return filename.split("site-packages/")[1].split("/", maxsplit=1)[0]
@@ -75,11 +81,14 @@ def summary(stats: pstats.Stats) -> str:
 
 
 async def measure(dsn: str, tokens: list[str], args: argparse.Namespace) -> None:
-    if args.document == "Me":
-        document = ME
+    if args.query is not None:  # a document of one's own, no variables: a part of Home, say
+        document, variables = args.query, None
+    elif args.document == "Me":
+        document, variables = ME, None
     else:
         document = (ROOT / "contract" / "mobile" / f"{args.document}.graphql").read_text(encoding="utf-8")
-    body = {"query": document, "variables": VARIABLES[args.document]}
+        variables = VARIABLES[args.document]
+    body = {"query": document, "variables": variables}
     if args.direct:
         await measure_direct(dsn, tokens, args, json.dumps(body).encode())
         return
@@ -106,9 +115,9 @@ async def measure(dsn: str, tokens: list[str], args: argparse.Namespace) -> None
         if profiler is not None:
             profiler.disable()
         cpu = (time.process_time() - started) * 1000 / args.requests
-    print(f"{args.document}, {args.executor}: {cpu:.2f} ms CPU per request", flush=True)
+    print(f"{_name(args)}, {args.executor}: {cpu:.2f} ms CPU per request", flush=True)
     if profiler is not None:
-        report(profiler, f"{args.document}-{args.executor}")
+        report(profiler, f"{_name(args)}-{args.executor}")
 
 
 def report(profiler: cProfile.Profile, name: str) -> None:
@@ -177,16 +186,17 @@ async def measure_direct(dsn: str, tokens: list[str], args: argparse.Namespace, 
             for i in range(args.requests):
                 await one(i)
             profiler.disable()
-            report(profiler, f"direct-{args.document}-{'raw' if args.raw else args.executor}")
+            report(profiler, f"direct-{_name(args)}-{'raw' if args.raw else args.executor}")
     listed = ", ".join(f"{r:.3f}" for r in rounds)
     executor = "raw endpoint" if args.raw else args.executor
-    print(f"{args.document}, {executor}, direct: {min(rounds):.3f} ms CPU per request (rounds {listed}); "
+    print(f"{_name(args)}, {executor}, direct: {min(rounds):.3f} ms CPU per request (rounds {listed}); "
           f"PostgreSQL {min(database):.3f} ms (rounds {', '.join(f'{d:.3f}' for d in database)})")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--document", choices=sorted(VARIABLES), default="Home")
+    parser.add_argument("--query", help="send this document (no variables) instead of --document's")
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--executor", choices=("planned", "reference"), default="planned")
     parser.add_argument("--profile", action="store_true")

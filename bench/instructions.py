@@ -1,7 +1,7 @@
 """Instructions the worker's process executes per request (valgrind's cachegrind), for this checkout or another.
 
     .venv/bin/python bench/instructions.py [--document Home|MedicalHistory|Me] [--baseline REV] [--requests 300]
-        [--concurrency 16] [--raw]
+        [--concurrency 16] [--raw] [--query 'query Me { me { fullName currentCard { cardNumber } } }']
 
 Times on this shared machine move by ±10 % from one run to the next, which hides a change of 2 %. The count of
 instructions does not depend on the neighbours: it runs `bench/inprocess_profile.py --direct` (the app called with
@@ -38,12 +38,15 @@ FIRST = 100
 REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 
-def count(checkout: Path, document: str, requests: int, concurrency: int, *, raw: bool = False) -> int:
+def count(
+    checkout: Path, document: str, requests: int, concurrency: int, *, raw: bool = False, query: str | None = None
+) -> int:
     """The instructions of the whole run of `requests` requests (plus the harness's warm-up) in `checkout`."""
     command = [
         "valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
         sys.executable, "bench/inprocess_profile.py", "--direct", "--document", document,
         "--requests", str(requests), "--rounds", "1", "--concurrency", str(concurrency), *(["--raw"] if raw else []),
+        *(["--query", query] if query is not None else []),
     ]  # fmt: skip
     done = subprocess.run(command, cwd=checkout, capture_output=True, text=True, check=False)  # noqa: S603
     found = REFS.search(done.stderr)
@@ -52,9 +55,11 @@ def count(checkout: Path, document: str, requests: int, concurrency: int, *, raw
     return int(found[1].replace(",", ""))
 
 
-def per_request(checkout: Path, document: str, requests: int, concurrency: int, *, raw: bool = False) -> float:
-    more = count(checkout, document, FIRST + requests, concurrency, raw=raw)
-    fewer = count(checkout, document, FIRST, concurrency, raw=raw)
+def per_request(
+    checkout: Path, document: str, requests: int, concurrency: int, *, raw: bool = False, query: str | None = None
+) -> float:
+    more = count(checkout, document, FIRST + requests, concurrency, raw=raw, query=query)
+    fewer = count(checkout, document, FIRST, concurrency, raw=raw, query=query)
     return (more - fewer) / requests
 
 
@@ -65,22 +70,26 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=1, help="requests in flight at once (16: as under load)")
     parser.add_argument("--raw", action="store_true", help="bench/raw_asyncpg.py's endpoint (Home, MedicalHistory)")
+    parser.add_argument("--query", help="count this document (no variables) instead of --document's")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         sys.exit("valgrind is missing: apt-get install -y valgrind")
     if args.raw and (args.document == "Me" or args.baseline):
         sys.exit("--raw counts Home or MedicalHistory, without --baseline")
-    here = per_request(ROOT, args.document, args.requests, args.concurrency, raw=args.raw)
+    if args.raw and args.query:
+        sys.exit("--raw counts the raw endpoint's own documents, not --query")
+    name = "the document given" if args.query else args.document
+    here = per_request(ROOT, args.document, args.requests, args.concurrency, raw=args.raw, query=args.query)
     what = "the raw endpoint" if args.raw else "this checkout"
-    print(f"{args.document}: {here / 1000:,.0f} k instructions per request ({what})")
+    print(f"{name}: {here / 1000:,.0f} k instructions per request ({what})")
     if args.baseline:
         worktree = baseline_worktree(args.baseline)
         shared = worktree / ".bench"
         if not shared.exists():  # the bench's database, not a second one seeded for the worktree
             shared.symlink_to(ROOT / ".bench")
         shutil.copy(ROOT / "bench" / "inprocess_profile.py", worktree / "bench" / "inprocess_profile.py")
-        before = per_request(worktree, args.document, args.requests, args.concurrency)
-        print(f"{args.document}: {before / 1000:,.0f} k instructions per request ({args.baseline}); "
+        before = per_request(worktree, args.document, args.requests, args.concurrency, query=args.query)
+        print(f"{name}: {before / 1000:,.0f} k instructions per request ({args.baseline}); "
               f"this checkout / {args.baseline}: {here / before:.3f}")
     return 0
 
