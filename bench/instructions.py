@@ -43,15 +43,20 @@ def count(
 ) -> int:
     """The instructions of the whole run of `requests` requests (plus the harness's warm-up) in `checkout`."""
     command = [
-        "valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
         sys.executable, "bench/inprocess_profile.py", "--direct", "--document", document,
         "--requests", str(requests), "--rounds", "1", "--concurrency", str(concurrency), *(["--raw"] if raw else []),
         *(["--query", query] if query is not None else []),
     ]  # fmt: skip
-    done = subprocess.run(command, cwd=checkout, capture_output=True, text=True, check=False)  # noqa: S603
+    return instructions_of(command, checkout)
+
+
+def instructions_of(command: list[str], cwd: Path) -> int:
+    """The instructions a command executes (its whole process), under valgrind's cachegrind."""
+    valgrind = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+    done = subprocess.run([*valgrind, *command], cwd=cwd, capture_output=True, text=True, check=False)  # noqa: S603
     found = REFS.search(done.stderr)
     if done.returncode != 0 or found is None:
-        sys.exit(f"valgrind run failed in {checkout}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+        sys.exit(f"valgrind run failed in {cwd}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
     return int(found[1].replace(",", ""))
 
 

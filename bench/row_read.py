@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ import asyncpg
 
 from bench.contenders import ROOT
 from bench.database import BenchServer, ensure_seeded
+from bench.instructions import instructions_of
 from db import visits
 from db.json_rows import Conversions, json_conversions, rows_from_json
 from schema.pagination import build_connection
@@ -38,7 +37,6 @@ from schema.visit import MedicalVisit
 
 PAGE, ROWS, LOOPS = 20, 21, 1000
 STAGES = ("json", "objects", "page")
-REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 
 class _Sent:
@@ -87,15 +85,9 @@ async def _none() -> int:
 
 
 def count(stage: str, loops: int, persons: int) -> int:
-    command = [
-        "valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", sys.executable,
-        str(Path(__file__).resolve()), "--persons", str(persons), "--stage", stage, "--loops", str(loops),
-    ]  # fmt: skip
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603
-    found = REFS.search(done.stderr)
-    if done.returncode != 0 or found is None:
-        sys.exit(f"valgrind run failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
-    return int(found[1].replace(",", ""))
+    script = str(Path(__file__).resolve())
+    command = [sys.executable, script, "--persons", str(persons), "--stage", stage, "--loops", str(loops)]
+    return instructions_of(command, ROOT)
 
 
 def main() -> int:

@@ -142,10 +142,12 @@ class BaseLoader(DataLoader[Any, Any]):
         loaders = self.loaders
         # Nothing is written for a viewer not yet verified (service/speculation.py): its session is checked first,
         # and a viewer it does not confirm writes nothing.
-        guessed = self.writes and loaders is not None and loaders.guessed
-        if guessed and (loaders is None or loaders.verify is None or not await loaders.verify()):
+        if (
+            self.writes and loaders is not None and loaders.guessed
+            and (loaders.verify is None or not await loaders.verify())
+        ):
             raise GuessedViewerWrite
-        reads = self.loaders.reads if self.loaders is not None and not self.writes else None
+        reads = loaders.reads if loaders is not None and not self.writes else None
         if reads is not None:  # sent with the other reads of the same moment (db/combined.py)
             return self.arrange(keys, await self.rows(reads, keys))
         async with (writer_of(self.source) if self.writes else self.source).acquire() as conn:
