@@ -17,6 +17,7 @@ from db import renewal_rates as sql
 from loaders.context import Info
 from payments import renewal
 from payments.renewal import RenewalRates
+from resolvers.applications.voluntary import term as voluntary_term
 from schema.ids import from_global_id
 from schema.renewal import QuoteRenewalInput, RenewalKind, RenewalQuote, RenewalQuoteMember
 from schema.scalars import Money
@@ -124,10 +125,14 @@ class RenewalQuery:
         members = await _members(info, input, viewer_id) if household else []
         async with info.context.connection.acquire() as conn:
             rates = await sql.rates_on(conn, today)
-            end = await sql.card_end(conn, viewer_id) if household else None
+            if household:
+                end = await sql.card_end(conn, viewer_id)
+                start = max(_first_of_next_month(today), _first_of_next_month(end) if end else today)
+            else:
+                # The months a payment would write (resolvers/applications/voluntary.py): one rule for both dates.
+                start, _ = await voluntary_term(conn, viewer_id, input.months, today)
         if not rates.complete:
             raise ApiError(ErrorCode.SERVICE_UNAVAILABLE, text(TextId.QUOTE_RATES_MISSING, day=today.isoformat()))
-        start = max(_first_of_next_month(today), _first_of_next_month(end) if end else today)
         if household:
             return _household(rates, members, input.months, start)
         return _voluntary(rates, input, start)

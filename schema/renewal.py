@@ -58,8 +58,9 @@ class RenewalQuote:
     months: int
     quoted_on: dt.date = strawberry.field(description="The day whose parameters apply (today in Vietnam).")
     covered_from: dt.date = strawberry.field(
-        description="First day paid for: the first of the month after your current card ends (household BHYT), or "
-                    "the first of next month.")
+        description="First day paid for: household BHYT from the first of the month after your current card ends "
+                    "(next month at the earliest); voluntary BHXH from the month after your last paid month, never "
+                    "before the current one (the months a payment now would cover).")
     covered_until: dt.date = strawberry.field(description="Last day paid for.")
     base_salary: Money = strawberry.field(description="Lương cơ sở in force.")
     base_salary_legal_basis: str

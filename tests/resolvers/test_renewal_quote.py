@@ -10,8 +10,9 @@ import asyncpg
 import httpx
 
 from db.renewal_rates import rates_on
+from resolvers.applications.voluntary import add_months, term
 from schema.ids import to_global_id
-from tests.factories import add_card, make_citizen, make_person
+from tests.factories import add_card, add_period, make_citizen, make_person
 from tests.family import add_guardianship, today_in_vietnam, years_before
 from tests.graphql import contract, error_codes, gql
 
@@ -97,7 +98,10 @@ async def test_voluntary_social_insurance_with_the_state_support(client: httpx.A
     body = result["data"]["quoteRenewal"]
     assert (body["contribution"], body["stateSupport"], body["total"]) == ("7920000", "1980000", "5940000")
     assert (body["incomeFloor"], body["incomeCeiling"], body["supportPercent"]) == ("1500000", "46800000", 50.0)
-    assert body["members"] == [] and body["coveredFrom"] == first_of_next_month(today_in_vietnam()).isoformat()
+    # nothing paid yet: from this month, as a payment now would write it (resolvers/applications/voluntary.py)
+    this_month = today_in_vietnam().replace(day=1)
+    assert body["members"] == [] and body["coveredFrom"] == this_month.isoformat()
+    assert body["coveredUntil"] == (this_month.replace(year=this_month.year + 1) - dt.timedelta(days=1)).isoformat()
     other = await quote(client, citizen.token, kind=VOLUNTARY, months=1, monthlyIncome="1500000")
     assert other["data"]["quoteRenewal"]["supportGroup"] == "OTHER"
     assert other["data"]["quoteRenewal"]["total"] == str(330_000 - 66_000)
@@ -146,3 +150,18 @@ async def test_an_income_the_money_scalar_refuses_is_the_clients_mistake(client:
             assert error_codes(await gql(client, document, token=token)) == ["GRAPHQL_VALIDATION_FAILED"], income
     variables = await quote(client, citizen.token, kind=VOLUNTARY, months=1, monthlyIncome="1.5")
     assert error_codes(variables) == ["BAD_USER_INPUT"]
+
+
+async def test_a_voluntary_term_follows_the_months_already_paid(client: httpx.AsyncClient,
+                                                                db: asyncpg.Connection) -> None:
+    """The quote's dates are the term a payment would write: from the month after the last voluntary month paid
+    (two months ahead here), the same function as the application's (resolvers/applications/voluntary.py term)."""
+    citizen = await make_citizen(db)
+    this_month = today_in_vietnam().replace(day=1)
+    paid_until = add_months(this_month, 2)
+    await add_period(db, citizen.id, "BHXH_VOLUNTARY", add_months(this_month, -3).isoformat()[:7],
+                     paid_until.isoformat()[:7])
+    body = (await quote(client, citizen.token, kind=VOLUNTARY, months=3, monthlyIncome="2000000"))["data"]
+    first, last = await term(db, citizen.id, 3, today_in_vietnam())
+    assert body["quoteRenewal"]["coveredFrom"] == add_months(paid_until, 1).isoformat() == first.isoformat()
+    assert body["quoteRenewal"]["coveredUntil"] == (add_months(last, 1) - dt.timedelta(days=1)).isoformat()
