@@ -152,16 +152,21 @@ async def test_serve_with_two_workers_shares_the_port_and_sums_metrics_over_them
     from tests.service.serving import serve
 
     with serve(db_dsn, tmp_path / "serve.log", VSSID_WORKERS="2", VSSID_DB_POOL_MAX="3") as served:
-        # Ready means one worker answers; the other may still be starting (a busy machine): wait for both.
-        deadline = time.monotonic() + 30
+        # Ready means one worker answers; the other may still be starting (a busy machine): wait until both have
+        # finished their start-up (pool open), each saying so in the log under its own pid.
+        deadline = time.monotonic() + 60
         while True:
-            workers = {
-                child.pid for child in psutil.Process(served.process.pid).children()
-                if "spawn_main" in " ".join(child.cmdline())
+            started = {
+                line["pid"] for line in served.log_lines()
+                if line["logger"] == "uvicorn" and line["message"] == "Application startup complete."
             }
-            if len(workers) >= 2 or time.monotonic() > deadline:
+            if len(started) >= 2 or time.monotonic() > deadline:
                 break
             await asyncio.sleep(0.2)
+        workers = {
+            child.pid for child in psutil.Process(served.process.pid).children()
+            if "spawn_main" in " ".join(child.cmdline())
+        }
         for _ in range(10):  # a new connection each: the kernel hands them to either worker
             async with httpx.AsyncClient(base_url=served.url) as http:
                 response = await http.post("/graphql", json={"query": "query P { provinces { code } }"})
@@ -178,6 +183,7 @@ async def test_serve_with_two_workers_shares_the_port_and_sums_metrics_over_them
     }
     assert code == 0
     assert len(workers) == 2
+    assert started == workers
     # whichever worker answered the scrape, it reports both: their pools (3 each) and every request
     assert samples[("vssid_db_pool_connections", (("state", "max"),))] == 6
     assert samples[("vssid_graphql_requests_total", (("operation", "P"), ("outcome", "ok")))] == 10
