@@ -46,6 +46,17 @@ UNREGISTER_DEVICE = "delete from devices where person_id = $1 and token = $2 ret
 # The provider said the token is no longer valid (the app was removed): nobody's device any more.
 DROP_DEVICE = "delete from devices where platform = $1 and token = $2"
 DEVICE_COUNT = "select count(*) from devices where person_id = $1"
+DEVICES_BY_ID = (
+    "select id, person_id, platform, created_at, last_seen_at from devices "
+    "where id = any($1::bigint[]) and person_id = $2"
+)
+
+
+async def devices_by_id(
+    conn: asyncpg.Connection, ids: Sequence[int], *, viewer_id: int | None
+) -> list[asyncpg.Record]:
+    """The viewer's own devices among `ids` (a device is its owner's only: no grant reads it)."""
+    return await conn.fetch(DEVICES_BY_ID, list(ids), viewer_id)
 
 
 async def unread_count(conn: asyncpg.Connection, person_id: int) -> int:

@@ -8,7 +8,13 @@ from typing import Any
 import asyncpg
 
 from db import applications, payment_orders
-from loaders.base import BaseLoader, scoped_person_id
+from loaders.base import BaseLoader, PersonalLoader, scoped_person_id
+
+
+class ApplicationByIdLoader(PersonalLoader):
+    """An application by id for `node(id:)`: its owner's only (an officer reads the queue, not a node)."""
+
+    fetch = applications.APPLICATIONS.by_id
 
 
 class ApplicationTransitionsByApplicationIdLoader(BaseLoader):

@@ -1,4 +1,4 @@
-"""Loaders of the inbox: messages by id, bound to the viewer like every personal loader."""
+"""Loaders of the inbox: messages and devices by id, bound to the viewer like every personal loader."""
 
 from __future__ import annotations
 
@@ -8,3 +8,7 @@ from loaders.base import PersonalLoader
 
 class InboxMessageByIdLoader(PersonalLoader):
     fetch = inbox.INBOX.by_id
+
+
+class DeviceByIdLoader(PersonalLoader):
+    fetch = inbox.devices_by_id

@@ -13,7 +13,11 @@ import strawberry
 from graphql import GraphQLResolveInfo
 
 from auth.permissions import OwnedByViewer
-from loaders.applications import ApplicationTransitionsByApplicationIdLoader, PaymentOrderByApplicationIdLoader
+from loaders.applications import (
+    ApplicationByIdLoader,
+    ApplicationTransitionsByApplicationIdLoader,
+    PaymentOrderByApplicationIdLoader,
+)
 from loaders.context import Info
 from payments.renewal import SupportGroup as Group
 from schema.errors import UserError
@@ -112,6 +116,7 @@ def _json(value: Any) -> dict[str, Any]:
 
 @strawberry.type(description="An application, to its owner and to the officers of its competent agency.")
 class Application(OwnedByViewer, Node):
+    node_loader = ApplicationByIdLoader
     columns: ClassVar[dict[str, str]] = {"amount": "amount_dong", "stored_input": "input", "stored_effect": "effect"}
     person_id: strawberry.Private[int]
     competent_agency_id: strawberry.Private[int]

@@ -13,7 +13,7 @@ from auth.permissions import OwnedByViewer
 from db import inbox
 from loaders.base import scoped_person_id
 from loaders.context import Info
-from loaders.inbox import InboxMessageByIdLoader
+from loaders.inbox import DeviceByIdLoader, InboxMessageByIdLoader
 from schema.errors import UserError
 from schema.ids import to_global_id
 from schema.lists import list_page
@@ -129,6 +129,7 @@ class DevicePlatform(enum.Enum):
 
 @strawberry.type(description="A registered device of the person (its token is never shown again).")
 class Device(OwnedByViewer, Node):
+    node_loader = DeviceByIdLoader
     person_id: strawberry.Private[int]
     platform: DevicePlatform
     created_at: dt.datetime
