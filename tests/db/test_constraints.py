@@ -34,20 +34,42 @@ async def test_a_social_insurance_code_belongs_to_one_person(db: asyncpg.Connect
         await db.fetchval(INSERT_PERSON, "9999999991", "999999999992")
 
 
-async def test_a_card_number_must_match_its_stored_group_level_and_province(db: asyncpg.Connection) -> None:
+INSERT_CARD = """
+insert into insurance_cards (person_id, card_number, group_code, benefit_level, coverage_percent, province_code,
+                             valid_from, valid_to, primary_facility_id)
+values ($1, $2, $3, $4, $5, $6, '2030-01-01', '2030-12-31', $7)
+"""
+
+
+@pytest.mark.parametrize(("part", "column"), [("group", "group_code"), ("level", "benefit_level"),
+                                              ("province", "province_code")])
+async def test_a_card_number_must_match_its_stored_group_level_and_province(
+    db: asyncpg.Connection, part: str, column: str
+) -> None:
     card = await db.fetchrow("select * from insurance_cards limit 1")
     assert card is not None
-    wrong_level = str((card["benefit_level"] % 5) + 1)
-    bad_number = card["card_number"][:2] + wrong_level + card["card_number"][3:]
+    number = card["card_number"]
+    # the same number with one of its parts changed (still well-formed: two letters, a level 1-5, two digits)
+    changed = {
+        "group": ("ZZ" if number[:2] != "ZZ" else "YY") + number[2:],
+        "level": number[:2] + str((card["benefit_level"] % 5) + 1) + number[3:],
+        "province": number[:3] + ("00" if number[3:5] != "00" else "01") + number[5:],
+    }[part]
+    values = (card["person_id"], card["group_code"], card["benefit_level"], card["coverage_percent"],
+              card["province_code"], card["primary_facility_id"])
 
-    with pytest.raises(asyncpg.CheckViolationError):
-        await db.execute(
-            """insert into insurance_cards (person_id, card_number, group_code, benefit_level, coverage_percent,
-                   province_code, valid_from, valid_to, primary_facility_id)
-               values ($1, $2, $3, $4, $5, $6, '2030-01-01', '2030-12-31', $7)""",
-            card["person_id"], bad_number, card["group_code"], card["benefit_level"], card["coverage_percent"],
-            card["province_code"], card["primary_facility_id"],
-        )
+    with pytest.raises(asyncpg.CheckViolationError) as refused:
+        async with db.transaction():
+            await db.execute(INSERT_CARD, values[0], changed, *values[1:])
+
+    # the check that refused it is the one comparing that part of the number with its column
+    definition = await db.fetchval(
+        "select pg_get_constraintdef(oid) from pg_constraint where conrelid = 'insurance_cards'::regclass "
+        "and conname = $1", refused.value.constraint_name,
+    )
+    assert column in definition and "card_number" in definition
+    # and the number as it should be is accepted
+    await db.execute(INSERT_CARD, values[0], number, *values[1:])
 
 
 async def test_a_contribution_period_cannot_end_before_it_starts(db: asyncpg.Connection) -> None:
