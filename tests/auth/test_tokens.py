@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hmac
 from collections.abc import Iterator
 
 import asyncpg
 import pytest
 
-from auth.tokens import configure_keys
+from auth.tokens import DEVELOPMENT_KEYS, configure_keys
 from core.settings import Settings, load_settings
 from tests.auth.support import sent_otp
 from tests.clients import app_client
@@ -42,8 +43,11 @@ async def test_a_stored_code_is_not_the_plain_hash_of_its_value(settings: Settin
         finally:
             await conn.close()
 
-    # then the table holds nothing a million SHA-256 tries could match without the key
-    assert stored != hashlib.sha256(f"REGISTRATION:{person.phone}:{code}".encode()).digest()
+    # then the table holds nothing a million SHA-256 tries could match without the key: the value's HMAC under the
+    # server's (here the development) key, not its plain hash
+    value = f"REGISTRATION:{person.phone}:{code}".encode()
+    assert stored != hashlib.sha256(value).digest()
+    assert stored == hmac.digest(DEVELOPMENT_KEYS[0][1].encode(), value, "sha256")
 
 
 async def test_a_session_outlives_a_rotation_and_ends_with_its_key(settings: Settings, db_dsn: str) -> None:

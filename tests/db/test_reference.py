@@ -76,7 +76,7 @@ async def test_loading_again_changes_nothing_and_restores_edited_rows(fresh: asy
 
 
 async def test_loading_inside_a_failed_transaction_leaves_nothing(fresh: asyncpg.Connection) -> None:
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="the caller's transaction fails"):
         async with fresh.transaction():
             await load_reference_data(fresh)
             raise RuntimeError("the caller's transaction fails after the load")

@@ -106,8 +106,12 @@ async def test_guessing_a_birth_date_by_citizen_id_runs_out_of_tries(
 ) -> None:
     key = await make_partner_key(db, ["card:verify"], name=PARTNER)
     card, citizen_id = await a_card_with_citizen_id(db)
-    for day in range(1, 1 + card_check.BUDGET.misses_per_target):
+    guesses = [
         await by_citizen_id(client, key, card, citizen_id, dateOfBirth=f"1950-01-{day:02d}")
+        for day in range(1, 1 + card_check.BUDGET.misses_per_target)
+    ]
+    # every guess is answered (a wrong date: not found) until the budget is spent
+    assert [g["data"]["verifyInsuranceCard"]["reason"] for g in guesses] == ["NOT_FOUND"] * len(guesses)
 
     right = await by_citizen_id(client, key, card, citizen_id)
     assert error_codes(right) == ["RATE_LIMITED"] and right["data"]["verifyInsuranceCard"] is None

@@ -270,4 +270,5 @@ async def test_contract_provinces_and_partner_directory_documents(shared_client:
     assert len(provinces["data"]["provinces"]) == 34
     result = await gql(shared_client, contract("partner/FacilityDirectory"), {"provinceCode": "01", "first": 10})
     assert "errors" not in result, result
-    assert all(e["node"]["updatedAt"] for e in result["data"]["facilities"]["edges"])
+    edges = result["data"]["facilities"]["edges"]
+    assert len(edges) == 10 and all(e["node"]["updatedAt"] for e in edges)

@@ -150,7 +150,7 @@ async def test_the_connection_is_taken_on_first_use_and_lent_to_one_user_at_a_ti
     assert pids[0] == pids[1]
     await connection.close()
     assert _all_idle(pool)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="the request has finished"):
         async with connection.acquire():
             pass
 

@@ -240,7 +240,7 @@ class SlowQuery:
 
 
 @pytest.fixture
-async def test_app_client(shared_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def slow_app_client(shared_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """A small schema with a slow and a broken field, served by our view and the request middleware."""
     slow_schema = GuardedSchema(query=SlowQuery, extensions=[mask_errors, GuardDocument])
     quick = dataclasses.replace(shared_settings, request_timeout_seconds=0.05)
@@ -253,17 +253,17 @@ async def test_app_client(shared_settings: Settings) -> AsyncIterator[httpx.Asyn
         yield http
 
 
-async def test_a_request_past_its_deadline_answers_timeout(test_app_client: httpx.AsyncClient) -> None:
-    response = await test_app_client.post("/graphql", json={"query": "{ slow }"})
+async def test_a_request_past_its_deadline_answers_timeout(slow_app_client: httpx.AsyncClient) -> None:
+    response = await slow_app_client.post("/graphql", json={"query": "{ slow }"})
     assert response.status_code == 504
     assert error_codes(response.json()) == ["TIMEOUT"]
 
 
 async def test_an_unexpected_error_is_masked_with_the_request_id(
-    test_app_client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+    slow_app_client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.ERROR, logger="vssid.errors"):
-        response = await test_app_client.post("/graphql", json={"query": "{ broken }"})
+        response = await slow_app_client.post("/graphql", json={"query": "{ broken }"})
     error = response.json()["errors"][0]
     request_id = response.headers["x-request-id"]
     assert error["extensions"] == {"code": "INTERNAL_ERROR", "requestId": request_id}

@@ -57,6 +57,7 @@ async def test_the_count_is_shared_through_postgresql(client: httpx.AsyncClient,
 
 async def test_non_directory_operations_are_not_counted(shared_client: httpx.AsyncClient) -> None:
     response = await shared_client.post("/graphql", json={"query": "query { __typename }"})
+    assert response.status_code == 200 and response.json() == {"data": {"__typename": "Query"}}
     assert "x-ratelimit-limit" not in response.headers
 
 
