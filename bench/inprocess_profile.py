@@ -44,6 +44,7 @@ from bench.contenders import ROOT, cpu_seconds, postmaster_pid
 from bench.database import BENCH_DIR, BenchServer, ensure_seeded, make_sessions
 from bench.profile import RESULTS_DIR
 from bench.raw_asyncpg import create_raw_app
+from bench.workload import directory_requests
 from core.settings import load_settings
 from service.app import create_app, tune_collector
 
@@ -52,6 +53,9 @@ SESSIONS = 200
 # reference rows (facilities, diagnoses) are warm after the first seconds, and so they are here.
 WARM_UP = SESSIONS
 VARIABLES = {"Home": None, "MedicalHistory": {"first": 20}, "Me": None}
+# The directory search as bench/run.py sends it (public/Facilities.graphql, a search text and `near`, 20 a page),
+# each request under one of 64 partner keys: no session, a rate-limit budget spent (--direct only).
+DIRECTORY = "Directory"
 ME = "query Me { me { fullName } }"
 RAW_PATHS = {"Home": "/home", "MedicalHistory": "/history"}
 
@@ -81,6 +85,13 @@ def summary(stats: pstats.Stats) -> str:
 
 
 async def measure(dsn: str, tokens: list[str], args: argparse.Namespace) -> None:
+    if args.document == DIRECTORY:
+        requests = [
+            ([(name.lower().encode(), value.encode()) for name, value in r.headers.items()], r.body.encode())
+            for r in await directory_requests(dsn)
+        ]
+        await measure_direct(dsn, requests, args)
+        return
     if args.query is not None:  # a document of one's own, no variables: a part of Home, say
         document, variables = args.query, None
     elif args.document == "Me":
@@ -90,7 +101,9 @@ async def measure(dsn: str, tokens: list[str], args: argparse.Namespace) -> None
         variables = VARIABLES[args.document]
     body = {"query": document, "variables": variables}
     if args.direct:
-        await measure_direct(dsn, tokens, args, json.dumps(body).encode())
+        encoded = json.dumps(body).encode()
+        bearers = [([(b"authorization", f"Bearer {token}".encode())], encoded) for token in tokens]
+        await measure_direct(dsn, bearers, args)
         return
     env = {"DATABASE_URL": dsn, "VSSID_NOTIFICATION_DISPATCHER": "off", "VSSID_HOUSEKEEPING_SECONDS": "0",
            "VSSID_EXECUTOR": args.executor}
@@ -130,22 +143,26 @@ def report(profiler: cProfile.Profile, name: str) -> None:
     stats.sort_stats("tottime").print_stats(25)
 
 
-async def measure_direct(dsn: str, tokens: list[str], args: argparse.Namespace, body: bytes) -> None:
+Headers = list[tuple[bytes, bytes]]
+
+
+async def measure_direct(dsn: str, requests: list[tuple[Headers, bytes]], args: argparse.Namespace) -> None:
+    """`requests`: each request's own headers (a token, a partner key) and body, sent in turn."""
     env = {"DATABASE_URL": dsn, "VSSID_NOTIFICATION_DISPATCHER": "off", "VSSID_HOUSEKEEPING_SECONDS": "0",
            "VSSID_EXECUTOR": args.executor}
     app = create_raw_app(dsn) if args.raw else create_app(load_settings(env), dsn)
     path = RAW_PATHS[args.document] if args.raw else "/graphql"
     async with app.router.lifespan_context(app):
         tune_collector()
-        headers = [(b"host", b"bench"), (b"content-type", b"application/json"), (b"accept", b"application/json"),
-                   (b"content-length", str(len(body)).encode())]
+        common = [(b"host", b"bench"), (b"content-type", b"application/json"), (b"accept", b"application/json")]
         scopes = [
             {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
              "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
-             "headers": [*headers, (b"authorization", f"Bearer {token}".encode())],
+             "headers": [*common, (b"content-length", str(len(body)).encode()), *own],
              "client": ("127.0.0.1", 40000), "server": ("127.0.0.1", 8000), "app": app}
-            for token in tokens
+            for own, body in requests
         ]
+        bodies = [body for _, body in requests]
 
         async def one(i: int) -> None:
             received = False
@@ -155,7 +172,7 @@ async def measure_direct(dsn: str, tokens: list[str], args: argparse.Namespace, 
                 if received:  # the client stays connected until the answer is sent
                     await asyncio.Event().wait()
                 received = True
-                return {"type": "http.request", "body": body, "more_body": False}
+                return {"type": "http.request", "body": bodies[i % len(bodies)], "more_body": False}
 
             sent: list[dict[str, Any]] = []
 
@@ -195,7 +212,7 @@ async def measure_direct(dsn: str, tokens: list[str], args: argparse.Namespace, 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--document", choices=sorted(VARIABLES), default="Home")
+    parser.add_argument("--document", choices=sorted([*VARIABLES, DIRECTORY]), default="Home")
     parser.add_argument("--query", help="send this document (no variables) instead of --document's")
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--executor", choices=("planned", "reference"), default="planned")
@@ -213,6 +230,8 @@ def main() -> int:
         tokens = [person.token for person in asyncio.run(make_sessions(dsn, SESSIONS))]
         if args.raw and (not args.direct or args.document not in RAW_PATHS):
             sys.exit("--raw takes --direct, and Home or MedicalHistory")
+        if args.document == DIRECTORY and (not args.direct or args.query is not None):
+            sys.exit("--document Directory takes --direct (and no --query)")
         if args.direct:
             uvloop.run(measure(dsn, tokens, args))
         else:

@@ -70,7 +70,7 @@ def per_request(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--document", choices=("Home", "MedicalHistory", "Me"), default="Home")
+    parser.add_argument("--document", choices=("Directory", "Home", "MedicalHistory", "Me"), default="Home")
     parser.add_argument("--baseline", help="a git revision to compare with (run from its worktree)")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=1, help="requests in flight at once (16: as under load)")
