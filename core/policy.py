@@ -70,7 +70,10 @@ class FieldPolicy:
 PRIVATE = FieldPolicy()
 READS_ONLY = FieldPolicy(reads_only=True)
 CREDENTIALS = FieldPolicy(checks_credentials=True)
-PUBLIC_DIRECTORY = FieldPolicy(cache_max_age=300, rate_limit="directory")
+# The directory's fields read only: its budget is spent once per operation, before it runs, by the rate limit
+# (service/ratelimit.py), never by a resolver; so the planned executor runs them, and graphql-core may run one
+# again after an error in the plan without counting twice.
+PUBLIC_DIRECTORY = FieldPolicy(cache_max_age=300, rate_limit="directory", reads_only=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,14 +98,15 @@ async def test_an_error_leaves_the_lean_path_and_the_plan_is_not_run_twice(
 
 
 async def test_rate_limited_and_refused_operations_take_the_full_path(pair: Pair, calls: Calls) -> None:
-    # The directory spends a rate-limit budget: DirectoryRateLimit counts it on Strawberry's path.
+    # The directory spends a rate-limit budget: DirectoryRateLimit counts it on Strawberry's path, where the
+    # planned app then runs the operation's plan (its fields read only: core/policy.py PUBLIC_DIRECTORY).
     await pair.both("anonymous", "/graphql", FACILITIES, {"first": 2})
-    assert (calls.execute, calls.plan_runs) == (2, 0)
+    assert (calls.execute, calls.plan_runs) == (2, 1)
     # Mutations and introspection never take it; neither does a variable that does not coerce.
     await pair.both("owner", "/graphql", "{ __schema { queryType { name } } }")
     await pair.both("owner", "/graphql", "query ($n: Int) { me { medicalVisits(first: $n) { totalCount } } }",
                     {"n": "many"})
-    assert (calls.execute, calls.plan_runs) == (6, 0)
+    assert (calls.execute, calls.plan_runs) == (6, 1)
 
 
 def test_reads_only_resolvers_with_plain_arguments_are_called_directly() -> None:

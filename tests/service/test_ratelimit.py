@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncpg
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 
 from service import ratelimit
 from tests.factories import make_partner_key
@@ -51,6 +52,26 @@ async def test_a_directory_key_has_its_own_higher_quota(
 
 async def test_the_count_is_shared_through_postgresql(client: httpx.AsyncClient, db: asyncpg.Connection) -> None:
     await client.post("/graphql", json=PROVINCES)
+    count = await db.fetchval("select count from throttle_counters where key like 'rate:directory:address:%'")
+    assert count == 1
+
+
+async def test_a_directory_operation_run_again_after_its_plan_is_counted_once(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    # given a directory query the planned executor starts and abandons (a page too large: the resolver refuses it,
+    # and graphql-core runs the operation again to word the error)
+    def fell_back() -> float:
+        return REGISTRY.get_sample_value("vssid_planned_operations_total", {"outcome": "fallback"}) or 0.0
+
+    before = fell_back()
+    query = {"query": "query { facilities(first: 5000) { totalCount } provinces { code } }"}
+    response = await client.post("/graphql", json=query)
+
+    assert response.json()["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
+    assert fell_back() == before + 1
+    # then the budget is spent once: by the operation, not by each run of its resolvers
+    assert response.headers["x-ratelimit-remaining"] == str(ratelimit.PUBLIC_REQUESTS_PER_WINDOW - 1)
     count = await db.fetchval("select count from throttle_counters where key like 'rate:directory:address:%'")
     assert count == 1
 
