@@ -10,7 +10,7 @@ import strawberry
 
 from auth.permissions import IsSignedIn
 from core.errors import ApiError, ErrorCode
-from core.policy import PRIVATE
+from core.policy import READS_ONLY
 from core.text_ids import TextId
 from core.texts import Dong, text
 from db import renewal_rates as sql
@@ -114,7 +114,7 @@ class RenewalQuery:
         description="What renewing household BHYT or voluntary BHXH costs for a term, on today's parameters (no "
                     "money moves). INVALID_INPUT names the field: a term not allowed, an income out of range, a "
                     "member not of your household.",
-        metadata=PRIVATE.metadata(),
+        metadata=READS_ONLY.metadata(),  # it reads the rates and the card's end: no money moves, nothing written
     )
     async def quote_renewal(self, info: Info, input: QuoteRenewalInput) -> RenewalQuote:
         viewer_id = info.context.viewer.person_id

@@ -13,6 +13,7 @@ import strawberry
 from graphql import GraphQLResolveInfo
 
 from auth.permissions import OwnedByViewer
+from core.policy import READS_ONLY
 from loaders.applications import (
     ApplicationByIdLoader,
     ApplicationTransitionsByApplicationIdLoader,
@@ -144,7 +145,7 @@ class Application(OwnedByViewer, Node):
             return True
         return super().is_type_of(obj, info)
 
-    @strawberry.field(description="The request as sent.")
+    @strawberry.field(description="The request as sent.", metadata=READS_ONLY.metadata())
     def request(self) -> ApplicationRequest:
         sent = _json(self.stored_input).get("request", {})
         birth = sent.get("dateOfBirth")
@@ -163,7 +164,8 @@ class Application(OwnedByViewer, Node):
         )
 
     @strawberry.field(
-        description="Old and new side by side: as submitted (the record then), or once approved, what changed."
+        description="Old and new side by side: as submitted (the record then), or once approved, what changed.",
+        metadata=READS_ONLY.metadata(),
     )
     def changes(self) -> list[ApplicationChange]:
         source = _json(self.stored_effect) or _json(self.stored_input)
@@ -173,12 +175,14 @@ class Application(OwnedByViewer, Node):
             for name in dict.fromkeys([*before, *after])
         ]
 
-    @strawberry.field(description="The latest payment order (a renewal), null before payApplication.")
+    @strawberry.field(
+        description="The latest payment order (a renewal), null before payApplication.", metadata=READS_ONLY.metadata()
+    )
     async def payment(self, info: Info) -> PaymentOrder | None:
         row = await info.context.loaders.get(PaymentOrderByApplicationIdLoader).load(self.pk)
         return None if row is None else PaymentOrder.from_row(row)
 
-    @strawberry.field(description="Every change of status, oldest first.")
+    @strawberry.field(description="Every change of status, oldest first.", metadata=READS_ONLY.metadata())
     async def transitions(self, info: Info) -> list[ApplicationTransition]:
         loader = info.context.loaders.get(ApplicationTransitionsByApplicationIdLoader)
         return [ApplicationTransition.from_row(row) for row in await loader.load(self.pk)]

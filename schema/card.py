@@ -10,6 +10,7 @@ from typing import ClassVar
 import strawberry
 
 from auth.permissions import OwnedByViewer
+from core.policy import READS_ONLY
 from db.cards import VIETNAM
 from loaders.context import Info
 from loaders.directory import BeneficiaryGroupByCodeLoader, FacilityByIdLoader
@@ -75,7 +76,10 @@ class InsuranceCard(OwnedByViewer, Node):
         description="When the card was withdrawn (revoked, or replaced by a reissue); null for a card not withdrawn."
     )
 
-    @strawberry.field(description="Whether the card is in force today (Vietnam time), and if not, why.")
+    @strawberry.field(
+        description="Whether the card is in force today (Vietnam time), and if not, why.",
+        metadata=READS_ONLY.metadata(),
+    )
     def status(self) -> CardStatus | None:
         if self.revoked_at is not None:
             return CardStatus.REVOKED

@@ -10,6 +10,7 @@ import enum
 import strawberry
 
 from auth.permissions import OwnedByViewer
+from core.policy import READS_ONLY
 from db import inbox
 from loaders.base import scoped_person_id
 from loaders.context import Info
@@ -67,11 +68,11 @@ class InboxMessage(OwnedByViewer, Node):
     created_at: dt.datetime
     read_at: dt.datetime | None
 
-    @strawberry.field(description="Whether the person has read it.")
+    @strawberry.field(description="Whether the person has read it.", metadata=READS_ONLY.metadata())
     def read(self) -> bool:
         return self.read_at is not None
 
-    @strawberry.field
+    @strawberry.field(metadata=READS_ONLY.metadata())
     def link(self) -> InboxLink | None:
         if self.link_kind is None:
             return None
@@ -84,7 +85,9 @@ class InboxMessage(OwnedByViewer, Node):
 class InboxConnection(OwnedByViewer, Connection[InboxMessage]):
     person_id: strawberry.Private[int]
 
-    @strawberry.field(description="Unread messages in the whole inbox (whatever the arguments).")
+    @strawberry.field(
+        description="Unread messages in the whole inbox (whatever the arguments).", metadata=READS_ONLY.metadata()
+    )
     async def unread_count(self, info: Info) -> int:
         async with info.context.connection.acquire() as conn:
             return await inbox.unread_count(conn, self.person_id)

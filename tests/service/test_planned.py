@@ -12,6 +12,7 @@ subscriptions are not compared: the planner never runs them (test_mutations_take
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 from collections.abc import AsyncIterator
@@ -35,7 +36,7 @@ from service.plan_run import PlanRun
 from service.planned import FELL_BACK, RAN_PLANNED, UNPLANNED, PlannedExecutionContext, leaf_plan
 from service.schema import schema as served_schema
 from tests.clients import app_client, asgi_client, fresh_address
-from tests.factories import open_session
+from tests.factories import make_agency, open_session
 from tests.graphql import CONTRACT_DIR
 from tests.service.test_fuzz import CUSTOM_SCALARS, SCHEMA_SDL, generated_settings
 from tests.service.variations import vary
@@ -287,6 +288,50 @@ async def test_home_and_the_history_run_their_plans(pair: Pair) -> None:
     for name, variables in (("mobile/Home", None), ("mobile/MedicalHistory", {"first": 20})):
         query = (CONTRACT_DIR / f"{name}.graphql").read_text(encoding="utf-8")
         assert await _outcomes(pair, "owner", query, variables) == (1, 0, 0), name
+
+
+async def test_the_apps_other_screens_and_the_directory_run_their_plans(pair: Pair) -> None:
+    """Screens whose resolvers only read (declared READS_ONLY) and the directory (its budget spent per operation
+    before the plan runs) are planned, answer as graphql-core does, and do not fall back."""
+    owner = await _demo_person(pair.db, "citizen", 0)
+    agency, _ = await make_agency(pair.db)
+    await pair.db.execute(
+        """insert into inbox_messages (person_id, kind, subject_key, period, title, body, link_kind, link_id)
+           values ($1, 'CARD_EXPIRING', 'planned', '2026-12-31', 'Thẻ BHYT sắp hết hạn', 'Thẻ sẽ hết hạn.',
+                   'CARD', 7)""",
+        owner,
+    )
+    await pair.db.execute(
+        """insert into applications (person_id, kind, status, competent_agency_id, applicant_name, applicant_code,
+                                     input, idempotency_key)
+           select $1, 'CARD_REISSUE', 'SUBMITTED', $2, full_name, social_insurance_code,
+                  '{"request": {"reason": "LOST"}, "before": {"address": "A"}, "after": {"address": "B"}}',
+                  'planned-app-1'
+           from people where id = $1""",
+        owner, agency,
+    )
+    cases: list[tuple[str, str, dict[str, Any]]] = [
+        ("owner", "mobile/Inbox", {"first": 10}),
+        ("owner", "mobile/Applications", {"first": 10}),
+        ("owner", "mobile/CardHistory", {"first": 10}),
+        ("owner", "mobile/QuoteRenewal", {"input": {"kind": "HOUSEHOLD_HEALTH_INSURANCE", "months": 12,
+                                                    "memberCount": 2}}),
+        ("anonymous", "public/Facilities", {"filter": {"search": "bệnh viện"}, "first": 5}),
+        ("partner", "partner/FacilityDirectory", {"provinceCode": "01", "first": 5}),
+        ("anonymous", "public/Provinces", {}),
+    ]
+    answers: dict[str, Any] = {}
+    for role, name, variables in cases:
+        query = (CONTRACT_DIR / f"{name}.graphql").read_text(encoding="utf-8")
+        assert await _outcomes(pair, role, query, variables) == (1, 0, 0), name
+        answer = json.loads(await pair.both(role, "/graphql", query, variables))
+        assert "errors" not in answer, name
+        answers[name] = answer["data"]
+    # the lists were not empty: the fields made reads-only were run
+    assert answers["mobile/Inbox"]["me"]["inbox"]["edges"]
+    assert answers["mobile/Applications"]["me"]["applications"]["edges"]
+    assert answers["mobile/CardHistory"]["me"]["cards"]["edges"]
+    assert answers["public/Facilities"]["facilities"]["edges"]
 
 
 async def test_a_guardian_reads_a_childs_parts_on_the_plan(pair: Pair) -> None:
