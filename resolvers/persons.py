@@ -13,7 +13,8 @@ from schema.ids import from_global_id, not_an_id
 from schema.node import Node
 from schema.person import Person
 
-NODE = FieldPolicy(rate_limit="directory")
+# Reads only: it spends the directory's budget once per operation, before it runs (service/ratelimit.py).
+NODE = FieldPolicy(rate_limit="directory", reads_only=True)
 
 
 @strawberry.type

@@ -11,8 +11,10 @@ they mean in the reference). Every selection becomes one `FieldPlan` of a kind d
   level ask their loader together, with no resolver call, `Info` or coroutine per field;
 - `RESOLVE`: a resolver declared `FieldPolicy(reads_only=True)`: called as graphql-core would call it.
 
-An operation with anything else (a mutation, introspection, an abstract type, a list of lists, a resolver not
-declared reads-only, a middleware) gets no plan: it runs through graphql-core whole, decided here, before it runs.
+A reads-only resolver may answer an interface or a union (`node(id:)`): each of its object types gets its selection,
+and the value's type is resolved when it comes. An operation with anything else (a mutation, introspection, a
+list of lists, a relation or attribute of an abstract type, a resolver not declared reads-only, a middleware)
+gets no plan: it runs through graphql-core whole, decided here, before it runs.
 A planned answer that meets an error is thrown away whole and graphql-core answers instead (service/plan_run.py).
 The plans are kept in a bounded LRU (`vssid_operation_plans` in the metrics).
 """
@@ -26,17 +28,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
-    GraphQLBoolean,
     GraphQLEnumType,
-    GraphQLID,
-    GraphQLInt,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLScalarType,
     GraphQLSchema,
-    GraphQLString,
+    GraphQLUnionType,
     OperationDefinitionNode,
     OperationType,
 )
@@ -44,6 +44,7 @@ from graphql.execution.collect_fields import collect_fields, collect_subfields
 
 from core.policy import POLICY, RELATION, Relation
 from service.direct import DirectCall, constant_arguments, direct_call
+from service.plan_leaves import leaf_serializer
 from service.policy import DEFINITION as STRAWBERRY_DEFINITION
 
 PLAN_CACHE_SIZE = 256
@@ -88,6 +89,10 @@ class FieldPlan:
     call: DirectCall | None = None
     # A leaf's serialisation: the scalar's or enum's own, or a shortcut for a value already of the right type.
     serialize: Callable[[Any], Any] | None = None
+    # A resolver of an interface or union type (`node(id:)`): its abstract type, and the selection of each of its
+    # object types by name; the value's type is resolved as graphql-core resolves it (the type's `resolve_type`).
+    abstract_type: Any = None
+    possible: dict[str, tuple[GraphQLObjectType, SelectionPlan]] | None = None
 
 
 @dataclass(slots=True)
@@ -179,6 +184,16 @@ class Planner:
                 self.schema, self.fragments, self.variable_values, self.operation, plan.object_type, details_list
             )
             plan.selection = self.selection(plan.object_type, collected.grouped_field_set)
+        elif plan.abstract_type is not None:
+            if plan.kind is not Kind.RESOLVE:
+                raise Unplannable  # only a resolver's value is of an abstract type here
+            plan.possible = {}
+            for object_type in self.schema.get_possible_types(plan.abstract_type):
+                collected = collect_subfields(
+                    self.schema, self.fragments, self.variable_values, self.operation, object_type, details_list
+                )
+                selection = self.selection(object_type, collected.grouped_field_set)
+                plan.possible[object_type.name] = (object_type, selection)
         return plan
 
     @staticmethod
@@ -193,8 +208,10 @@ class Planner:
             plan.leaf_type, plan.serialize = output, leaf_serializer(output)
         elif isinstance(output, GraphQLObjectType):
             plan.object_type = output
+        elif isinstance(output, GraphQLInterfaceType | GraphQLUnionType):
+            plan.abstract_type = output
         else:
-            raise Unplannable  # interfaces, unions, lists of lists
+            raise Unplannable  # lists of lists
 
 
 def _checks_nothing_of_the_viewer(object_type: GraphQLObjectType) -> bool:
@@ -213,35 +230,6 @@ def _pure(plan: FieldPlan) -> bool:
         plan.kind is Kind.RELATION and relation is not None and getattr(relation.loader, "shared", False)
         and relation.part is None and not relation.many and plan.selection is not None and plan.selection.pure
     )
-
-
-MAX_INT, MIN_INT = 2**31 - 1, -(2**31)
-
-
-def leaf_serializer(leaf_type: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
-    """`leaf_type.serialize`, with the common case (a str for String or ID, an int for Int, a bool for Boolean:
-    what graphql-core returns unchanged) answered without the call."""
-    serialize = leaf_type.serialize
-    if leaf_type is GraphQLString or leaf_type is GraphQLID:
-        return lambda value: value if type(value) is str else serialize(value)
-    if leaf_type is GraphQLInt:
-        return lambda value: value if type(value) is int and MIN_INT <= value <= MAX_INT else serialize(value)
-    if leaf_type is GraphQLBoolean:
-        return lambda value: value if type(value) is bool else serialize(value)
-    named = enum_names(leaf_type)
-    if named is not None:
-        members, names = named
-        return lambda value: names[value] if type(value) is members else serialize(value)
-    return serialize
-
-
-def enum_names(leaf_type: GraphQLScalarType | GraphQLEnumType) -> tuple[type[enum.Enum], dict[Any, Any]] | None:
-    """For Strawberry's enum type, its Python enum and each member's GraphQL name (the type's serialiser finds a
-    member's name by a scan); None for any other leaf type."""
-    members = getattr(leaf_type, "wrapped_cls", None)
-    if isinstance(leaf_type, GraphQLEnumType) and isinstance(members, type) and issubclass(members, enum.Enum):
-        return members, {member: leaf_type.serialize(member) for member in members}
-    return None
 
 
 def directive_variables(operation: OperationDefinitionNode, fragments: Any) -> tuple[str, ...]:

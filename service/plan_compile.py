@@ -24,7 +24,8 @@ from graphql import GraphQLBoolean, GraphQLID, GraphQLInt, GraphQLString
 from graphql.pyutils import Undefined
 
 from service.execution import LEAF_OVERHEAD, NUMBER_WEIGHT
-from service.plan import MAX_INT, MIN_INT, Fallback, Kind, enum_names
+from service.plan import Fallback, Kind
+from service.plan_leaves import MAX_INT, MIN_INT, enum_names
 
 if TYPE_CHECKING:
     from service.plan import FieldPlan, SelectionPlan
@@ -119,7 +120,7 @@ def _other(plan: FieldPlan, index: int) -> list[str]:
 
 def _serialised(leaf_type: Any, index: int, constants: dict[str, Any]) -> list[str]:
     """Lines that set `c` to the leaf's serialised value `v` and add its weight to `w` (as service/execution.py
-    weighs a leaf); the fast cases are `service.plan.leaf_serializer`'s, written inline."""
+    weighs a leaf); the fast cases are `service.plan_leaves.leaf_serializer`'s, written inline."""
     string_weight = f"w += len(c) + {LEAF_OVERHEAD}"
     number_weight = f"w += {NUMBER_WEIGHT + LEAF_OVERHEAD}"
     general = [

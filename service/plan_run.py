@@ -232,6 +232,13 @@ class PlanRun:
             return self.leaf(plan.serialize, value)
         object_type = plan.object_type
         selection = plan.selection
+        if plan.possible is not None:  # an interface or union: the value's own type, as graphql-core resolves it
+            resolve_type = plan.abstract_type.resolve_type
+            runtime = resolve_type(value, info, plan.abstract_type) if resolve_type is not None else None
+            known = plan.possible.get(runtime) if type(runtime) is str else None
+            if known is None:
+                raise Fallback  # no type, an awaited one, or not one of the type's: graphql-core words it
+            object_type, selection = known
         assert object_type is not None and selection is not None
         out: dict[str, Any] = {}
         is_type_of = object_type.is_type_of

@@ -20,7 +20,7 @@ import pytest
 from service.direct import DirectCall, PermissionUndecided, constant_arguments, direct_call
 from service.documents import GuardedSchema
 from service.logs import JsonFormatter
-from service.plan import leaf_serializer
+from service.plan_leaves import leaf_serializer
 from service.plan_run import PlanRun
 from service.schema import schema as served_schema
 from tests.graphql import CONTRACT_DIR

@@ -29,8 +29,9 @@ from hypothesis_graphql import from_schema
 from starlette.applications import Starlette
 
 from core.settings import Settings
+from schema.ids import to_global_id
 from seed.demo import DEMO_LOGINS, PARTNER_API_KEY
-from service.plan import Kind, PlanCache
+from service.plan import PLANS, Kind, PlanCache
 from service.plan_context import PlanContext
 from service.plan_run import PlanRun
 from service.planned import FELL_BACK, RAN_PLANNED, UNPLANNED, PlannedExecutionContext, leaf_plan
@@ -209,6 +210,7 @@ async def test_the_oracle_catches_a_wrong_leaf(pair: Pair, monkeypatch: pytest.M
         return completed.upper() if isinstance(completed, str) and self.planned else completed
 
     monkeypatch.setattr(PlannedExecutionContext, "complete_leaf_value", shouting)
+    monkeypatch.setattr(PLANS, "get", lambda *args: None)  # no plan: graphql-core runs it, leaves read directly
     unplanned = "query ($id: ID!) { node(id: $id) { ... on Person { fullName } } }"
     with pytest.raises(AssertionError, match="planned"):
         await pair.both("owner", "/graphql", unplanned, {"id": pair.owner_ids["person"]})
@@ -350,9 +352,27 @@ async def test_a_guardian_reads_a_childs_parts_on_the_plan(pair: Pair) -> None:
 async def test_an_error_falls_back_to_the_reference_whole(pair: Pair) -> None:
     """A resolver refusing its arguments: the plan is abandoned, graphql-core answers (the same bytes, compared)."""
     query = "query ($id: ID!) { me { fullName } node(id: $id) { id } }"
-    assert await _outcomes(pair, "owner", query, {"id": pair.owner_ids["person"]}) == (0, 0, 1)  # node: no plan
+    assert await _outcomes(pair, "owner", query, {"id": "not-an-id"}) == (0, 1, 0)  # INVALID_ID
     query = "{ me { fullName medicalVisits(first: 1000) { totalCount } currentCard { cardNumber } } }"
     assert await _outcomes(pair, "owner", query) == (0, 1, 0)
+
+
+async def test_node_runs_on_the_plan_for_each_type_it_may_answer(pair: Pair) -> None:
+    """`node(id:)` answers an interface: the plan has a selection per object type and takes the value's own (the
+    type's `resolve_type`, as graphql-core); a foreign or missing object is null, as in the reference."""
+    query = """query ($id: ID!) { node(id: $id) { __typename id
+      ... on Person { fullName currentCard { cardNumber } medicalVisits(first: 2) { edges { node { id } } } }
+      ... on InsuranceCard { cardNumber status } ... on Facility { code name } } }"""
+    ids = [pair.owner_ids["person"], pair.owner_ids["dependant"], pair.owner_ids["granted"],
+           to_global_id("Person", 2**40)]
+    for global_id in ids:
+        assert await _outcomes(pair, "owner", query, {"id": global_id}) == (1, 0, 0), global_id
+    own = json.loads(await pair.both("owner", "/graphql", query, {"id": pair.owner_ids["person"]}))
+    assert own["data"]["node"]["__typename"] == "Person" and own["data"]["node"]["currentCard"]["cardNumber"]
+    # another person's object, asked by someone else, reads as a missing one
+    assert json.loads(await pair.both("another", "/graphql", query, {"id": pair.owner_ids["person"]})) == {
+        "data": {"node": None}
+    }
 
 
 async def test_a_type_check_reading_more_than_the_context_falls_back_whole(
