@@ -113,9 +113,9 @@ class TextQuery:
 async def resolve_text(conn: asyncpg.Connection, text: str) -> TextQuery:
     rows = await conn.fetch(RESOLVE, text, MAX_QUERY_WORDS, MIN_CORRECTED_LENGTH, MAX_SPELLINGS)
     spelled = [row for row in rows if row["spellings"]]
-    return TextQuery(
-        words=[" | ".join(_lexeme(s) for s in row["spellings"]) for row in spelled],
+    return TextQuery(  # immutable: a reading is shared by the worker's requests (resolvers/directory.py)
+        words=tuple(" | ".join(_lexeme(s) for s in row["spellings"]) for row in spelled),
         typed=len(rows),
-        documents=[row["documents"] for row in spelled],
+        documents=tuple(row["documents"] for row in spelled),
         directory_size=rows[0]["directory_size"] if rows else 0,
     )

@@ -20,6 +20,7 @@ from db.facility_search import FacilityOrder, FacilitySearch
 from db.search_words import TextQuery, resolve_text
 from loaders.context import Info
 from loaders.directory import FacilityByCodeLoader
+from loaders.shared import MISSING
 from resolvers.inputs import FACILITY_CODE, PROVINCE_CODE, WARD_CODE, checked_code, clean_search
 from schema.cursors import decode_cursor
 from schema.directory import FacilityFilter, GeoPointInput
@@ -96,6 +97,27 @@ def _facility_node(row: asyncpg.Record) -> Facility:
 DIRECTORY = replace(PUBLIC_DIRECTORY, pages=DIRECTORY_PAGES)
 
 
+class SearchText:
+    """The key under which the worker shares the dictionary's reading of a search text (loaders/shared.py)."""
+
+
+async def search_words(info: Info, conn: asyncpg.Connection, search: str) -> TextQuery:
+    """The search's words as the dictionary reads them (`db/search_words.py`: spellings, corrections, how common),
+    shared by the worker's requests for `VSSID_REFERENCE_CACHE_SECONDS` like the reference rows: partners send the
+    same few phrases, and the look-up was a fifth of a directory request's database time. The page and its count
+    still read the facilities as they are; only a word new to the dictionary waits for the reading to expire."""
+    shared = info.context.loaders.shared
+    if shared is not None:
+        kept = shared.get(SearchText, search)
+        if kept is not MISSING:
+            known: TextQuery = kept
+            return known
+    found = await resolve_text(conn, search)
+    if shared is not None:
+        shared.put(SearchText, search, found)
+    return found
+
+
 @strawberry.type
 class DirectoryQuery:
     @strawberry.field(
@@ -121,7 +143,7 @@ class DirectoryQuery:
 
         async def rows(conn: asyncpg.Connection) -> list[asyncpg.Record]:
             nonlocal text  # the words of the search, looked up in the dictionary once for the page and its count
-            text = await resolve_text(conn, search.search) if search.search else None
+            text = await search_words(info, conn, search.search) if search.search else None
             return await sql.search_facilities(conn, search, cursor, size + 1, text=text)
 
         return await read_page(

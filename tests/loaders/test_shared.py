@@ -190,3 +190,39 @@ async def test_a_reference_answer_met_again_in_a_request_is_not_made_again(
     facilities = [edge["node"]["facility"] for edge in second["data"]["me"]["medicalVisits"]["edges"]]
     assert len(facilities) == 6 and all(f == facilities[0] for f in facilities)
     assert made.count("facility") == 1 and made.count("primaryDiagnosis") == 6
+
+
+async def test_a_search_texts_reading_is_shared_until_it_expires(
+    settings: Settings, db_dsn: str, db: asyncpg.Connection
+) -> None:
+    """The dictionary's reading of a search text (resolvers/directory.py `search_words`) is shared by the worker's
+    requests like a reference row: the same search again sends no look-up, and gets the same answer; once the
+    reading expires it is looked up again, and a word new to the dictionary is then found."""
+    query = "query ($q: String!) { facilities(filter: {search: $q}, first: 5) { totalCount edges { node { code } } } }"
+    now = [1000.0]
+    log = StatementLog()
+    async with app_client(settings, db_dsn, log=log) as served:
+        routes = [getattr(r, "endpoint", None) for r in served.app.routes if getattr(r, "path", "") == "/graphql"]
+        assert isinstance(routes[0], GraphQLApp)
+        routes[0].shared_rows.clock = lambda: now[0]
+
+        async def search(text: str, at: float) -> tuple[Any, int]:
+            now[0] = at
+            log.clear()
+            answer = await gql(served.http, query, {"q": text})
+            assert "errors" not in answer, answer
+            return answer["data"]["facilities"], sum("search_words(" in s for s in log.statements)
+
+        first, looked_up = await search("bệnh viện", 1000.0)
+        again, looked_up_again = await search("bệnh viện", 1030.0)
+        assert first["totalCount"] > 0 and again == first
+        assert (looked_up, looked_up_again) == (1, 0)
+        # a word no facility holds, read once; then a facility is named with it (the dictionary itself is kept
+        # current by the database: migration 0006): not found while the first reading is kept, found after
+        unknown, _ = await search("zyxwvu", 1000.0)
+        assert unknown["totalCount"] == 0
+        await db.execute("update facilities set name = 'Bệnh viện Zyxwvu' where id = (select min(id) from facilities)")
+        kept, looked_up_kept = await search("zyxwvu", 1031.0)
+        assert (kept["totalCount"], looked_up_kept) == (0, 0)
+        later, looked_up_later = await search("zyxwvu", 1100.0)
+        assert (later["totalCount"], looked_up_later) == (1, 1)
