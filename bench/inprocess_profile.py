@@ -1,7 +1,7 @@
 """CPU per request of one contract document in process, and where it goes (cProfile), for this checkout.
 
-    .venv/bin/python bench/inprocess_profile.py [--document Home|MedicalHistory|Me] [--requests 500] [--profile]
-        [--executor planned|reference] [--persons 10000] [--direct [--rounds 3]]
+    .venv/bin/python bench/inprocess_profile.py [--document Home|MedicalHistory|Me|Directory] [--requests 500]
+        [--profile] [--executor planned|reference] [--persons 10000] [--direct [--rounds 3]]
 
 Starts the bench's PostgreSQL (seeded once, as bench/run.py does), opens sessions for 200 persons, and sends the
 document to the app through httpx's ASGI transport, `--requests` times after a warm-up of one request per session
@@ -15,7 +15,8 @@ collector tuned as a worker tunes it, so the figure is the app's own CPU per req
 uvicorn adds about 0.2 ms under load); it prints the best of `--rounds` rounds. `Me` is `query Me { me { fullName
 } }`: what every request costs whatever its document. `--raw` measures bench/raw_asyncpg.py's endpoint the same
 way (Home or MedicalHistory): the same answer without GraphQL. `--query TEXT` sends a document of one's own
-instead (without variables), e.g. a part of Home, to see what each part costs.
+instead (without variables), e.g. a part of Home, to see what each part costs. `Directory` (with `--direct`)
+sends the directory search as bench/run.py does, under 64 partner keys.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Instructions the worker's process executes per request (valgrind's cachegrind), for this checkout or another.
 
-    .venv/bin/python bench/instructions.py [--document Home|MedicalHistory|Me] [--baseline REV] [--requests 300]
-        [--concurrency 16] [--raw] [--query 'query Me { me { fullName currentCard { cardNumber } } }']
+    .venv/bin/python bench/instructions.py [--document Home|MedicalHistory|Me|Directory] [--baseline REV]
+        [--requests 300] [--concurrency 16] [--raw] [--query 'query Me { me { fullName currentCard { cardNumber } } }']
 
 Times on this shared machine move by ±10 % from one run to the next, which hides a change of 2 %. The count of
 instructions does not depend on the neighbours: it runs `bench/inprocess_profile.py --direct` (the app called with

@@ -37,19 +37,18 @@ OPT_OUT = "insert into inbox_opt_outs (person_id, kind) values ($1, $2) on confl
 OPT_IN = "delete from inbox_opt_outs where person_id = $1 and kind = $2"
 
 # Registered again (a refreshed token, or another person on the same install): it belongs to the latest person.
-REGISTER_DEVICE = """
+# What a device shows (never its token).
+DEVICE_COLUMNS = "id, person_id, platform, created_at, last_seen_at"
+REGISTER_DEVICE = f"""
 insert into devices (person_id, platform, token) values ($1, $2, $3)
 on conflict (platform, token) do update set person_id = excluded.person_id, last_seen_at = now()
-returning id, person_id, platform, created_at, last_seen_at
+returning {DEVICE_COLUMNS}
 """
 UNREGISTER_DEVICE = "delete from devices where person_id = $1 and token = $2 returning id"
 # The provider said the token is no longer valid (the app was removed): nobody's device any more.
 DROP_DEVICE = "delete from devices where platform = $1 and token = $2"
 DEVICE_COUNT = "select count(*) from devices where person_id = $1"
-DEVICES_BY_ID = (
-    "select id, person_id, platform, created_at, last_seen_at from devices "
-    "where id = any($1::bigint[]) and person_id = $2"
-)
+DEVICES_BY_ID = f"select {DEVICE_COLUMNS} from devices where id = any($1::bigint[]) and person_id = $2"
 
 
 async def devices_by_id(
