@@ -34,7 +34,7 @@ from typing import Any
 import asyncpg
 
 from db.json_rows import Conversions, json_conversions, rows_from_json
-from db.pool import ConnectionSource, is_connection_lost
+from db.pool import ConnectionSource, is_connection_lost, is_recovery_conflict
 
 # Turns of the event loop a read waits for others: the loader batches of a level start one or two turns after the
 # level asks for them (the loader's dispatch callback, then the batch's task: loaders/base.py).
@@ -147,8 +147,13 @@ class CombinedReads:
                 try:
                     results = await self._combined(conn, batch)
                 except Exception as exc:
-                    if is_connection_lost(exc, conn) or isinstance(exc, asyncpg.QueryCanceledError):
-                        raise  # the connection is gone, or the time is up: no read would fare better alone
+                    if (
+                        is_connection_lost(exc, conn) or isinstance(exc, asyncpg.QueryCanceledError)
+                        or is_recovery_conflict(exc)
+                    ):
+                        # The connection is gone, the time is up, or a standby's replay cancelled the statement:
+                        # not a read's own error, and none would fare better alone (db/pool.py).
+                        raise
                     for query, args, future in batch:  # each on its own: the error is the read's that caused it
                         try:
                             _settle(future, await conn.fetch(query, *args))

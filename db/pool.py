@@ -55,6 +55,18 @@ def server_settings(settings: Settings) -> dict[str, str]:
     }
 
 
+# What a hot standby answers when it cancels a statement because it conflicted with replaying the primary's changes
+# ("canceling statement due to conflict with recovery": a row version it may read was vacuumed away, a lock it holds
+# is wanted by the replay; 40P01 when the replay found itself waiting for the statement's buffer pin). On a standby
+# nothing else raises them: its transactions only read, and SERIALIZABLE is refused there.
+RECOVERY_CONFLICT_STATES = frozenset({"40001", "40P01"})
+
+
+def is_recovery_conflict(exc: BaseException) -> bool:
+    """A statement cancelled by a standby's replay (meaningful on a replica's connection only)."""
+    return isinstance(exc, asyncpg.PostgresError) and exc.sqlstate in RECOVERY_CONFLICT_STATES
+
+
 def is_connection_lost(exc: BaseException, conn: Any = None) -> bool:
     if isinstance(exc, CONNECTION_LOST):
         return True
@@ -289,9 +301,22 @@ class _RequestUse:
     ) -> None:
         owner = self._owner
         try:
-            if exc is not None and not isinstance(exc, ServiceUnavailable) and is_connection_lost(exc, owner._conn):
-                unavailable = ServiceUnavailable(UnavailableReason.DATABASE_UNAVAILABLE)
-                owner._failure = unavailable
-                raise unavailable from exc
+            if exc is not None and not isinstance(exc, ServiceUnavailable):
+                reason = _failure_reason(owner, exc)
+                if reason is not None:
+                    # Every later read of the request fails the same way at once: a query read on a replica is
+                    # then run again on the primary whole (service/replicas.py), not half on each.
+                    unavailable = ServiceUnavailable(reason)
+                    owner._failure = unavailable
+                    raise unavailable from exc
         finally:
             owner._lock.release()
+
+
+def _failure_reason(owner: RequestConnection, exc: BaseException) -> UnavailableReason | None:
+    """Why a read's error makes the request's connection unusable, or None (the read's own error)."""
+    if owner.replica is not None and is_recovery_conflict(exc):
+        return UnavailableReason.REPLICA_CONFLICT  # the replica is healthy: the same read may pass on the primary
+    if is_connection_lost(exc, owner._conn):
+        return UnavailableReason.DATABASE_UNAVAILABLE
+    return None

@@ -18,8 +18,12 @@ import asyncpg
 import httpx
 import pytest
 
+from core.errors import ServiceUnavailable, UnavailableReason
 from core.settings import load_settings
+from db.combined import CombinedReads
+from db.pool import Database, RequestConnection
 from db.replica_server import StreamingReplica
+from db.replicas import Replica, ReplicaState
 from tests.clients import app_client
 from tests.factories import PASSWORD, make_account, make_citizen, make_partner_key
 from tests.family import add_grant
@@ -27,6 +31,7 @@ from tests.graphql import contract, error_codes, gql
 from tests.replica import (
     STANDBY_PORT,
     app_on_replica,
+    database_name,
     ensure_streaming,
     eventually,
     replay_paused,
@@ -290,3 +295,55 @@ async def test_a_replica_killed_under_load_costs_no_error_and_comes_back(
         before = route_count((await served.http.get("/metrics")).text, "replica")
         await gql(served.http, ME, token=citizens[0].token)
         assert route_count((await served.http.get("/metrics")).text, "replica") == before + 1
+
+
+# Longer than the standby's max_standby_streaming_delay (5 s, db/replica_server.py): the replay cancels it first.
+SLOW_READ = "select n from recovery_probe cross join pg_sleep(8)"
+
+
+async def test_a_read_the_standbys_replay_cancels_fails_its_request_over_to_the_primary_and_keeps_the_replica(
+    streaming: StreamingReplica, db: asyncpg.Connection, db_dsn: str, pool: asyncpg.Pool
+) -> None:
+    # given a table on the primary, replayed on the standby
+    await db.execute("create table recovery_probe (n int); insert into recovery_probe values (7)")
+    await ensure_streaming(streaming, db_dsn)
+    standby_pool = await asyncpg.create_pool(streaming.dsn(database_name(db_dsn)), min_size=1, max_size=1)
+    used: list[RequestConnection] = []
+    try:
+        replica = Replica("replica1", "standby", Database(standby_pool, 2.0), ReplicaState.HEALTHY)
+        connection = RequestConnection(Database(pool, 2.0))
+        connection.route(replica)
+        used.append(connection)
+        reads = CombinedReads(connection)
+        # when a request's reads run on the standby, combined into one statement, one of them holding the table
+        slow = asyncio.ensure_future(reads.fetch(SLOW_READ))
+        quick = asyncio.ensure_future(reads.fetch("select 1 as one"))
+        await asyncio.sleep(1.0)
+        # and the primary takes a lock the standby's replay must take too (it waits for the read, then cancels it)
+        await db.execute("begin; lock table recovery_probe in access exclusive mode; commit")
+        outcomes = await asyncio.gather(slow, quick, return_exceptions=True)
+
+        # then both reads fail as a replica conflict, not the read's own error, and none was sent again alone
+        for outcome in outcomes:
+            assert isinstance(outcome, ServiceUnavailable), outcome
+            assert outcome.reason is UnavailableReason.REPLICA_CONFLICT
+        failure = outcomes[0]
+        assert isinstance(failure, ServiceUnavailable)
+        cause = failure.__cause__
+        assert isinstance(cause, asyncpg.PostgresError) and cause.sqlstate == "40001", cause
+        assert "conflict with recovery" in str(cause)
+        # and a later read of the request fails the same way at once, so the query goes to the primary whole
+        with pytest.raises(ServiceUnavailable) as later:
+            async with connection.acquire() as conn:
+                await conn.fetchval("select 1")
+        assert later.value.reason is UnavailableReason.REPLICA_CONFLICT
+        # and once rerouted, the request reads on the primary; the replica was not taken out of rotation
+        await connection.reroute()
+        async with connection.acquire() as conn:
+            assert await conn.fetchval("select n from recovery_probe") == 7
+            assert await conn.fetchval("select pg_is_in_recovery()") is False
+        assert replica.state is ReplicaState.HEALTHY
+    finally:
+        for connection in used:
+            await connection.close()
+        standby_pool.terminate()  # close() would wait for a read a failed test left running
