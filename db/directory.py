@@ -14,7 +14,7 @@ walk in page order that meets a match at least once every (directory size / CAND
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -183,6 +183,23 @@ async def _fetch(
             limit=add(limit),
         )
     return await conn.fetch(query, *statement.params.values)
+
+
+def total_in_page(search: FacilitySearch, after: tuple[Any, ...] | None, rows: Sequence[Any], limit: int) -> int | None:
+    """How many facilities `count_facilities` would count, when the first page's read (`search_facilities` with
+    `limit`) already tells it, else None. A page that is not full holds every match (the page and the count have
+    the same conditions: the filters, the radius, and a search's words at its minimum). A search near a point whose
+    page came from the GIN index's candidates (`_bounded`, step 2) carries their number, which is every match when
+    it is at most CANDIDATE_LIMIT: the count would run the same index scan again (most of a search's database time,
+    measured in docs/performance.md)."""
+    if after is not None:
+        return None
+    if len(rows) < limit:
+        return len(rows)
+    if search.order is not FacilityOrder.DISTANCE or not search.search:
+        return None
+    candidates = rows[0].get("candidates")
+    return candidates if candidates is not None and candidates <= CANDIDATE_LIMIT else None
 
 
 async def count_facilities(

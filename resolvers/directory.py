@@ -148,6 +148,7 @@ class DirectoryQuery:
 
         return await read_page(
             info.context.connection, size, rows=rows, count=lambda conn: sql.count_facilities(conn, search, text=text),
+            told=lambda found: sql.total_in_page(search, cursor, found, size + 1),
             list_name=list_name, key=KEYS[order], node=_facility_node, in_transaction=True,
         )
 

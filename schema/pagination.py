@@ -94,12 +94,14 @@ async def read_page(
     in_transaction: bool = False,
     count_now: bool = False,
     total: Callable[[], Awaitable[int]] | None = None,
+    told: Callable[[Sequence[R]], int | None] | None = None,
 ) -> Connection[T]:
     """A page read on the request's `connection` (`rows` fetches `size` + 1), and its total counted there only when
     selected. `in_transaction`: each in a read-only transaction, for statements with transaction-local settings
     (searches: planned per call, db.statements.search_transaction). `count_now`: the document selects the total,
     so it is counted with the page (the two reads then travel in one statement: db/combined.py). `total`: the
-    total from elsewhere instead of `count` (it takes no connection of its own)."""
+    total from elsewhere instead of `count` (it takes no connection of its own). `told`: the total as the page's
+    rows tell it, when they do (None: counted), e.g. a first page that is not full holds every item."""
 
     async def read(what: Callable[[asyncpg.Connection], Awaitable[Any]]) -> Any:
         async with connection.acquire() as conn:
@@ -116,6 +118,9 @@ async def read_page(
         found = await read(rows)
 
     async def count_total() -> int:
-        return counted if counted is not None else await counter()
+        if counted is not None:
+            return counted
+        known = told(found) if told is not None else None
+        return known if known is not None else await counter()
 
     return build_connection(found, size, list_name=list_name, key=key, node=node, count_total=count_total)

@@ -8,8 +8,10 @@ import asyncpg
 import httpx
 import pytest
 
+from core.settings import Settings
 from db import directory
 from schema.cursors import decode_cursor
+from tests.clients import StatementLog, app_client
 from tests.factories import add_facility, make_partner_key
 from tests.graphql import gql
 from tests.resolvers.test_directory import FACILITIES, facilities, names
@@ -174,3 +176,48 @@ async def test_a_new_word_is_found_at_once(client: httpx.AsyncClient, db: asyncp
     assert names(found) == ["Phòng khám Xuyênquốc"]
     found = await facilities(client, filter={"search": "xuyenquo"}, first=3)  # unfinished
     assert names(found) == ["Phòng khám Xuyênquốc"]
+
+
+async def test_a_first_page_that_tells_its_total_sends_no_count(
+    settings: Settings, db_dsn: str, db: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`totalCount` of a first page is the page's own figure when it has one, without the count statement (most of
+    a search's database time): a page that is not full holds every match, and a search near a point whose page came
+    from the GIN index's candidates carries their number. Any other page is counted. Every total is the number of
+    facilities met by paging through the whole list."""
+    await make_partner_key(db, ["directory:read"], key=KEY)
+    await add_facility(db, "01ZA1", TARGET)
+    monkeypatch.setattr(directory, "WINDOW", 1)  # no first look in page order: the candidates give the page
+    near = {"latitude": 21.0285, "longitude": 105.8542}
+    log = StatementLog()
+    async with app_client(settings, db_dsn, log=log) as served:
+
+        async def first_page(**variables: Any) -> tuple[int, str | None, int]:
+            log.clear()
+            result = await gql(served.http, FACILITIES, variables, api_key=KEY)
+            assert "errors" not in result, result
+            page = result["data"]["facilities"]
+            counts = sum("select count(*) from facilities" in statement for statement in log.statements)
+            return page["totalCount"], page["pageInfo"]["endCursor"], counts
+
+        async def every(**variables: Any) -> int:
+            edges, _ = await page_through(served.http, **variables)
+            return len(edges)
+
+        # a search near a point, its full first page from the candidates: told by them
+        nearby = {"filter": {"search": "tram y te"}, "near": near}
+        total, cursor, counts = await first_page(**nearby, first=3)
+        assert (total, counts) == (await every(**nearby, first=50), 0)
+        assert total > 3
+        # the page after it: counted (the candidates after a cursor are not all the matches)
+        later_total, _, counts = await first_page(**nearby, first=3, after=cursor)
+        assert (later_total, counts) == (total, 1)
+        # a first page that is not full, by relevance: it holds every match
+        rare = {"filter": {"search": "quang khoa bach dang"}}
+        total, _, counts = await first_page(**rare, first=100)
+        assert (total, counts) == (await every(**rare, first=100), 0)
+        # a full first page in code order: counted
+        total, _, counts = await first_page(first=5)
+        assert (total, counts) == (await every(first=100), 1)
+        assert total > 5
+
