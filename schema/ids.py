@@ -12,6 +12,8 @@ from core.text_ids import TextId
 from core.texts import text
 
 URL_SAFE = bytes.maketrans(b"+/", b"-_")
+# Every primary key is a bigint: a key past it was never issued (and would overflow the statement's parameter).
+MAX_KEY = 2**63 - 1
 
 
 def to_global_id(type_name: str, pk: int) -> strawberry.ID:
@@ -25,9 +27,12 @@ def from_global_id(global_id: str) -> tuple[str, int]:
     try:
         raw = base64.urlsafe_b64decode((global_id + "=" * (-len(global_id) % 4)).encode("ascii")).decode()
         type_name, _, pk = raw.partition(":")
-        if not type_name.isidentifier() or not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
+        if not type_name.isidentifier() or not (pk.isascii() and pk.isdigit()) or len(pk) > 19:
             raise ValueError
-        return type_name, int(pk)
+        key = int(pk)
+        if key > MAX_KEY:
+            raise ValueError
+        return type_name, key
     except (ValueError, UnicodeError, binascii.Error):
         raise not_an_id() from None
 

@@ -165,7 +165,9 @@ PUBLIC_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     (NODE, {"id": b64(b"\xff\xfe\x00\x01")}, ["INVALID_ID"]),
     (NODE, {"id": global_id("Facility:99999999999999999999")}, ["INVALID_ID"]),
     (NODE, {"id": global_id("Facility:999999999999999999")}, []),
-    (NODE, {"id": global_id("Facility:9223372036854775807")}, ["INVALID_ID"]),  # at most 18 digits
+    (NODE, {"id": global_id("Facility:9223372036854775807")}, []),  # the largest bigint: a key, missing
+    (NODE, {"id": global_id("Facility:9223372036854775808")}, ["INVALID_ID"]),  # past bigint: never issued
+    (NODE, {"id": global_id("Facility:0009223372036854775807")}, ["INVALID_ID"]),
     (NODE, {"id": global_id("Facility:٣")}, ["INVALID_ID"]),
     (NODE, {"id": global_id("Facility:³")}, ["INVALID_ID"]),
     (NODE, {"id": global_id("Facility:0")}, []),
