@@ -4,6 +4,8 @@ executed; graphql-core's own errors without a code)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from graphql import GraphQLError
 from starlette.responses import Response
 from strawberry.types import ExecutionResult
@@ -62,3 +64,18 @@ def touched(error: GraphQLError) -> GraphQLError:
     # graphql-core's own request errors (bad variable values) come without a code and outside any field.
     uncoded = not (error.extensions or {}).get("code") and error.path is None
     return with_code(error, ErrorCode.BAD_USER_INPUT if uncoded else None)
+
+
+def in_document_order(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """A result's errors in the order of the document's fields (their first location), then of their paths (a
+    list's items in turn), whatever order their resolvers happened to finish in: the same request gets the same
+    answer, byte for byte. Errors outside any field (a request's) come first, as they were."""
+    return sorted(errors, key=_position) if len(errors) > 1 else errors
+
+
+def _position(error: GraphQLError) -> tuple[Any, ...]:
+    location = error.locations[0] if error.locations else None
+    at = (location.line, location.column) if location is not None else (0, 0)
+    # A path mixes response names and list indices: indices in number order, before any name at the same depth.
+    path = tuple((0, step, "") if type(step) is int else (1, 0, str(step)) for step in error.path or ())
+    return at, path

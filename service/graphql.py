@@ -42,7 +42,15 @@ from db.pool import RequestConnection
 from loaders.context import Context
 from loaders.shared import SharedRows
 from service import negotiation, replicas, speculation, subscriptions
-from service.answers import Answer, SubResponse, needs_touching, never_executed, refusal_response, touched
+from service.answers import (
+    Answer,
+    SubResponse,
+    in_document_order,
+    needs_touching,
+    never_executed,
+    refusal_response,
+    touched,
+)
 from service.caching import apply_cache_headers
 from service.documents import GuardedSchema
 from service.execution import too_large
@@ -238,9 +246,9 @@ class GraphQLApp(GraphQL[Context, None]):
             raise RequestError(400, ErrorCode.BAD_REQUEST, unknown) from None
         except MissingQueryError:
             raise RequestError(400, ErrorCode.BAD_REQUEST, text(TextId.NO_QUERY)) from None
-        if result.errors and any(needs_touching(error) for error in result.errors):
+        if result.errors:
             errors = [touched(error) if needs_touching(error) else error for error in result.errors]
-            result = ExecutionResult(data=result.data, errors=errors, extensions=result.extensions)
+            result = ExecutionResult(data=result.data, errors=in_document_order(errors), extensions=result.extensions)
         refused = too_large(result.errors)
         if refused is None and never_executed(result):
             refused = await self.mistakes.spend(context)  # None while the caller's budget lasts
