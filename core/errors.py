@@ -236,7 +236,7 @@ class UnavailableReason(enum.Enum):
     DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
     # Every pooled connection stayed busy for the whole acquire timeout, or password hashing is full.
     OVERLOADED = "OVERLOADED"
-    # A read replica cancelled a statement that conflicted with replaying the primary's changes (db/pool.py
+    # A read replica cancelled a statement that conflicted with replaying the primary's changes (db/failures.py
     # `is_recovery_conflict`). The query is run again on the primary (service/replicas.py), so a client does not
     # see this reason; its text is the database's in case it ever did.
     REPLICA_CONFLICT = "REPLICA_CONFLICT"

@@ -33,8 +33,9 @@ from typing import Any
 
 import asyncpg
 
+from db.failures import is_connection_lost, is_recovery_conflict
 from db.json_rows import Conversions, json_conversions, rows_from_json
-from db.pool import ConnectionSource, is_connection_lost, is_recovery_conflict
+from db.pool import ConnectionSource
 
 # Turns of the event loop a read waits for others: the loader batches of a level start one or two turns after the
 # level asks for them (the loader's dispatch callback, then the batch's task: loaders/base.py).

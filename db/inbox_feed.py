@@ -16,7 +16,8 @@ from collections.abc import Iterator
 
 import asyncpg
 
-from db.pool import CONNECT_TIMEOUT_SECONDS, CONNECTION_LOST
+from db.failures import CONNECTION_LOST
+from db.pool import CONNECT_TIMEOUT_SECONDS
 
 log = logging.getLogger("vssid.inbox")
 CHANNEL = "vssid_inbox"

@@ -19,16 +19,8 @@ from asyncpg.exceptions import InternalClientError
 
 from core.errors import ServiceUnavailable, UnavailableReason
 from core.settings import Settings
+from db.failures import closed, is_connection_lost, is_recovery_conflict
 
-# The server is stopping or starting, the connection was lost, or it cannot be made.
-CONNECTION_LOST = (
-    OSError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.AdminShutdownError,
-    asyncpg.CrashShutdownError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-)
 # Connecting never waits longer than this, even when the acquire timeout is longer.
 CONNECT_TIMEOUT_SECONDS = 5.0
 
@@ -53,32 +45,6 @@ def server_settings(settings: Settings) -> dict[str, str]:
         "statement_timeout": str(settings.db_statement_timeout_ms),
         "idle_in_transaction_session_timeout": str(settings.db_idle_in_transaction_timeout_ms),
     }
-
-
-# What a hot standby answers when it cancels a statement because it conflicted with replaying the primary's changes
-# ("canceling statement due to conflict with recovery": a row version it may read was vacuumed away, a lock it holds
-# is wanted by the replay; 40P01 when the replay found itself waiting for the statement's buffer pin). On a standby
-# nothing else raises them: its transactions only read, and SERIALIZABLE is refused there.
-RECOVERY_CONFLICT_STATES = frozenset({"40001", "40P01"})
-
-
-def is_recovery_conflict(exc: BaseException) -> bool:
-    """A statement cancelled by a standby's replay (meaningful on a replica's connection only)."""
-    return isinstance(exc, asyncpg.PostgresError) and exc.sqlstate in RECOVERY_CONFLICT_STATES
-
-
-def is_connection_lost(exc: BaseException, conn: Any = None) -> bool:
-    if isinstance(exc, CONNECTION_LOST):
-        return True
-    # "connection is closed" and the like: asyncpg's own guards, once the server went away under a connection.
-    return isinstance(exc, (asyncpg.InterfaceError, InternalClientError)) and conn is not None and _closed(conn)
-
-
-def _closed(conn: Any) -> bool:
-    try:
-        return bool(conn.is_closed())
-    except asyncpg.InterfaceError:
-        return True  # asyncpg already detached the proxy from its lost connection
 
 
 class ConnectionSource(Protocol):
@@ -121,7 +87,7 @@ class Lease:
         except (asyncpg.InterfaceError, InternalClientError):
             # The connection died between the release being scheduled and run (the database stopping): asyncpg
             # has already put its holder back in the pool. Nothing is left to give back; anything else is a bug.
-            if not _closed(conn):
+            if not closed(conn):
                 raise
         if lost:
             raise ServiceUnavailable(UnavailableReason.DATABASE_UNAVAILABLE) from exc
