@@ -288,6 +288,7 @@ DOCUMENTS = st.one_of(st.just("me"), st.sampled_from(QUERY_FIELDS)).flatmap(
 )
 
 
+@pytest.mark.slow  # fuzzing: 12,000 documents; the contract's queries above stay in the quick run
 @pytest.mark.parametrize("role", sorted({role for role, _ in ROLES}))
 @DIFF_SETTINGS
 @given(data=st.data())
