@@ -52,7 +52,8 @@ from bench.load import LoadResult, run_wrk
 from bench.profile import profile_during
 from bench.workload import DOCUMENTS, RESET_CARD_BUDGETS, Workload, build_workload, prepare_database
 
-DEFAULT_CONTENDERS = "service-uvicorn-1w,service-uvicorn-2w,postgraphile,raw-1w,raw-2w"
+# Planned, reference (graphql-core forced), PostGraphile and raw side by side, as issue 12 asks of every run.
+DEFAULT_CONTENDERS = "service-uvicorn-1w,service-reference-1w,service-uvicorn-2w,postgraphile,raw-1w,raw-2w"
 RESULTS_DIR = ROOT / "bench" / "results"
 
 
