@@ -187,10 +187,11 @@ async def test_errors_come_in_the_documents_order_whatever_finished_first(pair: 
 
 
 def test_errors_are_ordered_by_location_then_path() -> None:
+    source = graphql.Source("{ a }\n" * 9)  # six characters a line: `a` of line n at (n - 1) * 6 + 2
+
     def error(line: int, *path: str | int) -> graphql.GraphQLError:
-        located = graphql.GraphQLError("x", source=graphql.Source("{ a }\n" * 9), positions=[(line - 1) * 6 + 2])
-        return graphql.GraphQLError("x", path=list(path) or None, extensions={"at": [line, *path]},
-                                    source=located.source, positions=located.positions)
+        return graphql.GraphQLError("x", source=source, positions=[(line - 1) * 6 + 2], path=list(path) or None,
+                                    extensions={"at": [line, *path]})
 
     errors = [error(5, "me", "b", 10, "c"), error(5, "me", "b", 2, "c"), error(3, "me", "a"), error(7, "me", "z")]
     ordered = in_document_order([*errors, graphql.GraphQLError("request", extensions={"at": []})])
