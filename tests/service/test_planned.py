@@ -72,10 +72,13 @@ class Pair:
     owner_ids: dict[str, str]
     db: asyncpg.Connection
 
-    async def forget_mistakes(self) -> None:
-        """A fresh budget of invalid documents (service/mistakes.py): the partner's is counted per key, and
-        thousands of generated documents, a quarter of them refused, would spend it whatever the executor."""
-        await self.db.execute("delete from throttle_counters where key like 'rate:invalid:%'")
+    async def fresh_budgets(self) -> None:
+        """Every budget fresh (throttle_counters): invalid documents (service/mistakes.py), directory requests
+        (service/ratelimit.py), card checks and look-ups are counted per key or per target, and a role's 2,000
+        generated documents, sent to both executors within a minute or two, would spend them whatever the executor
+        (a refusal's `retryAfterSeconds` then differs by a second between the two answers). The budgets have
+        tests of their own (tests/service/test_ratelimit.py, test_request_bounds.py, tests/resolvers)."""
+        await self.db.execute("delete from throttle_counters")
 
     async def both(self, role: str, path: str, query: str, variables: dict[str, Any] | None = None) -> bytes:
         """The answer of both executors, asserted the same; returns the planned one."""
@@ -299,7 +302,7 @@ async def test_generated_documents_answer_the_same(pair: Pair, role: str, data: 
     generated = data.draw(DOCUMENTS, label="document")
     document, variables = vary(_SCHEMA, generated, data.draw(st.integers(0, 2**32 - 1), label="variation"))
     note(f"as {role} on {path}:\n{document}\nvariables: {variables}")
-    await pair.forget_mistakes()
+    await pair.fresh_budgets()
     await pair.both(role, path, document, variables)
 
 
