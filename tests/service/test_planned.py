@@ -72,25 +72,19 @@ class Pair:
     owner_ids: dict[str, str]
     db: asyncpg.Connection
 
-    async def fresh_budgets(self) -> None:
-        """Every budget fresh (throttle_counters): invalid documents (service/mistakes.py), directory requests
-        (service/ratelimit.py), card checks and look-ups are counted per key or per target, and a role's 2,000
-        generated documents, sent to both executors within a minute or two, would spend them whatever the executor
-        (a refusal's `retryAfterSeconds` then differs by a second between the two answers). The budgets have
-        tests of their own (tests/service/test_ratelimit.py, test_request_bounds.py, tests/resolvers)."""
-        await self.db.execute("delete from throttle_counters")
-
     async def both(self, role: str, path: str, query: str, variables: dict[str, Any] | None = None) -> bytes:
         """The answer of both executors, asserted the same; returns the planned one. Both start from the same
-        database: what the first request recorded (a logged read's access-log entry, a budget spent) is taken back
-        before the second runs, so a document that fetches the insurance book and counts the access log is
-        answered alike."""
+        database: what the first request recorded (a logged read's access-log entry) is taken back before the
+        second runs, so a document that fetches the insurance book and counts the access log is answered alike;
+        and each starts with every budget fresh (throttle_counters: invalid documents, directory requests, card
+        checks and look-ups, counted per key or target): thousands of generated documents would spend them
+        whatever the executor, and a refusal's `retryAfterSeconds` differs by a second between two answers. The
+        budgets have tests of their own (tests/service/test_ratelimit.py, test_request_bounds.py, tests/resolvers)."""
         answers: list[httpx.Response] = []
         last_entry = await self.db.fetchval("select coalesce(max(id), 0) from access_log")
         for app in (self.planned, self.reference):
-            if answers:
-                await self.db.execute("delete from access_log where id > $1", last_entry)
-                await self.fresh_budgets()
+            await self.db.execute("delete from access_log where id > $1", last_entry)
+            await self.db.execute("delete from throttle_counters")
             # Each request from its own address: per-address limits count neither executor's requests twice.
             async with asgi_client(app, fresh_address()) as http:
                 response = await http.post(
@@ -321,7 +315,6 @@ async def test_generated_documents_answer_the_same(pair: Pair, role: str, data: 
     generated = data.draw(DOCUMENTS, label="document")
     document, variables = vary(_SCHEMA, generated, data.draw(st.integers(0, 2**32 - 1), label="variation"))
     note(f"as {role} on {path}:\n{document}\nvariables: {variables}")
-    await pair.fresh_budgets()
     await pair.both(role, path, document, variables)
 
 
