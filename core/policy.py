@@ -86,3 +86,6 @@ class Relation:
     # What the planned executor needs to run it without the resolver: the row's mapping and the part checked.
     target: Any = None
     part: str | None = None
+    # `target(parent, value)`: one object made from the parent and the loader's whole answer (the contribution
+    # summary from the person and their rows), instead of `target(row)` per row.
+    with_parent: bool = False

@@ -11,7 +11,7 @@ import strawberry
 
 from auth.permissions import OwnedByViewer
 from core.errors import ApiError, ErrorCode
-from core.policy import LIST_PAGES, READS_ONLY, FieldPolicy
+from core.policy import LIST_PAGES, FieldPolicy
 from core.text_ids import TextId
 from core.texts import text
 from db.access_log import ACCESS_LOG
@@ -46,7 +46,7 @@ from schema.lists import list_page
 from schema.node import Node
 from schema.pagination import Connection
 from schema.pension import Pension
-from schema.relation import check_part, relation, relation_list
+from schema.relation import check_part, relation, relation_list, relation_of_parent
 from schema.visit import MedicalVisit, MedicalVisitYear
 
 # The pages only read (a guardian's read is logged once per request): the planned executor may run them.
@@ -60,6 +60,12 @@ MIN_YEAR, MAX_YEAR = 1900, 9999
 
 def _person(row: Row) -> Person:
     return Person.from_row(row)  # a guardian's child, a granted person: defined below
+
+
+def _summary(person: Person, rows: list[Row]) -> ContributionSummary:
+    """The person's contribution summary from their rows (the retirement age needs the birth date and gender)."""
+    gender = person.gender.value if person.gender else None
+    return ContributionSummary.from_rows(person.person_id, rows, date_of_birth=person.date_of_birth, gender=gender)
 
 
 async def _visits_in(info: Info, person_id: int, year: int | None) -> int:
@@ -133,12 +139,9 @@ class Person(OwnedByViewer, Node):
     )
 
 
-    @strawberry.field(metadata=READS_ONLY.metadata())
-    async def contribution_summary(self, info: Info) -> ContributionSummary | None:
-        await check_part(self, info, "CONTRIBUTIONS")
-        rows = await info.context.loaders.get(ContributionSummaryRowsByPersonIdLoader).load(self.person_id)
-        gender = self.gender.value if self.gender else None
-        return ContributionSummary.from_rows(self.person_id, rows, date_of_birth=self.date_of_birth, gender=gender)
+    contribution_summary: ContributionSummary | None = relation_of_parent(
+        ContributionSummaryRowsByPersonIdLoader, "person_id", _summary, part="CONTRIBUTIONS"
+    )
 
     @strawberry.field(
         description="The electronic social insurance book (sổ BHXH điện tử) as a PDF to save: identity, the "

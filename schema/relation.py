@@ -1,4 +1,5 @@
-"""Relation fields: the object (or list) a loader finds by one attribute of the parent, declared on the field.
+"""Relation fields: the object (or list) a loader finds by one attribute of the parent, declared on the field (or
+an object made from the parent and all the loader finds: `relation_of_parent`).
 
     paying_agency: Facility | None = relation(FacilityByIdLoader, "paying_agency_id", Facility.from_row)
 
@@ -72,4 +73,23 @@ def relation_list(
         RELATION: Relation(loader, key, many=True, target=target, part=part),
         **(policy.metadata() if policy else {}),
     }
+    return strawberry.field(resolver=resolve, description=description, metadata=metadata)
+
+
+def relation_of_parent(
+    loader: type[BaseLoader],
+    key: str,
+    make: Callable[[Any, Any], Any],
+    *,
+    description: str | None = None,
+    part: str | None = None,
+) -> Any:
+    """One object made from the parent and all the loader finds by the key attribute, `make(parent, value)` (a
+    `many` loader's value is its list of rows): a summary of the parent's rows (`part`: see relation)."""
+
+    async def resolve(root: Any, info: Info) -> Any:
+        await check_part(root, info, part)
+        return make(root, await info.context.loaders.get(loader).load(getattr(root, key)))
+
+    metadata = {RELATION: Relation(loader, key, many=loader.many, target=make, part=part, with_parent=True)}
     return strawberry.field(resolver=resolve, description=description, metadata=metadata)

@@ -7,8 +7,9 @@ they mean in the reference). Every selection becomes one `FieldPlan` of a kind d
 - `TYPENAME`: `__typename`;
 - `LEAF`: a plain attribute of a scalar or enum type (Strawberry's basic field, no argument);
 - `OBJECT`: a plain attribute holding an object or a list of objects (an edge, a page's info);
-- `RELATION`: a field declared with `schema.relation` (its loader, key, target and part): the objects of one
-  level ask their loader together, with no resolver call, `Info` or coroutine per field;
+- `RELATION`: a field declared with `schema.relation` (its loader, key, target and part; `relation_of_parent`:
+  an object made from the parent and the loader's whole answer): the objects of one level ask their loader
+  together, with no resolver call, `Info` or coroutine per field;
 - `RESOLVE`: a resolver declared `FieldPolicy(reads_only=True)`: called as graphql-core would call it.
 
 A reads-only resolver may answer an interface or a union (`node(id:)`): each of its object types gets its selection,
@@ -228,7 +229,8 @@ def _pure(plan: FieldPlan) -> bool:
     relation = plan.relation
     return (
         plan.kind is Kind.RELATION and relation is not None and getattr(relation.loader, "shared", False)
-        and relation.part is None and not relation.many and plan.selection is not None and plan.selection.pure
+        and relation.part is None and not relation.many and not relation.with_parent
+        and plan.selection is not None and plan.selection.pure
     )
 
 

@@ -139,6 +139,8 @@ class PlanRun:
         relation = plan.relation
         assert relation is not None
         key = getattr(source, relation.key)
+        if key is None and relation.with_parent:
+            raise Fallback  # the resolver's loader refuses a null key: graphql-core words it
         # The same reference answer again in this request (a page's visits share hospitals): only for a relation
         # that checks no reader, so nothing to record or refuse is skipped.
         known = self.references.get((id(plan), key)) if relation.part is None else None
@@ -152,7 +154,7 @@ class PlanRun:
         selection = plan.selection
         if (
             selection is not None and selection.pure and key is not None and shared is not None
-            and relation.loader.shared and recorded is None and not relation.many
+            and relation.loader.shared and recorded is None and not relation.many and not relation.with_parent
         ):
             entry = shared.entry(relation.loader, key)
             before = self.weight
@@ -163,17 +165,14 @@ class PlanRun:
                     self.references[(id(plan), key)] = (answer, self.weight - before)
                 return
         loader = self.loaders.get(relation.loader)  # made only now: a shared row answered above needs none
-        if relation.loader.shared and shared is not None and shared.seconds > 0 and target is not None:
+        if (
+            relation.loader.shared and shared is not None and shared.seconds > 0 and target is not None
+            and not relation.with_parent
+        ):
             # A reference row shared by the worker's requests: its object too (loaders/shared.py).
             mapped, make = shared.mapped, target
             target = lambda row: mapped(make, row)  # noqa: E731
-        name = plan.response_name
-        if relation.many:
-            def then(value: Any) -> None:
-                out[name] = self.complete(plan, [target(row) for row in value], info)
-        else:
-            def then(value: Any) -> None:
-                out[name] = self.complete(plan, None if value is None else target(value), info)
+        then = self.then_of(plan, target, source, info, out)
         if recorded is None:
             if key is None and not relation.many:
                 then(None)
@@ -191,6 +190,18 @@ class PlanRun:
             return None if key is None and not relation.many else await loader.load(key)
 
         self.pending.append((after_recorded(), then))
+
+    def then_of(self, plan: FieldPlan, target: Any, source: Any, info: Any, out: dict[str, Any]) -> Then:
+        """What a relation does with its loader's value: its object, or list, or object made with the parent."""
+        relation, name = plan.relation, plan.response_name
+        assert relation is not None
+        if relation.with_parent:
+            return lambda value: out.__setitem__(name, self.complete(plan, target(source, value), info))
+        if relation.many:
+            return lambda value: out.__setitem__(name, self.complete(plan, [target(row) for row in value], info))
+        return lambda value: out.__setitem__(
+            name, self.complete(plan, None if value is None else target(value), info)
+        )
 
     def resolve(self, plan: FieldPlan, source: Any, info: Any, out: dict[str, Any]) -> None:
         executor = self.executor

@@ -493,3 +493,20 @@ async def test_the_plan_cache_is_in_the_metrics(pair: Pair) -> None:
     line = next(line for line in metrics.splitlines() if line.startswith("vssid_operation_plans "))
     assert 1 <= float(line.split()[1]) <= 256
     assert 'vssid_planned_operations_total{outcome="planned"}' in metrics
+
+
+async def test_the_contribution_summary_is_a_relation_made_with_its_person(pair: Pair) -> None:
+    """The summary is made from the person and their rows (its retirement date needs the birth date and gender):
+    declared with `relation_of_parent`, it is planned as a relation (no resolver call, `Info` or coroutine) and
+    answers as graphql-core does."""
+    query = "{ me { contributionSummary { totalMonths retirementDate byScheme { scheme months } } } }"
+    operation = graphql.parse(query).definitions[0]
+    assert isinstance(operation, graphql.OperationDefinitionNode)
+    plan = PlanCache().get(served_schema._schema, {}, VariableValues({}, {}), operation)
+    assert plan is not None and plan.root.fields[0].selection is not None
+    summary = plan.root.fields[0].selection.fields[0]
+    assert summary.kind is Kind.RELATION and summary.relation is not None and summary.relation.with_parent
+    assert await _outcomes(pair, "owner", query) == (1, 0, 0)
+    answer = json.loads(await pair.both("owner", "/graphql", query))
+    assert answer["data"]["me"]["contributionSummary"]["retirementDate"] is not None
+    assert answer["data"]["me"]["contributionSummary"]["byScheme"]
