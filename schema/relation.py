@@ -87,6 +87,9 @@ def relation_of_parent(
     """One object made from the parent and all the loader finds by the key attribute, `make(parent, value)` (a
     `many` loader's value is its list of rows): a summary of the parent's rows (`part`: see relation)."""
 
+    if loader.shared:  # the worker's shared rows are mapped row by row (loaders/shared.py), never with a parent
+        raise TypeError(f"relation_of_parent needs a loader of the request's own rows, not {loader.__name__}")
+
     async def resolve(root: Any, info: Info) -> Any:
         await check_part(root, info, part)
         return make(root, await info.context.loaders.get(loader).load(getattr(root, key)))

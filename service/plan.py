@@ -229,8 +229,7 @@ def _pure(plan: FieldPlan) -> bool:
     relation = plan.relation
     return (
         plan.kind is Kind.RELATION and relation is not None and getattr(relation.loader, "shared", False)
-        and relation.part is None and not relation.many and not relation.with_parent
-        and plan.selection is not None and plan.selection.pure
+        and relation.part is None and not relation.many and plan.selection is not None and plan.selection.pure
     )
 
 

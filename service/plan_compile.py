@@ -102,7 +102,7 @@ def _other(plan: FieldPlan, index: int) -> list[str]:
     elif plan.kind is Kind.RELATION:
         lines.append(f"    run.relation({constant}, source, info, out)")
         relation = plan.relation
-        if relation is not None and relation.part is None and not relation.with_parent:
+        if relation is not None and relation.part is None:
             # The same reference answer met before in this request (a page's visits share hospitals): as
             # `PlanRun.relation` writes it, without the call or the field's info.
             memo = [

@@ -154,7 +154,7 @@ class PlanRun:
         selection = plan.selection
         if (
             selection is not None and selection.pure and key is not None and shared is not None
-            and relation.loader.shared and recorded is None and not relation.many and not relation.with_parent
+            and relation.loader.shared and recorded is None and not relation.many
         ):
             entry = shared.entry(relation.loader, key)
             before = self.weight
@@ -165,10 +165,7 @@ class PlanRun:
                     self.references[(id(plan), key)] = (answer, self.weight - before)
                 return
         loader = self.loaders.get(relation.loader)  # made only now: a shared row answered above needs none
-        if (
-            relation.loader.shared and shared is not None and shared.seconds > 0 and target is not None
-            and not relation.with_parent
-        ):
+        if relation.loader.shared and shared is not None and shared.seconds > 0 and target is not None:
             # A reference row shared by the worker's requests: its object too (loaders/shared.py).
             mapped, make = shared.mapped, target
             target = lambda row: mapped(make, row)  # noqa: E731
@@ -195,13 +192,18 @@ class PlanRun:
         """What a relation does with its loader's value: its object, or list, or object made with the parent."""
         relation, name = plan.relation, plan.response_name
         assert relation is not None
-        if relation.with_parent:
-            return lambda value: out.__setitem__(name, self.complete(plan, target(source, value), info))
+        if relation.with_parent:  # never a worker-shared loader's (schema/relation.py): `target` is the field's own
+            def made(value: Any) -> None:
+                out[name] = self.complete(plan, target(source, value), info)
+            return made
         if relation.many:
-            return lambda value: out.__setitem__(name, self.complete(plan, [target(row) for row in value], info))
-        return lambda value: out.__setitem__(
-            name, self.complete(plan, None if value is None else target(value), info)
-        )
+            def listed(value: Any) -> None:
+                out[name] = self.complete(plan, [target(row) for row in value], info)
+            return listed
+
+        def mapped(value: Any) -> None:
+            out[name] = self.complete(plan, None if value is None else target(value), info)
+        return mapped
 
     def resolve(self, plan: FieldPlan, source: Any, info: Any, out: dict[str, Any]) -> None:
         executor = self.executor
