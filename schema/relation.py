@@ -86,7 +86,6 @@ def relation_of_parent(
 ) -> Any:
     """One object made from the parent and all the loader finds by the key attribute, `make(parent, value)` (a
     `many` loader's value is its list of rows): a summary of the parent's rows (`part`: see relation)."""
-
     if loader.shared:  # the worker's shared rows are mapped row by row (loaders/shared.py), never with a parent
         raise TypeError(f"relation_of_parent needs a loader of the request's own rows, not {loader.__name__}")
 

@@ -201,9 +201,9 @@ class PlanRun:
                 out[name] = self.complete(plan, [target(row) for row in value], info)
             return listed
 
-        def mapped(value: Any) -> None:
+        def single(value: Any) -> None:
             out[name] = self.complete(plan, None if value is None else target(value), info)
-        return mapped
+        return single
 
     def resolve(self, plan: FieldPlan, source: Any, info: Any, out: dict[str, Any]) -> None:
         executor = self.executor
