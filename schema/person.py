@@ -137,8 +137,6 @@ class Person(OwnedByViewer, Node):
         AccessGrantsByPersonIdLoader, "person_id", AccessGrant.from_row, part="OWN",
         description="Grants this person gave or received, newest first (at most 200).", policy=GRANT_LIST,
     )
-
-
     contribution_summary: ContributionSummary | None = relation_of_parent(
         ContributionSummaryRowsByPersonIdLoader, "person_id", _summary, part="CONTRIBUTIONS"
     )
